@@ -1,0 +1,188 @@
+package io.orderloop.common;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.MismatchedInputException;
+
+/**
+ * The one place where failures become RFC 9457 problem documents. Client mistakes get a 4xx with a detail a person
+ * can act on; anything unexpected is logged with a reference and answered 500 without internals.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+  @ExceptionHandler(ApiProblem.class)
+  ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
+    ProblemDetail body = ProblemDetail.forStatusAndDetail(problem.status(), problem.getMessage());
+    body.setType(problem.type());
+    body.setTitle(problem.title());
+    problem.properties().forEach(body::setProperty);
+    return respond(body);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMethodArgumentNotValid(
+      MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    List<Map<String, String>> errors = new ArrayList<>();
+    for (FieldError error : ex.getBindingResult().getFieldErrors()) {
+      errors.add(Map.of("field", error.getField(), "message", String.valueOf(error.getDefaultMessage())));
+    }
+    ex.getBindingResult().getGlobalErrors()
+        .forEach(e -> errors.add(Map.of("field", e.getObjectName(), "message", String.valueOf(e.getDefaultMessage()))));
+    String detail = errors.stream().map(e -> e.get("field") + ": " + e.get("message"))
+        .sorted().collect(Collectors.joining("; "));
+    ProblemDetail body = validation(detail);
+    body.setProperty("errors", errors);
+    return new ResponseEntity<>(body, problemHeaders(), HttpStatus.UNPROCESSABLE_CONTENT);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHandlerMethodValidationException(
+      HandlerMethodValidationException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    String detail = ex.getParameterValidationResults().stream()
+        .flatMap(r -> r.getResolvableErrors().stream().map(e -> r.getMethodParameter().getParameterName() + ": "
+            + e.getDefaultMessage()))
+        .collect(Collectors.joining("; "));
+    return new ResponseEntity<>(validation(detail), problemHeaders(), HttpStatus.UNPROCESSABLE_CONTENT);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(
+      HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    if (RequestSizeLimitFilter.isTooLarge(ex)) {
+      return new ResponseEntity<>(RequestSizeLimitFilter.tooLarge(), problemHeaders(), HttpStatus.CONTENT_TOO_LARGE);
+    }
+    ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, readableDetail(ex));
+    body.setType(ProblemTypes.of("malformed-request"));
+    body.setTitle("Malformed request body");
+    return new ResponseEntity<>(body, problemHeaders(), HttpStatus.BAD_REQUEST);
+  }
+
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException ex) {
+    String detail = ex.getName() + ": '" + ex.getValue() + "' is not a valid value";
+    Class<?> type = ex.getRequiredType();
+    if (type != null && type.isEnum()) {
+      detail += "; expected one of " + Arrays.toString(type.getEnumConstants());
+    }
+    ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+    body.setType(ProblemTypes.of("bad-parameter"));
+    body.setTitle("Bad parameter");
+    return respond(body);
+  }
+
+  @ExceptionHandler(DataIntegrityViolationException.class)
+  ResponseEntity<ProblemDetail> integrity(DataIntegrityViolationException ex) {
+    log.warn("data integrity violation reached the client boundary: {}", ex.getMostSpecificCause().getMessage());
+    ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+        "the request conflicts with data stored meanwhile; read the resource again and retry");
+    body.setType(ProblemTypes.of("conflict"));
+    body.setTitle("Conflict");
+    return respond(body);
+  }
+
+  @ExceptionHandler({CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class,
+      TransientDataAccessException.class})
+  ResponseEntity<ProblemDetail> unavailable(Exception ex) {
+    log.warn("database unavailable: {}", ex.getMessage());
+    ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+        "the database is not reachable right now; retry in a few seconds");
+    body.setType(ProblemTypes.of("unavailable"));
+    body.setTitle("Service unavailable");
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+        .headers(problemHeaders()).body(body);
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> unexpected(Exception ex, HttpServletRequest request) {
+    String reference = UUID.randomUUID().toString();
+    log.error("unexpected error {} on {} {}", reference, request.getMethod(), request.getRequestURI(), ex);
+    ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+        "unexpected error; quote reference " + reference + " when reporting it");
+    body.setType(ProblemTypes.of("internal"));
+    body.setTitle("Internal error");
+    body.setProperty("reference", reference);
+    return respond(body);
+  }
+
+  private static ProblemDetail validation(String detail) {
+    ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, detail);
+    body.setType(ProblemTypes.of("validation"));
+    body.setTitle("Request breaks a business rule");
+    return body;
+  }
+
+  private static String readableDetail(HttpMessageNotReadableException ex) {
+    Throwable cause = ex.getCause();
+    if (cause instanceof InvalidFormatException invalid) {
+      String field = path(invalid);
+      Class<?> target = invalid.getTargetType();
+      String value = String.valueOf(invalid.getValue());
+      if (target != null && target.isEnum()) {
+        return field + ": '" + value + "' is not one of " + Arrays.toString(target.getEnumConstants());
+      }
+      return field + ": '" + value + "' is not a valid " + (target == null ? "value" : target.getSimpleName());
+    }
+    if (cause instanceof MismatchedInputException mismatched) {
+      return path(mismatched) + ": wrong JSON type for this field";
+    }
+    if (cause instanceof JacksonException jackson) {
+      return "malformed JSON: " + jackson.getOriginalMessage();
+    }
+    return "the request body is missing or is not valid JSON";
+  }
+
+  private static String path(JacksonException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JacksonException.Reference ref : e.getPath()) {
+      if (ref.getPropertyName() != null) {
+        if (!sb.isEmpty()) {
+          sb.append('.');
+        }
+        sb.append(ref.getPropertyName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.isEmpty() ? "body" : sb.toString();
+  }
+
+  private static ResponseEntity<ProblemDetail> respond(ProblemDetail body) {
+    return ResponseEntity.status(body.getStatus()).headers(problemHeaders()).body(body);
+  }
+
+  private static HttpHeaders problemHeaders() {
+    HttpHeaders headers = new HttpHeaders();
+    headers.set(HttpHeaders.CONTENT_TYPE, "application/problem+json");
+    return headers;
+  }
+}

@@ -1,0 +1,127 @@
+package io.orderloop.common;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Refuses request bodies over {@code orderloop.http.max-body-size} with 413: at once when Content-Length says so,
+ * and while reading when a chunked body grows past the limit.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+class RequestSizeLimitFilter extends OncePerRequestFilter {
+
+  private final long limit;
+  private final JsonMapper json;
+
+  RequestSizeLimitFilter(HttpProperties properties, JsonMapper json) {
+    this.limit = properties.maxBodySize().toBytes();
+    this.json = json;
+  }
+
+  static ProblemDetail tooLarge() {
+    ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
+        "the request body is larger than this service accepts (orderloop.http.max-body-size)");
+    body.setType(ProblemTypes.of("too-large"));
+    body.setTitle("Request body too large");
+    return body;
+  }
+
+  static boolean isTooLarge(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BodyTooLargeException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    long declared = request.getContentLengthLong();
+    if (declared > limit) {
+      response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
+      response.setContentType("application/problem+json");
+      response.setHeader("Connection", "close");
+      ProblemDetail body = tooLarge();
+      body.setInstance(java.net.URI.create(request.getRequestURI()));
+      response.getOutputStream().write(json.writeValueAsBytes(body));
+      return;
+    }
+    chain.doFilter(declared < 0 ? new LimitedRequest(request, limit) : request, response);
+  }
+
+  static final class BodyTooLargeException extends IOException {
+    BodyTooLargeException() {
+      super("request body too large");
+    }
+  }
+
+  private static final class LimitedRequest extends HttpServletRequestWrapper {
+    private final long limit;
+    private ServletInputStream stream;
+
+    LimitedRequest(HttpServletRequest request, long limit) {
+      super(request);
+      this.limit = limit;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() throws IOException {
+      if (stream == null) {
+        ServletInputStream in = super.getInputStream();
+        stream = new ServletInputStream() {
+          private long count;
+
+          @Override
+          public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0 && ++count > limit) {
+              throw new BodyTooLargeException();
+            }
+            return b;
+          }
+
+          @Override
+          public int read(byte[] buf, int off, int len) throws IOException {
+            int n = in.read(buf, off, len);
+            if (n > 0 && (count += n) > limit) {
+              throw new BodyTooLargeException();
+            }
+            return n;
+          }
+
+          @Override
+          public boolean isFinished() {
+            return in.isFinished();
+          }
+
+          @Override
+          public boolean isReady() {
+            return in.isReady();
+          }
+
+          @Override
+          public void setReadListener(ReadListener listener) {
+            in.setReadListener(listener);
+          }
+        };
+      }
+      return stream;
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package io.orderloop.orders;
+
+import io.orderloop.common.Actors;
+import io.orderloop.common.ApiProblem;
+import io.orderloop.common.IdempotentRequests;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Orders over HTTP: parse into a request record, one call into {@link Orders}, map the result. */
+@RestController
+@RequestMapping("/api/v1/orders")
+class OrderController {
+
+  private final Orders orders;
+  private final IdempotentRequests idempotency;
+  private final JsonMapper json;
+
+  OrderController(Orders orders, IdempotentRequests idempotency, JsonMapper json) {
+    this.orders = orders;
+    this.idempotency = idempotency;
+    this.json = json;
+  }
+
+  @PostMapping
+  ResponseEntity<String> create(@Valid @RequestBody CreateOrder request,
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+    String fingerprint = sha256("POST /api/v1/orders\n" + json.writeValueAsString(request));
+    IdempotentRequests.StoredResponse response = idempotency.execute(Actors.current(), idempotencyKey, fingerprint,
+        () -> {
+          Orders.Intake intake = orders.create(request);
+          return new IdempotentRequests.StoredResponse(intake.created() ? 201 : 200,
+              json.writeValueAsString(intake.order()), "/api/v1/orders/" + intake.order().id());
+        });
+    return ResponseEntity.status(response.status())
+        .location(URI.create(response.location()))
+        .contentType(MediaType.APPLICATION_JSON)
+        .header("Idempotent-Replayed", String.valueOf(response.replayed()))
+        .body(response.body());
+  }
+
+  @GetMapping("/{idOrNumber}")
+  ResponseEntity<OrderView> get(@PathVariable String idOrNumber) {
+    return withEtag(orders.get(idOrNumber));
+  }
+
+  @GetMapping
+  Orders.Page list(
+      @RequestParam(required = false) OrderState state,
+      @RequestParam(required = false) Channel channel,
+      @RequestParam(required = false) OrderType type,
+      @RequestParam(required = false) Instant createdFrom,
+      @RequestParam(required = false) Instant createdTo,
+      @RequestParam(required = false) String q,
+      @RequestParam(required = false) String cursor,
+      @RequestParam(defaultValue = "50") int limit) {
+    if (limit < 1 || limit > 500) {
+      throw ApiProblem.badRequest("limit: give 1 to 500");
+    }
+    return orders.list(new Orders.ListQuery(state, channel, type, createdFrom, createdTo, q, cursor, limit));
+  }
+
+  @GetMapping("/{idOrNumber}/events")
+  Map<String, List<OrderEvent>> events(@PathVariable String idOrNumber) {
+    return Map.of("items", orders.history(idOrNumber));
+  }
+
+  record TransitionRequest(@NotNull OrderState to, @Size(max = 1000) String reason) {}
+
+  @PostMapping("/{idOrNumber}/transitions")
+  ResponseEntity<OrderView> transition(@PathVariable String idOrNumber, @Valid @RequestBody TransitionRequest request,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+    return withEtag(orders.transition(idOrNumber, request.to(), request.reason(), version(ifMatch)));
+  }
+
+  record CancelRequest(@Size(max = 1000) String reason, List<@NotNull @Valid CancelLineRequest> lines) {}
+
+  record CancelLineRequest(@NotBlank String sku, @NotNull @Positive Integer quantity) {}
+
+  @PostMapping("/{idOrNumber}/cancel")
+  ResponseEntity<OrderView> cancel(@PathVariable String idOrNumber, @Valid @RequestBody(required = false) CancelRequest request,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+    CancelRequest r = request == null ? new CancelRequest(null, null) : request;
+    List<Orders.CancelLine> lines = r.lines() == null ? List.of()
+        : r.lines().stream().map(l -> new Orders.CancelLine(l.sku(), l.quantity())).toList();
+    return withEtag(orders.cancel(idOrNumber, r.reason(), lines, version(ifMatch)));
+  }
+
+  private static ResponseEntity<OrderView> withEtag(OrderView order) {
+    return ResponseEntity.ok().eTag("\"" + order.version() + "\"").body(order);
+  }
+
+  /** Parses {@code If-Match: "3"} (also {@code W/"3"}); {@code *} or no header means no version check. */
+  private static Integer version(String ifMatch) {
+    if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
+      return null;
+    }
+    String v = ifMatch.strip();
+    if (v.startsWith("W/")) {
+      v = v.substring(2);
+    }
+    v = v.replace("\"", "");
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw ApiProblem.badRequest("If-Match: '" + ifMatch + "' is not an ETag this service issued (e.g. \"3\")");
+    }
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.orderloop.orders;
+
+import io.orderloop.common.Money;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * An order as the API shows it. Line quantities always add up:
+ * {@code quantity = allocated + backordered + shipped + cancelled} (in units).
+ */
+public record OrderView(
+    UUID id,
+    String number,
+    Channel channel,
+    String externalId,
+    OrderType type,
+    OrderState state,
+    int version,
+    FulfillmentPolicy fulfillmentPolicy,
+    CreateOrder.Customer customer,
+    Address shipTo,
+    Address billTo,
+    String currency,
+    Money total,
+    List<Line> lines,
+    CreateOrder.B2b b2b,
+    Set<OrderState> allowedTransitions,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  /**
+   * A line; {@code casePack} is the SKU's case pack when the order was taken, {@code cases} the quantity in whole
+   * cases for B2B lines.
+   */
+  public record Line(int lineNo, String sku, int quantity, UnitOfMeasure unitOfMeasure, int casePack, Integer cases,
+      BigDecimal unitPrice, int allocated, int backordered, int shipped, int cancelled, String lot, boolean lotPinned) {}
+}

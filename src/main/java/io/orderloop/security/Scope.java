@@ -1,0 +1,32 @@
+package io.orderloop.security;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** What an API key may do. {@code admin} implies every other scope. */
+public enum Scope {
+  ORDERS_READ("orders:read"),
+  ORDERS_WRITE("orders:write"),
+  INVENTORY_READ("inventory:read"),
+  INVENTORY_WRITE("inventory:write"),
+  ADMIN("admin");
+
+  private final String value;
+
+  Scope(String value) {
+    this.value = value;
+  }
+
+  public String value() {
+    return value;
+  }
+
+  /** The Spring Security authority granted for this scope. */
+  public String authority() {
+    return "SCOPE_" + value;
+  }
+
+  public static Optional<Scope> parse(String value) {
+    return Arrays.stream(values()).filter(s -> s.value.equals(value)).findFirst();
+  }
+}
