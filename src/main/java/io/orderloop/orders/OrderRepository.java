@@ -249,9 +249,9 @@ class OrderRepository {
       params.put("createdTo", Timestamp.from(filter.createdTo()));
     }
     if (filter.text() != null) {
-      sql.append("""
-           AND (number = :exact OR lower(customer_name) LIKE :like ESCAPE '\\' OR lower(customer_email) LIKE :like ESCAPE '\\'
-                OR lower(buyer_po) LIKE :like ESCAPE '\\' OR number LIKE :upperLike ESCAPE '\\')""");
+      sql.append(" AND (number = :exact OR lower(customer_name) LIKE :like ESCAPE '\\'"
+          + " OR lower(customer_email) LIKE :like ESCAPE '\\' OR lower(buyer_po) LIKE :like ESCAPE '\\'"
+          + " OR number LIKE :upperLike ESCAPE '\\')");
       String escaped = filter.text().toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
       params.put("exact", filter.text());
       params.put("like", "%" + escaped + "%");

@@ -1,0 +1,205 @@
+package io.orderloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Base of the HTTP test family: one Spring context (one server on a random port, one fresh database) shared by every
+ * subclass. Tests stay independent by naming their own SKUs and locations ({@link #unique}).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"orderloop.security.bootstrap-api-key=" + ApiTest.ADMIN_KEY, "orderloop.orders.number-prefix=LMB",
+        "spring.lifecycle.timeout-per-shutdown-phase=1s"})
+@Import(ApiTest.TestClockConfiguration.class)
+public abstract class ApiTest {
+
+  public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+
+  private static final String DATABASE_URL = TestDatabases.fresh();
+
+  @DynamicPropertySource
+  static void database(DynamicPropertyRegistry registry) {
+    registry.add("spring.datasource.url", () -> DATABASE_URL);
+  }
+
+  @TestConfiguration(proxyBeanMethods = false)
+  static class TestClockConfiguration {
+    @Bean
+    @Primary
+    MutableClock mutableClock() {
+      return new MutableClock();
+    }
+  }
+
+  @LocalServerPort
+  protected int port;
+
+  @Autowired
+  protected JdbcClient jdbc;
+
+  @Autowired
+  protected MutableClock clock;
+
+  protected Api api;
+
+  @BeforeEach
+  void connect() {
+    api = new Api("http://127.0.0.1:" + port, ADMIN_KEY);
+  }
+
+  @AfterEach
+  void resetClock() {
+    clock.reset();
+  }
+
+  protected static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+  }
+
+  // ---------------------------------------------------------------- fixtures through the real API
+
+  protected String sku(String prefix) {
+    return sku(prefix, Map.of());
+  }
+
+  protected String sku(String prefix, Map<String, Object> attributes) {
+    String code = unique(prefix);
+    Map<String, Object> body = new HashMap<>(attributes);
+    body.putIfAbsent("name", "Test " + code);
+    Api.Response r = api.put("/api/v1/skus/" + code, body);
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    return code;
+  }
+
+  protected String location(int priority) {
+    String code = unique("WH");
+    Api.Response r = api.put("/api/v1/locations/" + code, Map.of("name", "Warehouse " + code, "priority", priority));
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    return code;
+  }
+
+  protected void receive(String sku, String location, int quantity) {
+    receive(sku, location, null, null, quantity);
+  }
+
+  protected void receive(String sku, String location, String lot, LocalDate expiresOn, int quantity) {
+    Map<String, Object> body = new HashMap<>();
+    body.put("sku", sku);
+    body.put("location", location);
+    body.put("quantity", quantity);
+    if (lot != null) {
+      body.put("lot", lot);
+    }
+    if (expiresOn != null) {
+      body.put("expiresOn", expiresOn.toString());
+    }
+    Api.Response r = api.post("/api/v1/inventory/receipts", body);
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+  }
+
+  protected JsonNode stock(String sku) {
+    Api.Response r = api.get("/api/v1/inventory/" + sku);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    return r.json();
+  }
+
+  /** A DTC manual order body: each pair is (sku, quantity). */
+  protected static Map<String, Object> order(Object... skuQuantityPairs) {
+    return orderOfType("DTC", skuQuantityPairs);
+  }
+
+  protected static Map<String, Object> orderOfType(String type, Object... skuQuantityPairs) {
+    List<Map<String, Object>> lines = new ArrayList<>();
+    for (int i = 0; i < skuQuantityPairs.length; i += 2) {
+      lines.add(new HashMap<>(Map.of("sku", skuQuantityPairs[i], "quantity", skuQuantityPairs[i + 1],
+          "unitPrice", "12.50")));
+    }
+    Map<String, Object> body = new HashMap<>();
+    body.put("channel", "MANUAL");
+    body.put("type", type);
+    body.put("customer", Map.of("name", "Ada Buyer", "email", "ada@example.com"));
+    body.put("shipTo", Map.of("name", "Ada Buyer", "line1", "1 Loop Road", "city", "Springfield", "postalCode",
+        "12345", "country", "US"));
+    body.put("currency", "USD");
+    body.put("lines", lines);
+    return body;
+  }
+
+  protected JsonNode createOrder(Map<String, Object> body) {
+    Api.Response r = api.post("/api/v1/orders", body);
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    return r.json();
+  }
+
+  protected JsonNode getOrder(String idOrNumber) {
+    Api.Response r = api.get("/api/v1/orders/" + idOrNumber);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    return r.json();
+  }
+
+  protected JsonNode transition(String id, String to) {
+    Api.Response r = api.post("/api/v1/orders/" + id + "/transitions", Map.of("to", to));
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    return r.json();
+  }
+
+  protected List<JsonNode> history(String id) {
+    Api.Response r = api.get("/api/v1/orders/" + id + "/events");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    List<JsonNode> items = new ArrayList<>();
+    JsonNode array = r.json().get("items");
+    for (int i = 0; i < array.size(); i++) {
+      items.add(array.get(i));
+    }
+    return items;
+  }
+
+  protected int count(String sql, Object... params) {
+    return jdbc.sql(sql).params(params).query(Integer.class).single();
+  }
+
+  /** The stock invariants, checked straight in the database after a scenario. */
+  protected void assertStockInvariants(String sku) {
+    assertThat(count("SELECT count(*) FROM stock WHERE sku = ? AND (reserved < 0 OR on_hand < reserved)", sku))
+        .as("no stock row of %s oversold", sku).isZero();
+    assertThat(count("""
+        SELECT count(*) FROM stock s WHERE s.sku = ? AND s.reserved <> (
+            SELECT coalesce(sum(r.quantity), 0) FROM reservations r WHERE r.stock_id = s.id AND r.status = 'ACTIVE')""",
+        sku)).as("reserved equals the active reservations of %s", sku).isZero();
+    assertThat(count("""
+        SELECT count(*) FROM stock s
+        CROSS JOIN LATERAL (SELECT coalesce(sum(m.on_hand_delta), 0) AS on_hand, coalesce(sum(m.reserved_delta), 0) AS reserved
+                            FROM stock_movements m WHERE m.stock_id = s.id) ledger
+        WHERE s.sku = ? AND (s.on_hand <> ledger.on_hand OR s.reserved <> ledger.reserved)""", sku))
+        .as("the ledger of %s adds up to its stock", sku).isZero();
+    assertThat(count("""
+        SELECT count(*) FROM order_lines l WHERE l.sku = ? AND l.allocated <> (
+            SELECT coalesce(sum(r.quantity), 0) FROM reservations r
+            WHERE r.order_id = l.order_id AND r.line_no = l.line_no AND r.status = 'ACTIVE')""", sku))
+        .as("each line's allocated equals its active reservations of %s", sku).isZero();
+  }
+
+  protected Clock clock() {
+    return clock;
+  }
+}
