@@ -87,6 +87,29 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     return new ResponseEntity<>(body, problemHeaders(), HttpStatus.BAD_REQUEST);
   }
 
+  /**
+   * Spring's own problems (404 no such path, 405, 415, missing header, ...) get a type and a detail like ours.
+   */
+  @Override
+  protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+      HttpStatusCode statusCode, WebRequest request) {
+    if (body == null && ex instanceof org.springframework.web.ErrorResponse errorResponse) {
+      body = errorResponse.getBody();
+    }
+    if (body instanceof ProblemDetail problem) {
+      if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
+        HttpStatus status = HttpStatus.resolve(statusCode.value());
+        String slug = status == null ? "http-" + statusCode.value()
+            : status.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        problem.setType(ProblemTypes.of(slug));
+      }
+      if (problem.getDetail() == null || problem.getDetail().isBlank()) {
+        problem.setDetail(problem.getTitle());
+      }
+    }
+    return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+  }
+
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException ex) {
     String detail = ex.getName() + ": '" + ex.getValue() + "' is not a valid value";
