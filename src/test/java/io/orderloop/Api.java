@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Api {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final String base;
   private final String key;
@@ -60,9 +61,16 @@ public final class Api {
 
   /** Sends {@code body} as is when it is a String (so malformed JSON can be sent), else as JSON. */
   public Response send(String method, String path, Object body) {
-    String text = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-        .method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
+    String text =
+        body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(60))
+            .method(
+                method,
+                text == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(text));
     if (text != null) {
       request.header("Content-Type", "application/json");
     }
@@ -71,7 +79,8 @@ public final class Api {
     }
     headers.forEach(request::header);
     try {
-      HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.headers(), response.body());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -24,12 +24,17 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Base of the HTTP test family: one Spring context (one server on a random port, one fresh database) shared by every
- * subclass. Tests stay independent by naming their own SKUs and locations ({@link #unique}).
+ * Base of the HTTP test family: one Spring context (one server on a random port, one fresh
+ * database) shared by every subclass. Tests stay independent by naming their own SKUs and locations
+ * ({@link #unique}).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"orderloop.security.bootstrap-api-key=" + ApiTest.ADMIN_KEY, "orderloop.orders.number-prefix=LMB",
-        "spring.lifecycle.timeout-per-shutdown-phase=1s"})
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "orderloop.security.bootstrap-api-key=" + ApiTest.ADMIN_KEY,
+      "orderloop.orders.number-prefix=LMB",
+      "spring.lifecycle.timeout-per-shutdown-phase=1s"
+    })
 @Import(ApiTest.TestClockConfiguration.class)
 public abstract class ApiTest {
 
@@ -51,14 +56,11 @@ public abstract class ApiTest {
     }
   }
 
-  @LocalServerPort
-  protected int port;
+  @LocalServerPort protected int port;
 
-  @Autowired
-  protected JdbcClient jdbc;
+  @Autowired protected JdbcClient jdbc;
 
-  @Autowired
-  protected MutableClock clock;
+  @Autowired protected MutableClock clock;
 
   protected Api api;
 
@@ -93,7 +95,9 @@ public abstract class ApiTest {
 
   protected String location(int priority) {
     String code = unique("WH");
-    Api.Response r = api.put("/api/v1/locations/" + code, Map.of("name", "Warehouse " + code, "priority", priority));
+    Api.Response r =
+        api.put(
+            "/api/v1/locations/" + code, Map.of("name", "Warehouse " + code, "priority", priority));
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     return code;
   }
@@ -102,7 +106,8 @@ public abstract class ApiTest {
     receive(sku, location, null, null, quantity);
   }
 
-  protected void receive(String sku, String location, String lot, LocalDate expiresOn, int quantity) {
+  protected void receive(
+      String sku, String location, String lot, LocalDate expiresOn, int quantity) {
     Map<String, Object> body = new HashMap<>();
     body.put("sku", sku);
     body.put("location", location);
@@ -131,15 +136,33 @@ public abstract class ApiTest {
   protected static Map<String, Object> orderOfType(String type, Object... skuQuantityPairs) {
     List<Map<String, Object>> lines = new ArrayList<>();
     for (int i = 0; i < skuQuantityPairs.length; i += 2) {
-      lines.add(new HashMap<>(Map.of("sku", skuQuantityPairs[i], "quantity", skuQuantityPairs[i + 1],
-          "unitPrice", "12.50")));
+      lines.add(
+          new HashMap<>(
+              Map.of(
+                  "sku",
+                  skuQuantityPairs[i],
+                  "quantity",
+                  skuQuantityPairs[i + 1],
+                  "unitPrice",
+                  "12.50")));
     }
     Map<String, Object> body = new HashMap<>();
     body.put("channel", "MANUAL");
     body.put("type", type);
     body.put("customer", Map.of("name", "Ada Buyer", "email", "ada@example.com"));
-    body.put("shipTo", Map.of("name", "Ada Buyer", "line1", "1 Loop Road", "city", "Springfield", "postalCode",
-        "12345", "country", "US"));
+    body.put(
+        "shipTo",
+        Map.of(
+            "name",
+            "Ada Buyer",
+            "line1",
+            "1 Loop Road",
+            "city",
+            "Springfield",
+            "postalCode",
+            "12345",
+            "country",
+            "US"));
     body.put("currency", "USD");
     body.put("lines", lines);
     return body;
@@ -180,23 +203,39 @@ public abstract class ApiTest {
 
   /** The stock invariants, checked straight in the database after a scenario. */
   protected void assertStockInvariants(String sku) {
-    assertThat(count("SELECT count(*) FROM stock WHERE sku = ? AND (reserved < 0 OR on_hand < reserved)", sku))
-        .as("no stock row of %s oversold", sku).isZero();
-    assertThat(count("""
+    assertThat(
+            count(
+                "SELECT count(*) FROM stock WHERE sku = ? AND (reserved < 0 OR on_hand < reserved)",
+                sku))
+        .as("no stock row of %s oversold", sku)
+        .isZero();
+    assertThat(
+            count(
+                """
         SELECT count(*) FROM stock s WHERE s.sku = ? AND s.reserved <> (
             SELECT coalesce(sum(r.quantity), 0) FROM reservations r WHERE r.stock_id = s.id AND r.status = 'ACTIVE')""",
-        sku)).as("reserved equals the active reservations of %s", sku).isZero();
-    assertThat(count("""
+                sku))
+        .as("reserved equals the active reservations of %s", sku)
+        .isZero();
+    assertThat(
+            count(
+                """
         SELECT count(*) FROM stock s
         CROSS JOIN LATERAL (SELECT coalesce(sum(m.on_hand_delta), 0) AS on_hand, coalesce(sum(m.reserved_delta), 0) AS reserved
                             FROM stock_movements m WHERE m.stock_id = s.id) ledger
-        WHERE s.sku = ? AND (s.on_hand <> ledger.on_hand OR s.reserved <> ledger.reserved)""", sku))
-        .as("the ledger of %s adds up to its stock", sku).isZero();
-    assertThat(count("""
+        WHERE s.sku = ? AND (s.on_hand <> ledger.on_hand OR s.reserved <> ledger.reserved)""",
+                sku))
+        .as("the ledger of %s adds up to its stock", sku)
+        .isZero();
+    assertThat(
+            count(
+                """
         SELECT count(*) FROM order_lines l WHERE l.sku = ? AND l.allocated <> (
             SELECT coalesce(sum(r.quantity), 0) FROM reservations r
-            WHERE r.order_id = l.order_id AND r.line_no = l.line_no AND r.status = 'ACTIVE')""", sku))
-        .as("each line's allocated equals its active reservations of %s", sku).isZero();
+            WHERE r.order_id = l.order_id AND r.line_no = l.line_no AND r.status = 'ACTIVE')""",
+                sku))
+        .as("each line's allocated equals its active reservations of %s", sku)
+        .isZero();
   }
 
   protected Clock clock() {

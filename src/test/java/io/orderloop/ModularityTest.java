@@ -6,7 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.modulith.core.ApplicationModules;
 import org.springframework.modulith.docs.Documenter;
 
-/** Architecture: modules depend only on each other's public API, orders never on adapters; docs/modules is current. */
+/**
+ * Architecture: modules depend only on each other's public API, orders never on adapters;
+ * docs/modules is current.
+ */
 class ModularityTest {
 
   private final ApplicationModules modules = ApplicationModules.of(OrderloopApplication.class);
@@ -20,9 +23,13 @@ class ModularityTest {
   void the_core_does_not_depend_on_the_edges() {
     var inventory = modules.getModuleByName("inventory").orElseThrow();
     var orders = modules.getModuleByName("orders").orElseThrow();
-    assertThat(inventory.getDirectDependencies(modules).stream().map(d -> d.getTargetModule().getIdentifier().toString()))
+    assertThat(
+            inventory.getDirectDependencies(modules).stream()
+                .map(d -> d.getTargetModule().getIdentifier().toString()))
         .doesNotContain("orders", "security");
-    assertThat(orders.getDirectDependencies(modules).stream().map(d -> d.getTargetModule().getIdentifier().toString()))
+    assertThat(
+            orders.getDirectDependencies(modules).stream()
+                .map(d -> d.getTargetModule().getIdentifier().toString()))
         .doesNotContain("security");
   }
 

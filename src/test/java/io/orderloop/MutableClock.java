@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** The system clock shifted by an offset tests can set: proves the service reads time from the injected clock. */
+/**
+ * The system clock shifted by an offset tests can set: proves the service reads time from the
+ * injected clock.
+ */
 public final class MutableClock extends Clock {
 
   private volatile Duration offset = Duration.ZERO;

@@ -12,9 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Fresh databases for tests: on the PostgreSQL server named by {@code ORDERLOOP_TEST_DATABASE_URL} (a JDBC URL of a
- * database the user may create databases from, e.g. {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres})
- * when it is set, otherwise on one embedded PostgreSQL started for the test JVM. Never H2, never a mock.
+ * Fresh databases for tests: on the PostgreSQL server named by {@code ORDERLOOP_TEST_DATABASE_URL}
+ * (a JDBC URL of a database the user may create databases from, e.g. {@code
+ * jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}) when it is set, otherwise on one
+ * embedded PostgreSQL started for the test JVM. Never H2, never a mock.
  */
 public final class TestDatabases {
 
@@ -24,11 +25,15 @@ public final class TestDatabases {
 
   private TestDatabases() {}
 
-  /** Creates an empty database and returns its JDBC URL (user and password, if any, are in the URL). */
+  /**
+   * Creates an empty database and returns its JDBC URL (user and password, if any, are in the URL).
+   */
   public static synchronized String fresh() {
     String admin = adminUrl();
-    String name = "orderloop_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    try (Connection c = DriverManager.getConnection(admin); Statement s = c.createStatement()) {
+    String name =
+        "orderloop_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try (Connection c = DriverManager.getConnection(admin);
+        Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create a test database through " + admin, e);
@@ -62,7 +67,8 @@ public final class TestDatabases {
   }
 
   private static void drop(String admin, String name) {
-    try (Connection c = DriverManager.getConnection(admin); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(admin);
+        Statement s = c.createStatement()) {
       s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     } catch (SQLException ignored) {
       // best effort at JVM exit

@@ -6,9 +6,9 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 
 /**
- * A refusal meant for the client: becomes an RFC 9457 problem document (type, title, status, detail and any extra
- * properties) in one central place, {@link ProblemHandler}. Throwing it inside a transaction rolls the transaction
- * back, so a refused request changes nothing.
+ * A refusal meant for the client: becomes an RFC 9457 problem document (type, title, status, detail
+ * and any extra properties) in one central place, {@link ProblemHandler}. Throwing it inside a
+ * transaction rolls the transaction back, so a refused request changes nothing.
  */
 public class ApiProblem extends RuntimeException {
 
@@ -29,10 +29,16 @@ public class ApiProblem extends RuntimeException {
     return new ApiProblem(HttpStatus.NOT_FOUND, "not-found", "Not found", detail);
   }
 
-  /** 422: well-formed input that breaks a business rule; {@code field} names the offending field. */
+  /**
+   * 422: well-formed input that breaks a business rule; {@code field} names the offending field.
+   */
   public static ApiProblem unprocessable(String field, String detail) {
-    ApiProblem p = new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "validation", "Request breaks a business rule",
-        field == null ? detail : field + ": " + detail);
+    ApiProblem p =
+        new ApiProblem(
+            HttpStatus.UNPROCESSABLE_CONTENT,
+            "validation",
+            "Request breaks a business rule",
+            field == null ? detail : field + ": " + detail);
     if (field != null) {
       p.with("field", field);
     }

@@ -11,9 +11,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code Idempotency-Key} for creating requests: the first response (status, body, location) is stored in the same
- * transaction as the work it describes and replayed for 24 hours; the same key with a different body is refused
- * with 422. A concurrent second request with the same key waits for the first to commit and then replays it.
+ * {@code Idempotency-Key} for creating requests: the first response (status, body, location) is
+ * stored in the same transaction as the work it describes and replayed for 24 hours; the same key
+ * with a different body is refused with 422. A concurrent second request with the same key waits
+ * for the first to commit and then replays it.
  */
 @Component
 public class IdempotentRequests {
@@ -42,45 +43,68 @@ public class IdempotentRequests {
    * Runs {@code action} once per {@code (owner, key)}.
    *
    * @param owner who the key belongs to (the API key's id): two clients may use the same key
-   * @param key the client's {@code Idempotency-Key}; {@code null} runs the action without idempotency
-   * @param fingerprint a digest of the request; a different one under the same key is rejected with 422
+   * @param key the client's {@code Idempotency-Key}; {@code null} runs the action without
+   *     idempotency
+   * @param fingerprint a digest of the request; a different one under the same key is rejected with
+   *     422
    */
-  public StoredResponse execute(String owner, String key, String fingerprint, Supplier<StoredResponse> action) {
+  public StoredResponse execute(
+      String owner, String key, String fingerprint, Supplier<StoredResponse> action) {
     if (key == null) {
       return transactions.inTransaction(action);
     }
     if (key.isBlank() || key.length() > 255) {
       throw ApiProblem.badRequest("Idempotency-Key must be 1 to 255 characters");
     }
-    return transactions.inTransaction(() -> {
-      Instant now = clock.instant();
-      jdbc.sql("DELETE FROM idempotency_keys WHERE owner = ? AND key = ? AND created_at < ?")
-          .params(owner, key, java.sql.Timestamp.from(now.minus(RETENTION))).update();
-      int inserted = jdbc.sql("""
+    return transactions.inTransaction(
+        () -> {
+          Instant now = clock.instant();
+          jdbc.sql("DELETE FROM idempotency_keys WHERE owner = ? AND key = ? AND created_at < ?")
+              .params(owner, key, java.sql.Timestamp.from(now.minus(RETENTION)))
+              .update();
+          int inserted =
+              jdbc.sql(
+                      """
           INSERT INTO idempotency_keys (owner, key, fingerprint, created_at) VALUES (?, ?, ?, ?)
           ON CONFLICT (owner, key) DO NOTHING""")
-          .params(owner, key, fingerprint, java.sql.Timestamp.from(now)).update();
-      if (inserted == 1) {
-        StoredResponse response = action.get();
-        jdbc.sql("UPDATE idempotency_keys SET status = ?, body = ?, location = ? WHERE owner = ? AND key = ?")
-            .params(response.status(), response.body(), response.location(), owner, key).update();
-        return response;
-      }
-      Optional<Row> existing = jdbc.sql(
-              "SELECT fingerprint, status, body, location FROM idempotency_keys WHERE owner = ? AND key = ?")
-          .params(owner, key).query(Row.class).optional();
-      Row row = existing.orElseThrow(() -> new ApiProblem(HttpStatus.CONFLICT, "idempotency-in-flight",
-          "Request in flight", "a request with this Idempotency-Key is still being processed; retry shortly"));
-      if (!Objects.equals(row.fingerprint(), fingerprint)) {
-        throw ApiProblem.unprocessable("Idempotency-Key",
-            "this key was already used with a different request body; use a new key for a new request");
-      }
-      if (row.status() == null) {
-        throw new ApiProblem(HttpStatus.CONFLICT, "idempotency-in-flight", "Request in flight",
-            "a request with this Idempotency-Key is still being processed; retry shortly");
-      }
-      return new StoredResponse(row.status(), row.body(), row.location(), true);
-    });
+                  .params(owner, key, fingerprint, java.sql.Timestamp.from(now))
+                  .update();
+          if (inserted == 1) {
+            StoredResponse response = action.get();
+            jdbc.sql(
+                    "UPDATE idempotency_keys SET status = ?, body = ?, location = ? WHERE owner = ? AND key = ?")
+                .params(response.status(), response.body(), response.location(), owner, key)
+                .update();
+            return response;
+          }
+          Optional<Row> existing =
+              jdbc.sql(
+                      "SELECT fingerprint, status, body, location FROM idempotency_keys WHERE owner = ? AND key = ?")
+                  .params(owner, key)
+                  .query(Row.class)
+                  .optional();
+          Row row =
+              existing.orElseThrow(
+                  () ->
+                      new ApiProblem(
+                          HttpStatus.CONFLICT,
+                          "idempotency-in-flight",
+                          "Request in flight",
+                          "a request with this Idempotency-Key is still being processed; retry shortly"));
+          if (!Objects.equals(row.fingerprint(), fingerprint)) {
+            throw ApiProblem.unprocessable(
+                "Idempotency-Key",
+                "this key was already used with a different request body; use a new key for a new request");
+          }
+          if (row.status() == null) {
+            throw new ApiProblem(
+                HttpStatus.CONFLICT,
+                "idempotency-in-flight",
+                "Request in flight",
+                "a request with this Idempotency-Key is still being processed; retry shortly");
+          }
+          return new StoredResponse(row.status(), row.body(), row.location(), true);
+        });
   }
 
   record Row(String fingerprint, Integer status, String body, String location) {}

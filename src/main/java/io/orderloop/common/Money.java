@@ -5,7 +5,10 @@ import java.math.RoundingMode;
 import java.util.Currency;
 import java.util.Objects;
 
-/** An amount in one currency. Never floating point: the amount is a {@link BigDecimal} at the currency's scale. */
+/**
+ * An amount in one currency. Never floating point: the amount is a {@link BigDecimal} at the
+ * currency's scale.
+ */
 public record Money(BigDecimal amount, String currency) {
 
   public Money {

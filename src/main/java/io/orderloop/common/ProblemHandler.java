@@ -32,8 +32,9 @@ import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
- * The one place where failures become RFC 9457 problem documents. Client mistakes get a 4xx with a detail a person
- * can act on; anything unexpected is logged with a reference and answered 500 without internals.
+ * The one place where failures become RFC 9457 problem documents. Client mistakes get a 4xx with a
+ * detail a person can act on; anything unexpected is logged with a reference and answered 500
+ * without internals.
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
@@ -51,15 +52,30 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @Override
   protected ResponseEntity<Object> handleMethodArgumentNotValid(
-      MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+      MethodArgumentNotValidException ex,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
     List<Map<String, String>> errors = new ArrayList<>();
     for (FieldError error : ex.getBindingResult().getFieldErrors()) {
-      errors.add(Map.of("field", error.getField(), "message", String.valueOf(error.getDefaultMessage())));
+      errors.add(
+          Map.of("field", error.getField(), "message", String.valueOf(error.getDefaultMessage())));
     }
-    ex.getBindingResult().getGlobalErrors()
-        .forEach(e -> errors.add(Map.of("field", e.getObjectName(), "message", String.valueOf(e.getDefaultMessage()))));
-    String detail = errors.stream().map(e -> e.get("field") + ": " + e.get("message"))
-        .sorted().collect(Collectors.joining("; "));
+    ex.getBindingResult()
+        .getGlobalErrors()
+        .forEach(
+            e ->
+                errors.add(
+                    Map.of(
+                        "field",
+                        e.getObjectName(),
+                        "message",
+                        String.valueOf(e.getDefaultMessage()))));
+    String detail =
+        errors.stream()
+            .map(e -> e.get("field") + ": " + e.get("message"))
+            .sorted()
+            .collect(Collectors.joining("; "));
     ProblemDetail body = validation(detail);
     body.setProperty("errors", errors);
     return new ResponseEntity<>(body, problemHeaders(), HttpStatus.UNPROCESSABLE_CONTENT);
@@ -67,40 +83,63 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @Override
   protected ResponseEntity<Object> handleHandlerMethodValidationException(
-      HandlerMethodValidationException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-    String detail = ex.getParameterValidationResults().stream()
-        .flatMap(r -> r.getResolvableErrors().stream().map(e -> r.getMethodParameter().getParameterName() + ": "
-            + e.getDefaultMessage()))
-        .collect(Collectors.joining("; "));
-    return new ResponseEntity<>(validation(detail), problemHeaders(), HttpStatus.UNPROCESSABLE_CONTENT);
+      HandlerMethodValidationException ex,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    String detail =
+        ex.getParameterValidationResults().stream()
+            .flatMap(
+                r ->
+                    r.getResolvableErrors().stream()
+                        .map(
+                            e ->
+                                r.getMethodParameter().getParameterName()
+                                    + ": "
+                                    + e.getDefaultMessage()))
+            .collect(Collectors.joining("; "));
+    return new ResponseEntity<>(
+        validation(detail), problemHeaders(), HttpStatus.UNPROCESSABLE_CONTENT);
   }
 
   @Override
   protected ResponseEntity<Object> handleHttpMessageNotReadable(
-      HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+      HttpMessageNotReadableException ex,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
     if (RequestSizeLimitFilter.isTooLarge(ex)) {
-      return new ResponseEntity<>(RequestSizeLimitFilter.tooLarge(), problemHeaders(), HttpStatus.CONTENT_TOO_LARGE);
+      return new ResponseEntity<>(
+          RequestSizeLimitFilter.tooLarge(), problemHeaders(), HttpStatus.CONTENT_TOO_LARGE);
     }
-    ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, readableDetail(ex));
+    ProblemDetail body =
+        ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, readableDetail(ex));
     body.setType(ProblemTypes.of("malformed-request"));
     body.setTitle("Malformed request body");
     return new ResponseEntity<>(body, problemHeaders(), HttpStatus.BAD_REQUEST);
   }
 
   /**
-   * Spring's own problems (404 no such path, 405, 415, missing header, ...) get a type and a detail like ours.
+   * Spring's own problems (404 no such path, 405, 415, missing header, ...) get a type and a detail
+   * like ours.
    */
   @Override
-  protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-      HttpStatusCode statusCode, WebRequest request) {
+  protected ResponseEntity<Object> handleExceptionInternal(
+      Exception ex,
+      Object body,
+      HttpHeaders headers,
+      HttpStatusCode statusCode,
+      WebRequest request) {
     if (body == null && ex instanceof org.springframework.web.ErrorResponse errorResponse) {
       body = errorResponse.getBody();
     }
     if (body instanceof ProblemDetail problem) {
       if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
         HttpStatus status = HttpStatus.resolve(statusCode.value());
-        String slug = status == null ? "http-" + statusCode.value()
-            : status.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        String slug =
+            status == null
+                ? "http-" + statusCode.value()
+                : status.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         problem.setType(ProblemTypes.of(slug));
       }
       if (problem.getDetail() == null || problem.getDetail().isBlank()) {
@@ -125,32 +164,50 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(DataIntegrityViolationException.class)
   ResponseEntity<ProblemDetail> integrity(DataIntegrityViolationException ex) {
-    log.warn("data integrity violation reached the client boundary: {}", ex.getMostSpecificCause().getMessage());
-    ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
-        "the request conflicts with data stored meanwhile; read the resource again and retry");
+    log.warn(
+        "data integrity violation reached the client boundary: {}",
+        ex.getMostSpecificCause().getMessage());
+    ProblemDetail body =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.CONFLICT,
+            "the request conflicts with data stored meanwhile; read the resource again and retry");
     body.setType(ProblemTypes.of("conflict"));
     body.setTitle("Conflict");
     return respond(body);
   }
 
-  @ExceptionHandler({CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class,
-      TransientDataAccessException.class})
+  @ExceptionHandler({
+    CannotGetJdbcConnectionException.class,
+    DataAccessResourceFailureException.class,
+    TransientDataAccessException.class
+  })
   ResponseEntity<ProblemDetail> unavailable(Exception ex) {
     log.warn("database unavailable: {}", ex.getMessage());
-    ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-        "the database is not reachable right now; retry in a few seconds");
+    ProblemDetail body =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "the database is not reachable right now; retry in a few seconds");
     body.setType(ProblemTypes.of("unavailable"));
     body.setTitle("Service unavailable");
-    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
-        .headers(problemHeaders()).body(body);
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, "5")
+        .headers(problemHeaders())
+        .body(body);
   }
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception ex, HttpServletRequest request) {
     String reference = UUID.randomUUID().toString();
-    log.error("unexpected error {} on {} {}", reference, request.getMethod(), request.getRequestURI(), ex);
-    ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-        "unexpected error; quote reference " + reference + " when reporting it");
+    log.error(
+        "unexpected error {} on {} {}",
+        reference,
+        request.getMethod(),
+        request.getRequestURI(),
+        ex);
+    ProblemDetail body =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.INTERNAL_SERVER_ERROR,
+            "unexpected error; quote reference " + reference + " when reporting it");
     body.setType(ProblemTypes.of("internal"));
     body.setTitle("Internal error");
     body.setProperty("reference", reference);
@@ -171,9 +228,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       Class<?> target = invalid.getTargetType();
       String value = String.valueOf(invalid.getValue());
       if (target != null && target.isEnum()) {
-        return field + ": '" + value + "' is not one of " + Arrays.toString(target.getEnumConstants());
+        return field
+            + ": '"
+            + value
+            + "' is not one of "
+            + Arrays.toString(target.getEnumConstants());
       }
-      return field + ": '" + value + "' is not a valid " + (target == null ? "value" : target.getSimpleName());
+      return field
+          + ": '"
+          + value
+          + "' is not a valid "
+          + (target == null ? "value" : target.getSimpleName());
     }
     if (cause instanceof MismatchedInputException mismatched) {
       return path(mismatched) + ": wrong JSON type for this field";

@@ -2,7 +2,9 @@ package io.orderloop.common;
 
 import java.net.URI;
 
-/** Problem {@code type} URIs: stable identifiers clients can switch on, documented in docs/api.md. */
+/**
+ * Problem {@code type} URIs: stable identifiers clients can switch on, documented in docs/api.md.
+ */
 public final class ProblemTypes {
 
   private ProblemTypes() {}

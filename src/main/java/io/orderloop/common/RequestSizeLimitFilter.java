@@ -17,8 +17,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Refuses request bodies over {@code orderloop.http.max-body-size} with 413: at once when Content-Length says so,
- * and while reading when a chunked body grows past the limit.
+ * Refuses request bodies over {@code orderloop.http.max-body-size} with 413: at once when
+ * Content-Length says so, and while reading when a chunked body grows past the limit.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -33,8 +33,10 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
   }
 
   static ProblemDetail tooLarge() {
-    ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
-        "the request body is larger than this service accepts (orderloop.http.max-body-size)");
+    ProblemDetail body =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.CONTENT_TOO_LARGE,
+            "the request body is larger than this service accepts (orderloop.http.max-body-size)");
     body.setType(ProblemTypes.of("too-large"));
     body.setTitle("Request body too large");
     return body;
@@ -50,7 +52,8 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     long declared = request.getContentLengthLong();
     if (declared > limit) {
@@ -84,42 +87,43 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
     public ServletInputStream getInputStream() throws IOException {
       if (stream == null) {
         ServletInputStream in = super.getInputStream();
-        stream = new ServletInputStream() {
-          private long count;
+        stream =
+            new ServletInputStream() {
+              private long count;
 
-          @Override
-          public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0 && ++count > limit) {
-              throw new BodyTooLargeException();
-            }
-            return b;
-          }
+              @Override
+              public int read() throws IOException {
+                int b = in.read();
+                if (b >= 0 && ++count > limit) {
+                  throw new BodyTooLargeException();
+                }
+                return b;
+              }
 
-          @Override
-          public int read(byte[] buf, int off, int len) throws IOException {
-            int n = in.read(buf, off, len);
-            if (n > 0 && (count += n) > limit) {
-              throw new BodyTooLargeException();
-            }
-            return n;
-          }
+              @Override
+              public int read(byte[] buf, int off, int len) throws IOException {
+                int n = in.read(buf, off, len);
+                if (n > 0 && (count += n) > limit) {
+                  throw new BodyTooLargeException();
+                }
+                return n;
+              }
 
-          @Override
-          public boolean isFinished() {
-            return in.isFinished();
-          }
+              @Override
+              public boolean isFinished() {
+                return in.isFinished();
+              }
 
-          @Override
-          public boolean isReady() {
-            return in.isReady();
-          }
+              @Override
+              public boolean isReady() {
+                return in.isReady();
+              }
 
-          @Override
-          public void setReadListener(ReadListener listener) {
-            in.setReadListener(listener);
-          }
-        };
+              @Override
+              public void setReadListener(ReadListener listener) {
+                in.setReadListener(listener);
+              }
+            };
       }
       return stream;
     }

@@ -11,9 +11,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Runs work in one database transaction, retrying the whole transaction when PostgreSQL reports a deadlock or a
- * serialization failure, so such failures never reach a client. Work that is already inside a transaction joins it
- * (and the outermost caller owns the retry).
+ * Runs work in one database transaction, retrying the whole transaction when PostgreSQL reports a
+ * deadlock or a serialization failure, so such failures never reach a client. Work that is already
+ * inside a transaction joins it (and the outermost caller owns the retry).
  */
 @Component
 public class Transactions {
@@ -38,17 +38,19 @@ public class Transactions {
         if (attempt >= MAX_ATTEMPTS) {
           throw e;
         }
-        log.debug("transaction attempt {} failed transiently, retrying: {}", attempt, e.getMessage());
+        log.debug(
+            "transaction attempt {} failed transiently, retrying: {}", attempt, e.getMessage());
         sleepQuietly(ThreadLocalRandom.current().nextLong(1, 5L * attempt * attempt));
       }
     }
   }
 
   public void run(Runnable work) {
-    inTransaction(() -> {
-      work.run();
-      return null;
-    });
+    inTransaction(
+        () -> {
+          work.run();
+          return null;
+        });
   }
 
   private static void sleepQuietly(long millis) {

@@ -5,6 +5,7 @@ package io.orderloop.inventory;
  *
  * @param lineNo the order line
  * @param quantity units still to reserve
- * @param lot the lot this line is pinned to, or {@code null}; a pinned line is never served from another lot
+ * @param lot the lot this line is pinned to, or {@code null}; a pinned line is never served from
+ *     another lot
  */
 public record Demand(int lineNo, String sku, int quantity, String lot) {}

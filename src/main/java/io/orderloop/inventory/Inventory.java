@@ -21,12 +21,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
- * The inventory module's API: catalogue (SKUs, locations), stock receipts, the stock view, and reservations for
- * order lines. Every change to on hand or reserved writes a movement to the ledger in the same transaction.
+ * The inventory module's API: catalogue (SKUs, locations), stock receipts, the stock view, and
+ * reservations for order lines. Every change to on hand or reserved writes a movement to the ledger
+ * in the same transaction.
  *
- * <p>Reservation, release and consumption join the caller's transaction (the order's own), so an order and its
- * reservations commit together or not at all. Stock rows are locked ({@code FOR UPDATE}) before they are read for
- * planning and every update is conditional, so no interleaving can take available stock below zero.
+ * <p>Reservation, release and consumption join the caller's transaction (the order's own), so an
+ * order and its reservations commit together or not at all. Stock rows are locked ({@code FOR
+ * UPDATE}) before they are read for planning and every update is conditional, so no interleaving
+ * can take available stock below zero.
  */
 @Service
 public class Inventory {
@@ -45,9 +47,12 @@ public class Inventory {
 
   /** Creates or replaces a SKU; returns true when it was created. */
   public boolean putSku(SkuInfo sku) {
-    return transactions.inTransaction(() -> {
-      Timestamp now = now();
-      Boolean created = jdbc.sql("""
+    return transactions.inTransaction(
+        () -> {
+          Timestamp now = now();
+          Boolean created =
+              jdbc.sql(
+                      """
               INSERT INTO skus (code, name, case_pack, pallet_quantity, lot_controlled, requires_pinned_lot,
                                 allows_loose_units, created_at, updated_at)
               VALUES (:code, :name, :casePack, :pallet, :lotControlled, :pin, :loose, :now, :now)
@@ -56,18 +61,28 @@ public class Inventory {
                   requires_pinned_lot = EXCLUDED.requires_pinned_lot, allows_loose_units = EXCLUDED.allows_loose_units,
                   updated_at = EXCLUDED.updated_at, version = skus.version + 1
               RETURNING (xmax = 0)""")
-          .param("code", sku.code()).param("name", sku.name()).param("casePack", sku.casePack())
-          .param("pallet", sku.palletQuantity()).param("lotControlled", sku.lotControlled())
-          .param("pin", sku.requiresPinnedLot()).param("loose", sku.allowsLooseUnits()).param("now", now)
-          .query(Boolean.class).single();
-      return created;
-    });
+                  .param("code", sku.code())
+                  .param("name", sku.name())
+                  .param("casePack", sku.casePack())
+                  .param("pallet", sku.palletQuantity())
+                  .param("lotControlled", sku.lotControlled())
+                  .param("pin", sku.requiresPinnedLot())
+                  .param("loose", sku.allowsLooseUnits())
+                  .param("now", now)
+                  .query(Boolean.class)
+                  .single();
+          return created;
+        });
   }
 
   public Optional<SkuInfo> sku(String code) {
-    return jdbc.sql("""
+    return jdbc.sql(
+            """
             SELECT code, name, case_pack, pallet_quantity, lot_controlled, requires_pinned_lot, allows_loose_units
-            FROM skus WHERE code = ?""").param(code).query(SkuInfo.class).optional();
+            FROM skus WHERE code = ?""")
+        .param(code)
+        .query(SkuInfo.class)
+        .optional();
   }
 
   /** The known SKUs among {@code codes}, by code. */
@@ -76,25 +91,36 @@ public class Inventory {
       return Map.of();
     }
     Map<String, SkuInfo> found = new HashMap<>();
-    jdbc.sql("""
+    jdbc.sql(
+            """
             SELECT code, name, case_pack, pallet_quantity, lot_controlled, requires_pinned_lot, allows_loose_units
-            FROM skus WHERE code IN (:codes)""").param("codes", Set.copyOf(codes)).query(SkuInfo.class).list()
+            FROM skus WHERE code IN (:codes)""")
+        .param("codes", Set.copyOf(codes))
+        .query(SkuInfo.class)
+        .list()
         .forEach(s -> found.put(s.code(), s));
     return found;
   }
 
   /** A page of SKUs ordered by code, starting after {@code after}. */
   public List<SkuInfo> listSkus(String after, int limit) {
-    return jdbc.sql("""
+    return jdbc.sql(
+            """
             SELECT code, name, case_pack, pallet_quantity, lot_controlled, requires_pinned_lot, allows_loose_units
             FROM skus WHERE code > :after ORDER BY code LIMIT :limit""")
-        .param("after", after == null ? "" : after).param("limit", limit).query(SkuInfo.class).list();
+        .param("after", after == null ? "" : after)
+        .param("limit", limit)
+        .query(SkuInfo.class)
+        .list();
   }
 
   /** True when {@code lot} has been received for {@code sku}. */
   public boolean lotExists(String sku, String lot) {
-    return jdbc.sql("SELECT count(*) FROM lots WHERE sku = ? AND code = ?").params(sku, lot).query(Integer.class)
-        .single() > 0;
+    return jdbc.sql("SELECT count(*) FROM lots WHERE sku = ? AND code = ?")
+            .params(sku, lot)
+            .query(Integer.class)
+            .single()
+        > 0;
   }
 
   /** A warehouse; lower priority numbers are allocated from first. */
@@ -102,79 +128,131 @@ public class Inventory {
 
   /** Creates or replaces a location; returns true when it was created. */
   public boolean putLocation(LocationInfo location) {
-    return transactions.inTransaction(() -> jdbc.sql("""
+    return transactions.inTransaction(
+        () ->
+            jdbc.sql(
+                    """
             INSERT INTO locations (code, name, priority, created_at, updated_at) VALUES (:code, :name, :priority, :now, :now)
             ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, priority = EXCLUDED.priority,
                 updated_at = EXCLUDED.updated_at, version = locations.version + 1
             RETURNING (xmax = 0)""")
-        .param("code", location.code()).param("name", location.name()).param("priority", location.priority())
-        .param("now", now()).query(Boolean.class).single());
+                .param("code", location.code())
+                .param("name", location.name())
+                .param("priority", location.priority())
+                .param("now", now())
+                .query(Boolean.class)
+                .single());
   }
 
   public Optional<LocationInfo> location(String code) {
-    return jdbc.sql("SELECT code, name, priority FROM locations WHERE code = ?").param(code)
-        .query(LocationInfo.class).optional();
+    return jdbc.sql("SELECT code, name, priority FROM locations WHERE code = ?")
+        .param(code)
+        .query(LocationInfo.class)
+        .optional();
   }
 
   public List<LocationInfo> locations() {
-    return jdbc.sql("SELECT code, name, priority FROM locations ORDER BY priority, code").query(LocationInfo.class).list();
+    return jdbc.sql("SELECT code, name, priority FROM locations ORDER BY priority, code")
+        .query(LocationInfo.class)
+        .list();
   }
 
   // ---------------------------------------------------------------- stock
 
   /** Units arriving at a location, optionally into a lot (required for lot-controlled SKUs). */
-  public record Receipt(String sku, String location, String lot, LocalDate expiresOn, int quantity, String reason) {}
+  public record Receipt(
+      String sku, String location, String lot, LocalDate expiresOn, int quantity, String reason) {}
 
   /**
-   * Adds received units to stock with a RECEIPT movement. Rejects (422) an unknown SKU or location, a missing lot
-   * for a lot-controlled SKU, a lot on a SKU that is not lot-controlled, and an expiry that contradicts the lot's.
+   * Adds received units to stock with a RECEIPT movement. Rejects (422) an unknown SKU or location,
+   * a missing lot for a lot-controlled SKU, a lot on a SKU that is not lot-controlled, and an
+   * expiry that contradicts the lot's.
    */
   public StockView receive(Receipt receipt) {
-    return transactions.inTransaction(() -> {
-      SkuInfo sku = sku(receipt.sku()).orElseThrow(() ->
-          ApiProblem.unprocessable("sku", "unknown SKU '" + receipt.sku() + "'; create it with PUT /api/v1/skus/{sku}"));
-      location(receipt.location()).orElseThrow(() -> ApiProblem.unprocessable("location",
-          "unknown location '" + receipt.location() + "'; create it with PUT /api/v1/locations/{code}"));
-      if (sku.lotControlled() && receipt.lot() == null) {
-        throw ApiProblem.unprocessable("lot", "SKU '" + sku.code() + "' is lot-controlled: name the lot received");
-      }
-      Long lotId = null;
-      if (receipt.lot() != null) {
-        lotId = upsertLot(sku.code(), receipt.lot(), receipt.expiresOn());
-      }
-      Timestamp now = now();
-      long stockId = jdbc.sql("""
+    return transactions.inTransaction(
+        () -> {
+          SkuInfo sku =
+              sku(receipt.sku())
+                  .orElseThrow(
+                      () ->
+                          ApiProblem.unprocessable(
+                              "sku",
+                              "unknown SKU '"
+                                  + receipt.sku()
+                                  + "'; create it with PUT /api/v1/skus/{sku}"));
+          location(receipt.location())
+              .orElseThrow(
+                  () ->
+                      ApiProblem.unprocessable(
+                          "location",
+                          "unknown location '"
+                              + receipt.location()
+                              + "'; create it with PUT /api/v1/locations/{code}"));
+          if (sku.lotControlled() && receipt.lot() == null) {
+            throw ApiProblem.unprocessable(
+                "lot", "SKU '" + sku.code() + "' is lot-controlled: name the lot received");
+          }
+          Long lotId = null;
+          if (receipt.lot() != null) {
+            lotId = upsertLot(sku.code(), receipt.lot(), receipt.expiresOn());
+          }
+          Timestamp now = now();
+          long stockId =
+              jdbc.sql(
+                      """
               INSERT INTO stock (sku, location, lot_id, on_hand, reserved, received_at)
               VALUES (:sku, :location, :lot, :qty, 0, :now)
               ON CONFLICT (sku, location, lot_id) DO UPDATE
                   SET on_hand = stock.on_hand + EXCLUDED.on_hand, version = stock.version + 1
               RETURNING id""")
-          .param("sku", sku.code()).param("location", receipt.location()).param("lot", lotId)
-          .param("qty", receipt.quantity()).param("now", now).query(Long.class).single();
-      movement(stockId, "RECEIPT", receipt.quantity(), 0, receipt.reason(), null);
-      return stock(sku.code()).orElseThrow();
-    });
+                  .param("sku", sku.code())
+                  .param("location", receipt.location())
+                  .param("lot", lotId)
+                  .param("qty", receipt.quantity())
+                  .param("now", now)
+                  .query(Long.class)
+                  .single();
+          movement(stockId, "RECEIPT", receipt.quantity(), 0, receipt.reason(), null);
+          return stock(sku.code()).orElseThrow();
+        });
   }
 
   private long upsertLot(String sku, String lot, LocalDate expiresOn) {
-    Optional<LotRow> existing = jdbc.sql("SELECT id, expires_on FROM lots WHERE sku = ? AND code = ? FOR UPDATE")
-        .params(sku, lot).query(LotRow.class).optional();
+    Optional<LotRow> existing =
+        jdbc.sql("SELECT id, expires_on FROM lots WHERE sku = ? AND code = ? FOR UPDATE")
+            .params(sku, lot)
+            .query(LotRow.class)
+            .optional();
     if (existing.isPresent()) {
       LotRow row = existing.get();
       if (expiresOn != null && row.expiresOn() != null && !expiresOn.equals(row.expiresOn())) {
-        throw ApiProblem.unprocessable("expiresOn", "lot '" + lot + "' of SKU '" + sku + "' expires on "
-            + row.expiresOn() + ", not " + expiresOn + "; a lot has one expiry date");
+        throw ApiProblem.unprocessable(
+            "expiresOn",
+            "lot '"
+                + lot
+                + "' of SKU '"
+                + sku
+                + "' expires on "
+                + row.expiresOn()
+                + ", not "
+                + expiresOn
+                + "; a lot has one expiry date");
       }
       if (expiresOn != null && row.expiresOn() == null) {
-        jdbc.sql("UPDATE lots SET expires_on = ? WHERE id = ?").params(expiresOn, row.id()).update();
+        jdbc.sql("UPDATE lots SET expires_on = ? WHERE id = ?")
+            .params(expiresOn, row.id())
+            .update();
       }
       return row.id();
     }
-    return jdbc.sql("""
+    return jdbc.sql(
+            """
             INSERT INTO lots (sku, code, expires_on, received_on) VALUES (?, ?, ?, ?)
             ON CONFLICT (sku, code) DO UPDATE SET expires_on = coalesce(lots.expires_on, EXCLUDED.expires_on)
             RETURNING id""")
-        .params(sku, lot, expiresOn, today()).query(Long.class).single();
+        .params(sku, lot, expiresOn, today())
+        .query(Long.class)
+        .single();
   }
 
   record LotRow(long id, LocalDate expiresOn) {}
@@ -184,12 +262,16 @@ public class Inventory {
     if (sku(skuCode).isEmpty()) {
       return Optional.empty();
     }
-    List<StockView.LotStock> rows = jdbc.sql("""
+    List<StockView.LotStock> rows =
+        jdbc.sql(
+                """
             SELECT l.code AS lot, s.location, l.expires_on, s.on_hand, s.reserved, s.on_hand - s.reserved AS available
             FROM stock s LEFT JOIN lots l ON l.id = s.lot_id
             WHERE s.sku = ? AND (s.on_hand > 0 OR s.reserved > 0)
             ORDER BY l.expires_on NULLS LAST, l.code NULLS FIRST, s.location""")
-        .param(skuCode).query(StockView.LotStock.class).list();
+            .param(skuCode)
+            .query(StockView.LotStock.class)
+            .list();
     int onHand = rows.stream().mapToInt(StockView.LotStock::onHand).sum();
     int reserved = rows.stream().mapToInt(StockView.LotStock::reserved).sum();
     return Optional.of(new StockView(skuCode, onHand, reserved, onHand - reserved, rows));
@@ -198,9 +280,10 @@ public class Inventory {
   // ---------------------------------------------------------------- reservations
 
   /**
-   * Reserves what is available for each demand, inside the caller's transaction: locks the SKUs' stock rows in id
-   * order, plans with {@link AllocationPlanner}, applies each take with a conditional update, and records a
-   * reservation and a RESERVATION movement per take. Never reserves more than is available.
+   * Reserves what is available for each demand, inside the caller's transaction: locks the SKUs'
+   * stock rows in id order, plans with {@link AllocationPlanner}, applies each take with a
+   * conditional update, and records a reservation and a RESERVATION movement per take. Never
+   * reserves more than is available.
    */
   public List<LineReservation> reserve(UUID orderId, List<Demand> demands) {
     Set<String> skus = new HashSet<>();
@@ -208,7 +291,9 @@ public class Inventory {
     if (skus.isEmpty()) {
       return List.of();
     }
-    List<AllocationPlanner.StockRow> rows = jdbc.sql("""
+    List<AllocationPlanner.StockRow> rows =
+        jdbc.sql(
+                """
             SELECT s.id, s.sku, s.location, loc.priority AS location_priority, l.code AS lot, l.expires_on,
                    coalesce(l.received_on, (s.received_at AT TIME ZONE 'UTC')::date) AS received_on,
                    s.on_hand - s.reserved AS available, k.lot_controlled
@@ -219,9 +304,13 @@ public class Inventory {
             WHERE s.sku IN (:skus) AND s.on_hand > s.reserved
             ORDER BY s.id
             FOR UPDATE OF s""")
-        .param("skus", skus).query(AllocationPlanner.StockRow.class).list();
+            .param("skus", skus)
+            .query(AllocationPlanner.StockRow.class)
+            .list();
     Set<String> requiringPin = new HashSet<>();
-    skus(skus).values().stream().filter(SkuInfo::requiresPinnedLot).forEach(s -> requiringPin.add(s.code()));
+    skus(skus).values().stream()
+        .filter(SkuInfo::requiresPinnedLot)
+        .forEach(s -> requiringPin.add(s.code()));
     AllocationPlanner.Plan plan = AllocationPlanner.plan(demands, rows, today(), requiringPin);
 
     Map<Long, AllocationPlanner.StockRow> byId = new HashMap<>();
@@ -229,41 +318,55 @@ public class Inventory {
     Map<Integer, List<LineReservation.Slice>> slices = new LinkedHashMap<>();
     Timestamp now = now();
     for (AllocationPlanner.Take take : plan.takes()) {
-      int updated = jdbc.sql("""
+      int updated =
+          jdbc.sql(
+                  """
               UPDATE stock SET reserved = reserved + :q, version = version + 1
               WHERE id = :id AND on_hand - reserved >= :q""")
-          .param("q", take.quantity()).param("id", take.stockId()).update();
+              .param("q", take.quantity())
+              .param("id", take.stockId())
+              .update();
       if (updated != 1) {
-        throw new IllegalStateException("stock row " + take.stockId() + " changed under its row lock");
+        throw new IllegalStateException(
+            "stock row " + take.stockId() + " changed under its row lock");
       }
       boolean pinned = plan.pinnedLots().containsKey(take.lineNo());
-      jdbc.sql("""
+      jdbc.sql(
+              """
               INSERT INTO reservations (order_id, line_no, stock_id, quantity, pinned, status, created_at, updated_at)
               VALUES (?, ?, ?, ?, ?, 'ACTIVE', ?, ?)""")
-          .params(orderId, take.lineNo(), take.stockId(), take.quantity(), pinned, now, now).update();
+          .params(orderId, take.lineNo(), take.stockId(), take.quantity(), pinned, now, now)
+          .update();
       movement(take.stockId(), "RESERVATION", 0, take.quantity(), null, orderId);
       AllocationPlanner.StockRow row = byId.get(take.stockId());
-      slices.computeIfAbsent(take.lineNo(), k -> new ArrayList<>())
+      slices
+          .computeIfAbsent(take.lineNo(), k -> new ArrayList<>())
           .add(new LineReservation.Slice(row.lot(), row.location(), take.quantity()));
     }
     List<LineReservation> result = new ArrayList<>();
     for (Demand d : demands) {
       List<LineReservation.Slice> lineSlices = slices.getOrDefault(d.lineNo(), List.of());
       int reserved = lineSlices.stream().mapToInt(LineReservation.Slice::quantity).sum();
-      result.add(new LineReservation(d.lineNo(), d.sku(), reserved, plan.pinnedLots().get(d.lineNo()), lineSlices));
+      result.add(
+          new LineReservation(
+              d.lineNo(), d.sku(), reserved, plan.pinnedLots().get(d.lineNo()), lineSlices));
     }
     return result;
   }
 
   /**
-   * Releases up to {@code quantity} reserved units of one order line (newest reservations first) inside the
-   * caller's transaction, with RELEASE movements; returns the units released.
+   * Releases up to {@code quantity} reserved units of one order line (newest reservations first)
+   * inside the caller's transaction, with RELEASE movements; returns the units released.
    */
   public int release(UUID orderId, int lineNo, int quantity, String reason) {
-    List<ActiveReservation> active = jdbc.sql("""
+    List<ActiveReservation> active =
+        jdbc.sql(
+                """
             SELECT id, stock_id, quantity FROM reservations
             WHERE order_id = ? AND line_no = ? AND status = 'ACTIVE' ORDER BY id DESC FOR UPDATE""")
-        .params(orderId, lineNo).query(ActiveReservation.class).list();
+            .params(orderId, lineNo)
+            .query(ActiveReservation.class)
+            .list();
     int left = quantity;
     for (ActiveReservation r : active) {
       if (left == 0) {
@@ -278,37 +381,54 @@ public class Inventory {
 
   /** Releases every active reservation of an order; returns units released per line. */
   public Map<Integer, Integer> releaseAll(UUID orderId, String reason) {
-    List<ActiveReservationOfLine> active = jdbc.sql("""
+    List<ActiveReservationOfLine> active =
+        jdbc.sql(
+                """
             SELECT id, line_no, stock_id, quantity FROM reservations
             WHERE order_id = ? AND status = 'ACTIVE' ORDER BY stock_id FOR UPDATE""")
-        .param(orderId).query(ActiveReservationOfLine.class).list();
+            .param(orderId)
+            .query(ActiveReservationOfLine.class)
+            .list();
     Map<Integer, Integer> released = new HashMap<>();
     for (ActiveReservationOfLine r : active) {
-      releaseRow(new ActiveReservation(r.id(), r.stockId(), r.quantity()), r.quantity(), reason, orderId);
+      releaseRow(
+          new ActiveReservation(r.id(), r.stockId(), r.quantity()), r.quantity(), reason, orderId);
       released.merge(r.lineNo(), r.quantity(), Integer::sum);
     }
     return released;
   }
 
   /**
-   * Ships every active reservation of an order: on hand and reserved both go down, reservations become CONSUMED,
-   * with SHIPMENT movements. Returns units shipped per line.
+   * Ships every active reservation of an order: on hand and reserved both go down, reservations
+   * become CONSUMED, with SHIPMENT movements. Returns units shipped per line.
    */
   public Map<Integer, Integer> consumeAll(UUID orderId, String reason) {
-    List<ActiveReservationOfLine> active = jdbc.sql("""
+    List<ActiveReservationOfLine> active =
+        jdbc.sql(
+                """
             SELECT id, line_no, stock_id, quantity FROM reservations
             WHERE order_id = ? AND status = 'ACTIVE' ORDER BY stock_id FOR UPDATE""")
-        .param(orderId).query(ActiveReservationOfLine.class).list();
+            .param(orderId)
+            .query(ActiveReservationOfLine.class)
+            .list();
     Map<Integer, Integer> shipped = new HashMap<>();
     Timestamp now = now();
     for (ActiveReservationOfLine r : active) {
-      int updated = jdbc.sql("""
+      int updated =
+          jdbc.sql(
+                  """
               UPDATE stock SET on_hand = on_hand - :q, reserved = reserved - :q, version = version + 1
-              WHERE id = :id AND reserved >= :q""").param("q", r.quantity()).param("id", r.stockId()).update();
+              WHERE id = :id AND reserved >= :q""")
+              .param("q", r.quantity())
+              .param("id", r.stockId())
+              .update();
       if (updated != 1) {
-        throw new IllegalStateException("stock row " + r.stockId() + " holds less than its reservations");
+        throw new IllegalStateException(
+            "stock row " + r.stockId() + " holds less than its reservations");
       }
-      jdbc.sql("UPDATE reservations SET status = 'CONSUMED', updated_at = ? WHERE id = ?").params(now, r.id()).update();
+      jdbc.sql("UPDATE reservations SET status = 'CONSUMED', updated_at = ? WHERE id = ?")
+          .params(now, r.id())
+          .update();
       movement(r.stockId(), "SHIPMENT", -r.quantity(), -r.quantity(), reason, orderId);
       shipped.merge(r.lineNo(), r.quantity(), Integer::sum);
     }
@@ -316,14 +436,18 @@ public class Inventory {
   }
 
   /** The active reservations of an order: line, lot, location, quantity, pinned. */
-  public record ReservationView(int lineNo, String sku, String lot, String location, int quantity, boolean pinned) {}
+  public record ReservationView(
+      int lineNo, String sku, String lot, String location, int quantity, boolean pinned) {}
 
   public List<ReservationView> reservations(UUID orderId) {
-    return jdbc.sql("""
+    return jdbc.sql(
+            """
             SELECT r.line_no, s.sku, l.code AS lot, s.location, r.quantity, r.pinned
             FROM reservations r JOIN stock s ON s.id = r.stock_id LEFT JOIN lots l ON l.id = s.lot_id
             WHERE r.order_id = ? AND r.status = 'ACTIVE' ORDER BY r.line_no, r.id""")
-        .param(orderId).query(ReservationView.class).list();
+        .param(orderId)
+        .query(ReservationView.class)
+        .list();
   }
 
   record ActiveReservation(long id, long stockId, int quantity) {}
@@ -331,24 +455,34 @@ public class Inventory {
   record ActiveReservationOfLine(long id, int lineNo, long stockId, int quantity) {}
 
   private void releaseRow(ActiveReservation r, int quantity, String reason, UUID orderId) {
-    int updated = jdbc.sql("UPDATE stock SET reserved = reserved - :q, version = version + 1 WHERE id = :id AND reserved >= :q")
-        .param("q", quantity).param("id", r.stockId()).update();
+    int updated =
+        jdbc.sql(
+                "UPDATE stock SET reserved = reserved - :q, version = version + 1 WHERE id = :id AND reserved >= :q")
+            .param("q", quantity)
+            .param("id", r.stockId())
+            .update();
     if (updated != 1) {
-      throw new IllegalStateException("stock row " + r.stockId() + " holds less than its reservations");
+      throw new IllegalStateException(
+          "stock row " + r.stockId() + " holds less than its reservations");
     }
-    jdbc.sql("""
+    jdbc.sql(
+            """
             UPDATE reservations SET quantity = quantity - ?,
                 status = CASE WHEN quantity - ? = 0 THEN 'RELEASED' ELSE 'ACTIVE' END, updated_at = ?
             WHERE id = ?""")
-        .params(quantity, quantity, now(), r.id()).update();
+        .params(quantity, quantity, now(), r.id())
+        .update();
     movement(r.stockId(), "RELEASE", 0, -quantity, reason, orderId);
   }
 
-  private void movement(long stockId, String kind, int onHandDelta, int reservedDelta, String reason, UUID orderId) {
-    jdbc.sql("""
+  private void movement(
+      long stockId, String kind, int onHandDelta, int reservedDelta, String reason, UUID orderId) {
+    jdbc.sql(
+            """
             INSERT INTO stock_movements (stock_id, kind, on_hand_delta, reserved_delta, reason, order_id, actor, at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
-        .params(stockId, kind, onHandDelta, reservedDelta, reason, orderId, Actors.current(), now()).update();
+        .params(stockId, kind, onHandDelta, reservedDelta, reason, orderId, Actors.current(), now())
+        .update();
   }
 
   private Timestamp now() {

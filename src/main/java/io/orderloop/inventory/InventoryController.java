@@ -43,55 +43,88 @@ class InventoryController {
       Boolean requiresPinnedLot,
       Boolean allowsLooseUnits) {}
 
-  record SkuResponse(String sku, String name, int casePack, Integer palletQuantity, boolean lotControlled,
-      boolean requiresPinnedLot, boolean allowsLooseUnits) {
+  record SkuResponse(
+      String sku,
+      String name,
+      int casePack,
+      Integer palletQuantity,
+      boolean lotControlled,
+      boolean requiresPinnedLot,
+      boolean allowsLooseUnits) {
     static SkuResponse of(SkuInfo s) {
-      return new SkuResponse(s.code(), s.name(), s.casePack(), s.palletQuantity(), s.lotControlled(),
-          s.requiresPinnedLot(), s.allowsLooseUnits());
+      return new SkuResponse(
+          s.code(),
+          s.name(),
+          s.casePack(),
+          s.palletQuantity(),
+          s.lotControlled(),
+          s.requiresPinnedLot(),
+          s.allowsLooseUnits());
     }
   }
 
   @PutMapping("/api/v1/skus/{sku}")
-  ResponseEntity<SkuResponse> putSku(@PathVariable String sku, @Valid @RequestBody SkuRequest request) {
+  ResponseEntity<SkuResponse> putSku(
+      @PathVariable String sku, @Valid @RequestBody SkuRequest request) {
     requireCode("sku", sku);
     int casePack = request.casePack() == null ? 1 : request.casePack();
     if (request.palletQuantity() != null && request.palletQuantity() % casePack != 0) {
-      throw ApiProblem.unprocessable("palletQuantity",
-          "a pallet must hold whole cases: " + request.palletQuantity() + " is not a multiple of casePack " + casePack);
+      throw ApiProblem.unprocessable(
+          "palletQuantity",
+          "a pallet must hold whole cases: "
+              + request.palletQuantity()
+              + " is not a multiple of casePack "
+              + casePack);
     }
     boolean lotControlled = Boolean.TRUE.equals(request.lotControlled());
     boolean pinned = Boolean.TRUE.equals(request.requiresPinnedLot());
     if (pinned && !lotControlled) {
-      throw ApiProblem.unprocessable("requiresPinnedLot", "only a lot-controlled SKU can require a pinned lot");
+      throw ApiProblem.unprocessable(
+          "requiresPinnedLot", "only a lot-controlled SKU can require a pinned lot");
     }
-    SkuInfo info = new SkuInfo(sku, request.name().strip(), casePack, request.palletQuantity(), lotControlled, pinned,
-        Boolean.TRUE.equals(request.allowsLooseUnits()));
+    SkuInfo info =
+        new SkuInfo(
+            sku,
+            request.name().strip(),
+            casePack,
+            request.palletQuantity(),
+            lotControlled,
+            pinned,
+            Boolean.TRUE.equals(request.allowsLooseUnits()));
     boolean created = inventory.putSku(info);
-    return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK).body(SkuResponse.of(info));
+    return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
+        .body(SkuResponse.of(info));
   }
 
   @GetMapping("/api/v1/skus/{sku}")
   SkuResponse sku(@PathVariable String sku) {
-    return inventory.sku(sku).map(SkuResponse::of).orElseThrow(() -> ApiProblem.notFound("no SKU '" + sku + "'"));
+    return inventory
+        .sku(sku)
+        .map(SkuResponse::of)
+        .orElseThrow(() -> ApiProblem.notFound("no SKU '" + sku + "'"));
   }
 
   @GetMapping("/api/v1/skus")
-  Map<String, Object> skus(@RequestParam(required = false) String cursor,
+  Map<String, Object> skus(
+      @RequestParam(required = false) String cursor,
       @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit) {
-    List<SkuResponse> items = inventory.listSkus(cursor, limit).stream().map(SkuResponse::of).toList();
+    List<SkuResponse> items =
+        inventory.listSkus(cursor, limit).stream().map(SkuResponse::of).toList();
     Map<String, Object> page = new HashMap<>();
     page.put("items", items);
     page.put("nextCursor", items.size() == limit ? items.getLast().sku() : null);
     return page;
   }
 
-  record LocationRequest(@NotBlank @Size(max = 200) String name, @NotNull @Min(0) Integer priority) {}
+  record LocationRequest(
+      @NotBlank @Size(max = 200) String name, @NotNull @Min(0) Integer priority) {}
 
   @PutMapping("/api/v1/locations/{code}")
-  ResponseEntity<Inventory.LocationInfo> putLocation(@PathVariable String code,
-      @Valid @RequestBody LocationRequest request) {
+  ResponseEntity<Inventory.LocationInfo> putLocation(
+      @PathVariable String code, @Valid @RequestBody LocationRequest request) {
     requireCode("code", code);
-    Inventory.LocationInfo info = new Inventory.LocationInfo(code, request.name().strip(), request.priority());
+    Inventory.LocationInfo info =
+        new Inventory.LocationInfo(code, request.name().strip(), request.priority());
     boolean created = inventory.putLocation(info);
     return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK).body(info);
   }
@@ -112,8 +145,15 @@ class InventoryController {
   @PostMapping("/api/v1/inventory/receipts")
   ResponseEntity<StockView> receive(@Valid @RequestBody ReceiptRequest request) {
     String lot = request.lot() == null || request.lot().isBlank() ? null : request.lot().strip();
-    StockView view = inventory.receive(new Inventory.Receipt(request.sku(), request.location(), lot,
-        request.expiresOn(), request.quantity(), request.reason()));
+    StockView view =
+        inventory.receive(
+            new Inventory.Receipt(
+                request.sku(),
+                request.location(),
+                lot,
+                request.expiresOn(),
+                request.quantity(),
+                request.reason()));
     return ResponseEntity.created(URI.create("/api/v1/inventory/" + view.sku())).body(view);
   }
 
@@ -124,8 +164,12 @@ class InventoryController {
 
   private static void requireCode(String field, String code) {
     if (!code.matches(CODE)) {
-      throw ApiProblem.unprocessable(field, "'" + code + "' is not a valid code: use 1 to 64 letters, digits, "
-          + "'.', '_', '/' or '-', starting with a letter or digit");
+      throw ApiProblem.unprocessable(
+          field,
+          "'"
+              + code
+              + "' is not a valid code: use 1 to 64 letters, digits, "
+              + "'.', '_', '/' or '-', starting with a letter or digit");
     }
   }
 }

@@ -9,7 +9,8 @@ import java.util.List;
  * @param pinnedLot the lot the line is pinned to after this run ({@code null} when not pinned)
  * @param slices where the units are: lot, location and quantity
  */
-public record LineReservation(int lineNo, String sku, int reserved, String pinnedLot, List<Slice> slices) {
+public record LineReservation(
+    int lineNo, String sku, int reserved, String pinnedLot, List<Slice> slices) {
 
   /** Units of one lot at one location. */
   public record Slice(String lot, String location, int quantity) {}

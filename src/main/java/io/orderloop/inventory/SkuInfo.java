@@ -9,5 +9,11 @@ package io.orderloop.inventory;
  * @param requiresPinnedLot every order line is pinned to one lot at allocation
  * @param allowsLooseUnits B2B lines may order quantities that are not whole cases
  */
-public record SkuInfo(String code, String name, int casePack, Integer palletQuantity, boolean lotControlled,
-    boolean requiresPinnedLot, boolean allowsLooseUnits) {}
+public record SkuInfo(
+    String code,
+    String name,
+    int casePack,
+    Integer palletQuantity,
+    boolean lotControlled,
+    boolean requiresPinnedLot,
+    boolean allowsLooseUnits) {}

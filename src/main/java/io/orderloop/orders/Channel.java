@@ -2,5 +2,9 @@ package io.orderloop.orders;
 
 /** Where an order came from. */
 public enum Channel {
-  SHOPIFY, SQUARE, EDI, MANUAL, API
+  SHOPIFY,
+  SQUARE,
+  EDI,
+  MANUAL,
+  API
 }

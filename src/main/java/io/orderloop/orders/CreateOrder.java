@@ -16,10 +16,13 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * The one intake command every channel normalises into (REST, and later Shopify, Square and EDI adapters).
+ * The one intake command every channel normalises into (REST, and later Shopify, Square and EDI
+ * adapters).
  *
- * @param externalId the channel's own order id: the same {@code (channel, externalId)} never makes two orders
- * @param fulfillmentPolicy defaults to {@code SHIP_PARTIAL} for DTC and {@code SHIP_COMPLETE} for B2B
+ * @param externalId the channel's own order id: the same {@code (channel, externalId)} never makes
+ *     two orders
+ * @param fulfillmentPolicy defaults to {@code SHIP_PARTIAL} for DTC and {@code SHIP_COMPLETE} for
+ *     B2B
  * @param b2b buyer PO, payment terms and delivery window; only for B2B orders
  */
 public record CreateOrder(
@@ -35,7 +38,8 @@ public record CreateOrder(
     @Valid B2b b2b) {
 
   /** The ordering customer. */
-  public record Customer(@NotBlank @Size(max = 200) String name, @Email @Size(max = 320) String email) {}
+  public record Customer(
+      @NotBlank @Size(max = 200) String name, @Email @Size(max = 320) String email) {}
 
   /**
    * One order line.
@@ -53,8 +57,10 @@ public record CreateOrder(
   /** B2B terms carried on the order, without a separate workflow. */
   public record B2b(
       @Size(max = 100) String buyerPo,
-      @Pattern(regexp = "NET_[0-9]{1,3}|DUE_ON_RECEIPT|PREPAID|COD",
-          message = "use NET_<days> (e.g. NET_30), DUE_ON_RECEIPT, PREPAID or COD") String paymentTerms,
+      @Pattern(
+              regexp = "NET_[0-9]{1,3}|DUE_ON_RECEIPT|PREPAID|COD",
+              message = "use NET_<days> (e.g. NET_30), DUE_ON_RECEIPT, PREPAID or COD")
+          String paymentTerms,
       @Valid DeliveryWindow deliveryWindow) {}
 
   /** The dates between which a B2B buyer wants delivery. */

@@ -14,7 +14,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
@@ -46,15 +45,22 @@ class OrderController {
   }
 
   @PostMapping
-  ResponseEntity<String> create(@Valid @RequestBody CreateOrder request,
+  ResponseEntity<String> create(
+      @Valid @RequestBody CreateOrder request,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
     String fingerprint = sha256("POST /api/v1/orders\n" + json.writeValueAsString(request));
-    IdempotentRequests.StoredResponse response = idempotency.execute(Actors.current(), idempotencyKey, fingerprint,
-        () -> {
-          Orders.Intake intake = orders.create(request);
-          return new IdempotentRequests.StoredResponse(intake.created() ? 201 : 200,
-              json.writeValueAsString(intake.order()), "/api/v1/orders/" + intake.order().id());
-        });
+    IdempotentRequests.StoredResponse response =
+        idempotency.execute(
+            Actors.current(),
+            idempotencyKey,
+            fingerprint,
+            () -> {
+              Orders.Intake intake = orders.create(request);
+              return new IdempotentRequests.StoredResponse(
+                  intake.created() ? 201 : 200,
+                  json.writeValueAsString(intake.order()),
+                  "/api/v1/orders/" + intake.order().id());
+            });
     return ResponseEntity.status(response.status())
         .location(URI.create(response.location()))
         .contentType(MediaType.APPLICATION_JSON)
@@ -80,7 +86,8 @@ class OrderController {
     if (limit < 1 || limit > 500) {
       throw ApiProblem.badRequest("limit: give 1 to 500");
     }
-    return orders.list(new Orders.ListQuery(state, channel, type, createdFrom, createdTo, q, cursor, limit));
+    return orders.list(
+        new Orders.ListQuery(state, channel, type, createdFrom, createdTo, q, cursor, limit));
   }
 
   @GetMapping("/{idOrNumber}/events")
@@ -91,21 +98,29 @@ class OrderController {
   record TransitionRequest(@NotNull OrderState to, @Size(max = 1000) String reason) {}
 
   @PostMapping("/{idOrNumber}/transitions")
-  ResponseEntity<OrderView> transition(@PathVariable String idOrNumber, @Valid @RequestBody TransitionRequest request,
+  ResponseEntity<OrderView> transition(
+      @PathVariable String idOrNumber,
+      @Valid @RequestBody TransitionRequest request,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return withEtag(orders.transition(idOrNumber, request.to(), request.reason(), version(ifMatch)));
+    return withEtag(
+        orders.transition(idOrNumber, request.to(), request.reason(), version(ifMatch)));
   }
 
-  record CancelRequest(@Size(max = 1000) String reason, List<@NotNull @Valid CancelLineRequest> lines) {}
+  record CancelRequest(
+      @Size(max = 1000) String reason, List<@NotNull @Valid CancelLineRequest> lines) {}
 
   record CancelLineRequest(@NotBlank String sku, @NotNull @Positive Integer quantity) {}
 
   @PostMapping("/{idOrNumber}/cancel")
-  ResponseEntity<OrderView> cancel(@PathVariable String idOrNumber, @Valid @RequestBody(required = false) CancelRequest request,
+  ResponseEntity<OrderView> cancel(
+      @PathVariable String idOrNumber,
+      @Valid @RequestBody(required = false) CancelRequest request,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     CancelRequest r = request == null ? new CancelRequest(null, null) : request;
-    List<Orders.CancelLine> lines = r.lines() == null ? List.of()
-        : r.lines().stream().map(l -> new Orders.CancelLine(l.sku(), l.quantity())).toList();
+    List<Orders.CancelLine> lines =
+        r.lines() == null
+            ? List.of()
+            : r.lines().stream().map(l -> new Orders.CancelLine(l.sku(), l.quantity())).toList();
     return withEtag(orders.cancel(idOrNumber, r.reason(), lines, version(ifMatch)));
   }
 
@@ -113,7 +128,10 @@ class OrderController {
     return ResponseEntity.ok().eTag("\"" + order.version() + "\"").body(order);
   }
 
-  /** Parses {@code If-Match: "3"} (also {@code W/"3"}); {@code *} or no header means no version check. */
+  /**
+   * Parses {@code If-Match: "3"} (also {@code W/"3"}); {@code *} or no header means no version
+   * check.
+   */
   private static Integer version(String ifMatch) {
     if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
       return null;
@@ -126,13 +144,16 @@ class OrderController {
     try {
       return Integer.parseInt(v);
     } catch (NumberFormatException e) {
-      throw ApiProblem.badRequest("If-Match: '" + ifMatch + "' is not an ETag this service issued (e.g. \"3\")");
+      throw ApiProblem.badRequest(
+          "If-Match: '" + ifMatch + "' is not an ETag this service issued (e.g. \"3\")");
     }
   }
 
   private static String sha256(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -25,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class OrderRepository {
 
-  private static final String ORDER_COLUMNS = """
+  private static final String ORDER_COLUMNS =
+      """
       id, number, channel, external_id, type, state, fulfillment_policy, customer_name, customer_email, ship_to,
       bill_to, currency, total_amount, buyer_po, payment_terms, window_from, window_to, version, created_at, updated_at
       """;
@@ -53,8 +54,19 @@ class OrderRepository {
     int shipped;
     int cancelled;
 
-    LineRecord(int lineNo, String sku, int quantity, UnitOfMeasure unitOfMeasure, int casePack, BigDecimal unitPrice,
-        String lot, boolean lotPinned, int allocated, int backordered, int shipped, int cancelled) {
+    LineRecord(
+        int lineNo,
+        String sku,
+        int quantity,
+        UnitOfMeasure unitOfMeasure,
+        int casePack,
+        BigDecimal unitPrice,
+        String lot,
+        boolean lotPinned,
+        int allocated,
+        int backordered,
+        int shipped,
+        int cancelled) {
       this.lineNo = lineNo;
       this.sku = sku;
       this.quantity = quantity;
@@ -99,7 +111,9 @@ class OrderRepository {
   /** Inserts the order unless the channel already has this external id; empty when it does. */
   Optional<UUID> insert(OrderRecord o, String prefix, int year, String actor) {
     CreateOrder.DeliveryWindow window = o.b2b == null ? null : o.b2b.deliveryWindow();
-    Optional<UUID> id = jdbc.sql("""
+    Optional<UUID> id =
+        jdbc.sql(
+                """
             INSERT INTO orders (id, number, channel, external_id, type, state, fulfillment_policy, customer_name,
                 customer_email, ship_to, bill_to, currency, total_amount, buyer_po, payment_terms, window_from,
                 window_to, version, created_at, updated_at, created_by)
@@ -108,27 +122,49 @@ class OrderRepository {
                 :billTo::jsonb, :currency, :total, :buyerPo, :terms, :windowFrom, :windowTo, 0, :now, :now, :actor)
             ON CONFLICT (channel, external_id) DO NOTHING
             RETURNING id""")
-        .param("id", o.id).param("prefix", prefix).param("year", String.valueOf(year))
-        .param("channel", o.channel.name()).param("externalId", o.externalId).param("type", o.type.name())
-        .param("state", o.state.name()).param("policy", o.policy.name())
-        .param("customerName", o.customer.name()).param("customerEmail", o.customer.email())
-        .param("shipTo", json.writeValueAsString(o.shipTo))
-        .param("billTo", o.billTo == null ? null : json.writeValueAsString(o.billTo))
-        .param("currency", o.currency).param("total", o.total)
-        .param("buyerPo", o.b2b == null ? null : o.b2b.buyerPo())
-        .param("terms", o.b2b == null ? null : o.b2b.paymentTerms())
-        .param("windowFrom", window == null ? null : window.from())
-        .param("windowTo", window == null ? null : window.to())
-        .param("now", Timestamp.from(o.createdAt)).param("actor", actor)
-        .query(UUID.class).optional();
+            .param("id", o.id)
+            .param("prefix", prefix)
+            .param("year", String.valueOf(year))
+            .param("channel", o.channel.name())
+            .param("externalId", o.externalId)
+            .param("type", o.type.name())
+            .param("state", o.state.name())
+            .param("policy", o.policy.name())
+            .param("customerName", o.customer.name())
+            .param("customerEmail", o.customer.email())
+            .param("shipTo", json.writeValueAsString(o.shipTo))
+            .param("billTo", o.billTo == null ? null : json.writeValueAsString(o.billTo))
+            .param("currency", o.currency)
+            .param("total", o.total)
+            .param("buyerPo", o.b2b == null ? null : o.b2b.buyerPo())
+            .param("terms", o.b2b == null ? null : o.b2b.paymentTerms())
+            .param("windowFrom", window == null ? null : window.from())
+            .param("windowTo", window == null ? null : window.to())
+            .param("now", Timestamp.from(o.createdAt))
+            .param("actor", actor)
+            .query(UUID.class)
+            .optional();
     if (id.isPresent()) {
       for (LineRecord l : o.lines) {
-        jdbc.sql("""
+        jdbc.sql(
+                """
                 INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_of_measure, case_pack, unit_price, lot,
                     lot_pinned, allocated, backordered, shipped, cancelled)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-            .params(o.id, l.lineNo, l.sku, l.quantity, l.unitOfMeasure.name(), l.casePack, l.unitPrice, l.lot,
-                l.lotPinned, l.allocated, l.backordered, l.shipped, l.cancelled)
+            .params(
+                o.id,
+                l.lineNo,
+                l.sku,
+                l.quantity,
+                l.unitOfMeasure.name(),
+                l.casePack,
+                l.unitPrice,
+                l.lot,
+                l.lotPinned,
+                l.allocated,
+                l.backordered,
+                l.shipped,
+                l.cancelled)
             .update();
       }
     }
@@ -137,7 +173,9 @@ class OrderRepository {
 
   Optional<UUID> idByExternalId(Channel channel, String externalId) {
     return jdbc.sql("SELECT id FROM orders WHERE channel = ? AND external_id = ?")
-        .params(channel.name(), externalId).query(UUID.class).optional();
+        .params(channel.name(), externalId)
+        .query(UUID.class)
+        .optional();
   }
 
   Optional<UUID> resolve(String idOrNumber) {
@@ -145,15 +183,27 @@ class OrderRepository {
       UUID id = UUID.fromString(idOrNumber);
       return jdbc.sql("SELECT id FROM orders WHERE id = ?").param(id).query(UUID.class).optional();
     } catch (IllegalArgumentException notUuid) {
-      return jdbc.sql("SELECT id FROM orders WHERE number = ?").param(idOrNumber).query(UUID.class).optional();
+      return jdbc.sql("SELECT id FROM orders WHERE number = ?")
+          .param(idOrNumber)
+          .query(UUID.class)
+          .optional();
     }
   }
 
-  /** Loads an order with its lines; {@code lock} takes the order's row lock for the rest of the transaction. */
+  /**
+   * Loads an order with its lines; {@code lock} takes the order's row lock for the rest of the
+   * transaction.
+   */
   Optional<OrderRecord> load(UUID id, boolean lock) {
-    Optional<OrderRecord> order = jdbc.sql("SELECT " + ORDER_COLUMNS + " FROM orders WHERE id = ?"
-            + (lock ? " FOR UPDATE" : ""))
-        .param(id).query((rs, n) -> mapOrder(rs)).optional();
+    Optional<OrderRecord> order =
+        jdbc.sql(
+                "SELECT "
+                    + ORDER_COLUMNS
+                    + " FROM orders WHERE id = ?"
+                    + (lock ? " FOR UPDATE" : ""))
+            .param(id)
+            .query((rs, n) -> mapOrder(rs))
+            .optional();
     order.ifPresent(o -> o.lines.addAll(lines(List.of(o.id)).getOrDefault(o.id, List.of())));
     return order;
   }
@@ -163,27 +213,52 @@ class OrderRepository {
     if (orderIds.isEmpty()) {
       return result;
     }
-    jdbc.sql("""
+    jdbc.sql(
+            """
             SELECT order_id, line_no, sku, quantity, unit_of_measure, case_pack, unit_price, lot, lot_pinned, allocated,
                    backordered, shipped, cancelled
             FROM order_lines WHERE order_id IN (:ids) ORDER BY order_id, line_no""")
         .param("ids", orderIds)
-        .query((rs, n) -> {
-          LineRecord l = new LineRecord(rs.getInt("line_no"), rs.getString("sku"), rs.getInt("quantity"),
-              UnitOfMeasure.valueOf(rs.getString("unit_of_measure")), rs.getInt("case_pack"),
-              rs.getBigDecimal("unit_price"), rs.getString("lot"), rs.getBoolean("lot_pinned"), rs.getInt("allocated"),
-              rs.getInt("backordered"), rs.getInt("shipped"), rs.getInt("cancelled"));
-          result.computeIfAbsent(rs.getObject("order_id", UUID.class), k -> new ArrayList<>()).add(l);
-          return l;
-        }).list();
+        .query(
+            (rs, n) -> {
+              LineRecord l =
+                  new LineRecord(
+                      rs.getInt("line_no"),
+                      rs.getString("sku"),
+                      rs.getInt("quantity"),
+                      UnitOfMeasure.valueOf(rs.getString("unit_of_measure")),
+                      rs.getInt("case_pack"),
+                      rs.getBigDecimal("unit_price"),
+                      rs.getString("lot"),
+                      rs.getBoolean("lot_pinned"),
+                      rs.getInt("allocated"),
+                      rs.getInt("backordered"),
+                      rs.getInt("shipped"),
+                      rs.getInt("cancelled"));
+              result
+                  .computeIfAbsent(rs.getObject("order_id", UUID.class), k -> new ArrayList<>())
+                  .add(l);
+              return l;
+            })
+        .list();
     return result;
   }
 
   void updateLine(UUID orderId, LineRecord l) {
-    jdbc.sql("""
+    jdbc.sql(
+            """
             UPDATE order_lines SET allocated = ?, backordered = ?, shipped = ?, cancelled = ?, lot = ?, lot_pinned = ?
             WHERE order_id = ? AND line_no = ?""")
-        .params(l.allocated, l.backordered, l.shipped, l.cancelled, l.lot, l.lotPinned, orderId, l.lineNo).update();
+        .params(
+            l.allocated,
+            l.backordered,
+            l.shipped,
+            l.cancelled,
+            l.lot,
+            l.lotPinned,
+            orderId,
+            l.lineNo)
+        .update();
   }
 
   void updateState(UUID orderId, OrderState state) {
@@ -192,36 +267,73 @@ class OrderRepository {
 
   /** One version step per accepted command; the ETag follows it. */
   int bumpVersion(UUID orderId, Instant now) {
-    return jdbc.sql("UPDATE orders SET version = version + 1, updated_at = ? WHERE id = ? RETURNING version")
-        .params(Timestamp.from(now), orderId).query(Integer.class).single();
+    return jdbc.sql(
+            "UPDATE orders SET version = version + 1, updated_at = ? WHERE id = ? RETURNING version")
+        .params(Timestamp.from(now), orderId)
+        .query(Integer.class)
+        .single();
   }
 
-  void appendEvent(UUID orderId, String type, OrderState from, OrderState to, Instant at, String actor, String reason,
+  void appendEvent(
+      UUID orderId,
+      String type,
+      OrderState from,
+      OrderState to,
+      Instant at,
+      String actor,
+      String reason,
       Map<String, Object> details) {
-    int sequence = jdbc.sql("UPDATE orders SET last_event_seq = last_event_seq + 1 WHERE id = ? RETURNING last_event_seq")
-        .param(orderId).query(Integer.class).single();
-    jdbc.sql("""
+    int sequence =
+        jdbc.sql(
+                "UPDATE orders SET last_event_seq = last_event_seq + 1 WHERE id = ? RETURNING last_event_seq")
+            .param(orderId)
+            .query(Integer.class)
+            .single();
+    jdbc.sql(
+            """
             INSERT INTO order_events (order_id, sequence, type, from_state, to_state, at, actor, reason, details)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""")
-        .params(orderId, sequence, type, from == null ? null : from.name(), to == null ? null : to.name(),
-            Timestamp.from(at), actor, reason, json.writeValueAsString(details))
+        .params(
+            orderId,
+            sequence,
+            type,
+            from == null ? null : from.name(),
+            to == null ? null : to.name(),
+            Timestamp.from(at),
+            actor,
+            reason,
+            json.writeValueAsString(details))
         .update();
   }
 
   List<OrderEvent> events(UUID orderId) {
-    return jdbc.sql("""
+    return jdbc.sql(
+            """
             SELECT sequence, type, from_state, to_state, at, actor, reason, details::text AS details
             FROM order_events WHERE order_id = ? ORDER BY sequence""")
         .param(orderId)
-        .query((rs, n) -> new OrderEvent(rs.getInt("sequence"), rs.getString("type"),
-            state(rs.getString("from_state")), state(rs.getString("to_state")), rs.getTimestamp("at").toInstant(),
-            rs.getString("actor"), rs.getString("reason"),
-            json.readValue(rs.getString("details"), new TypeReference<Map<String, Object>>() {})))
+        .query(
+            (rs, n) ->
+                new OrderEvent(
+                    rs.getInt("sequence"),
+                    rs.getString("type"),
+                    state(rs.getString("from_state")),
+                    state(rs.getString("to_state")),
+                    rs.getTimestamp("at").toInstant(),
+                    rs.getString("actor"),
+                    rs.getString("reason"),
+                    json.readValue(
+                        rs.getString("details"), new TypeReference<Map<String, Object>>() {})))
         .list();
   }
 
   /** Filters for the order list; null fields do not filter. */
-  record ListFilter(OrderState state, Channel channel, OrderType type, Instant createdFrom, Instant createdTo,
+  record ListFilter(
+      OrderState state,
+      Channel channel,
+      OrderType type,
+      Instant createdFrom,
+      Instant createdTo,
       String text) {}
 
   /** Keyset page, newest first: (created_at, id) strictly after the cursor. */
@@ -249,10 +361,12 @@ class OrderRepository {
       params.put("createdTo", Timestamp.from(filter.createdTo()));
     }
     if (filter.text() != null) {
-      sql.append(" AND (number = :exact OR lower(customer_name) LIKE :like ESCAPE '\\'"
-          + " OR lower(customer_email) LIKE :like ESCAPE '\\' OR lower(buyer_po) LIKE :like ESCAPE '\\'"
-          + " OR number LIKE :upperLike ESCAPE '\\')");
-      String escaped = filter.text().toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+      sql.append(
+          " AND (number = :exact OR lower(customer_name) LIKE :like ESCAPE '\\'"
+              + " OR lower(customer_email) LIKE :like ESCAPE '\\' OR lower(buyer_po) LIKE :like ESCAPE '\\'"
+              + " OR number LIKE :upperLike ESCAPE '\\')");
+      String escaped =
+          filter.text().toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
       params.put("exact", filter.text());
       params.put("like", "%" + escaped + "%");
       params.put("upperLike", "%" + escaped.toUpperCase() + "%");
@@ -264,7 +378,8 @@ class OrderRepository {
     }
     sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
     params.put("limit", limit);
-    List<OrderRecord> orders = jdbc.sql(sql.toString()).params(params).query((rs, n) -> mapOrder(rs)).list();
+    List<OrderRecord> orders =
+        jdbc.sql(sql.toString()).params(params).query((rs, n) -> mapOrder(rs)).list();
     Map<UUID, List<LineRecord>> lines = lines(orders.stream().map(o -> o.id).toList());
     orders.forEach(o -> o.lines.addAll(lines.getOrDefault(o.id, List.of())));
     return orders;
@@ -274,13 +389,17 @@ class OrderRepository {
   record Cursor(Instant createdAt, UUID id) {
     String encode() {
       String raw = createdAt.getEpochSecond() + ":" + createdAt.getNano() + ":" + id;
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
     static Cursor decode(String cursor) {
       try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":");
-        return new Cursor(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
+        String[] parts =
+            new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":");
+        return new Cursor(
+            Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
             UUID.fromString(parts[2]));
       } catch (RuntimeException e) {
         return null;
@@ -297,7 +416,8 @@ class OrderRepository {
     o.type = OrderType.valueOf(rs.getString("type"));
     o.state = OrderState.valueOf(rs.getString("state"));
     o.policy = FulfillmentPolicy.valueOf(rs.getString("fulfillment_policy"));
-    o.customer = new CreateOrder.Customer(rs.getString("customer_name"), rs.getString("customer_email"));
+    o.customer =
+        new CreateOrder.Customer(rs.getString("customer_name"), rs.getString("customer_email"));
     o.shipTo = json.readValue(rs.getString("ship_to"), Address.class);
     String billTo = rs.getString("bill_to");
     o.billTo = billTo == null ? null : json.readValue(billTo, Address.class);
@@ -308,7 +428,9 @@ class OrderRepository {
     LocalDate from = rs.getObject("window_from", LocalDate.class);
     LocalDate to = rs.getObject("window_to", LocalDate.class);
     if (o.type == OrderType.B2B && (po != null || terms != null || from != null)) {
-      o.b2b = new CreateOrder.B2b(po, terms, from == null ? null : new CreateOrder.DeliveryWindow(from, to));
+      o.b2b =
+          new CreateOrder.B2b(
+              po, terms, from == null ? null : new CreateOrder.DeliveryWindow(from, to));
     }
     o.version = rs.getInt("version");
     o.createdAt = rs.getTimestamp("created_at").toInstant();
@@ -317,14 +439,57 @@ class OrderRepository {
   }
 
   static OrderView view(OrderRecord o) {
-    List<OrderView.Line> lines = o.lines.stream().map(l -> new OrderView.Line(l.lineNo, l.sku, l.quantity,
-        l.unitOfMeasure, l.casePack,
-        o.type == OrderType.B2B && l.casePack > 1 && l.quantity % l.casePack == 0 ? l.quantity / l.casePack : null,
-        l.unitPrice.stripTrailingZeros().scale() < 0 ? l.unitPrice.setScale(0) : l.unitPrice.stripTrailingZeros(),
-        l.allocated, l.backordered, l.shipped, l.cancelled, l.lot, l.lotPinned)).toList();
-    return new OrderView(o.id, o.number, o.channel, o.externalId, o.type, o.state, o.version, o.policy, o.customer,
-        o.shipTo, o.billTo, o.currency, new Money(o.total, o.currency),
-        lines, o.b2b, o.state.allowedTransitions(), o.createdAt, o.updatedAt);
+    List<OrderView.Line> lines =
+        o.lines.stream()
+            .map(
+                l ->
+                    new OrderView.Line(
+                        l.lineNo,
+                        l.sku,
+                        l.quantity,
+                        l.unitOfMeasure,
+                        l.casePack,
+                        o.type == OrderType.B2B && l.casePack > 1 && l.quantity % l.casePack == 0
+                            ? l.quantity / l.casePack
+                            : null,
+                        atCurrencyScale(l.unitPrice, o.currency),
+                        l.allocated,
+                        l.backordered,
+                        l.shipped,
+                        l.cancelled,
+                        l.lot,
+                        l.lotPinned))
+            .toList();
+    return new OrderView(
+        o.id,
+        o.number,
+        o.channel,
+        o.externalId,
+        o.type,
+        o.state,
+        o.version,
+        o.policy,
+        o.customer,
+        o.shipTo,
+        o.billTo,
+        o.currency,
+        new Money(o.total, o.currency),
+        lines,
+        o.b2b,
+        o.state.allowedTransitions(),
+        o.createdAt,
+        o.updatedAt);
+  }
+
+  /**
+   * Trailing zeros trimmed down to the currency's scale: 2.5000 USD shows as 2.50, a per-unit
+   * 0.8333 stays.
+   */
+  private static BigDecimal atCurrencyScale(BigDecimal amount, String currency) {
+    int digits = Math.max(java.util.Currency.getInstance(currency).getDefaultFractionDigits(), 0);
+    BigDecimal stripped = amount.stripTrailingZeros();
+    return stripped.setScale(
+        Math.max(digits, stripped.scale()), java.math.RoundingMode.UNNECESSARY);
   }
 
   private static OrderState state(String name) {

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The order loop. This table is the one place that says which moves are allowed; every state change goes through
- * {@code transitionTo}, which asks it, and the API offers exactly the moves it lists.
+ * The order loop. This table is the one place that says which moves are allowed; every state change
+ * goes through {@code transitionTo}, which asks it, and the API offers exactly the moves it lists.
  *
  * <pre>
  * RECEIVED → ALLOCATED → FULFILLMENT_QUEUED → PARTIALLY_SHIPPED → SHIPPED → DELIVERED → CLOSED
@@ -54,7 +54,10 @@ public enum OrderState {
 
   /** Units may still be cancelled line by line (before they ship). */
   public boolean allowsLineCancellation() {
-    return this == RECEIVED || this == ALLOCATED || this == FULFILLMENT_QUEUED || this == PARTIALLY_SHIPPED;
+    return this == RECEIVED
+        || this == ALLOCATED
+        || this == FULFILLMENT_QUEUED
+        || this == PARTIALLY_SHIPPED;
   }
 
   /** The history and event type of entering this state, e.g. {@code order.fulfillment_queued}. */

@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * An order as the API shows it. Line quantities always add up:
- * {@code quantity = allocated + backordered + shipped + cancelled} (in units).
+ * An order as the API shows it. Line quantities always add up: {@code quantity = allocated +
+ * backordered + shipped + cancelled} (in units).
  */
 public record OrderView(
     UUID id,
@@ -32,9 +32,21 @@ public record OrderView(
     Instant updatedAt) {
 
   /**
-   * A line; {@code casePack} is the SKU's case pack when the order was taken, {@code cases} the quantity in whole
-   * cases for B2B lines.
+   * A line; {@code casePack} is the SKU's case pack when the order was taken, {@code cases} the
+   * quantity in whole cases for B2B lines.
    */
-  public record Line(int lineNo, String sku, int quantity, UnitOfMeasure unitOfMeasure, int casePack, Integer cases,
-      BigDecimal unitPrice, int allocated, int backordered, int shipped, int cancelled, String lot, boolean lotPinned) {}
+  public record Line(
+      int lineNo,
+      String sku,
+      int quantity,
+      UnitOfMeasure unitOfMeasure,
+      int casePack,
+      Integer cases,
+      BigDecimal unitPrice,
+      int allocated,
+      int backordered,
+      int shipped,
+      int cancelled,
+      String lot,
+      boolean lotPinned) {}
 }

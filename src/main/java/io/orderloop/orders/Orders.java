@@ -28,14 +28,16 @@ import org.springframework.stereotype.Service;
 /**
  * The orders module's API: intake, the loop's moves, cancellation and the queries.
  *
- * <p>Each command runs in one transaction holding the order's row lock: the state change, the line quantities, the
- * reservations and every history event commit together or not at all. Rejections are {@link ApiProblem}s: 404 for
- * an unknown order, 409 for a move the state table does not allow (with {@code currentState} and
- * {@code allowedTransitions}), 412 for a stale {@code If-Match} version, 422 for a request that breaks a rule.
+ * <p>Each command runs in one transaction holding the order's row lock: the state change, the line
+ * quantities, the reservations and every history event commit together or not at all. Rejections
+ * are {@link ApiProblem}s: 404 for an unknown order, 409 for a move the state table does not allow
+ * (with {@code currentState} and {@code allowedTransitions}), 412 for a stale {@code If-Match}
+ * version, 422 for a request that breaks a rule.
  *
- * <p>History event types written here: {@code order.received}, {@code inventory.reserved},
- * {@code inventory.lot_pinned}, {@code order.backordered}, {@code inventory.released}, {@code order.lines_cancelled},
- * {@code order.shipment_recorded}, and {@code order.<state>} for every state entered.
+ * <p>History event types written here: {@code order.received}, {@code inventory.reserved}, {@code
+ * inventory.lot_pinned}, {@code order.backordered}, {@code inventory.released}, {@code
+ * order.lines_cancelled}, {@code order.shipment_recorded}, and {@code order.<state>} for every
+ * state entered.
  */
 @Service
 public class Orders {
@@ -46,7 +48,11 @@ public class Orders {
   private final OrderProperties properties;
   private final Clock clock;
 
-  Orders(OrderRepository repository, Inventory inventory, Transactions transactions, OrderProperties properties,
+  Orders(
+      OrderRepository repository,
+      Inventory inventory,
+      Transactions transactions,
+      OrderProperties properties,
       Clock clock) {
     this.repository = repository;
     this.inventory = inventory;
@@ -55,49 +61,73 @@ public class Orders {
     this.clock = clock;
   }
 
-  /** The result of intake: the order, and whether this call created it (false: the channel order existed). */
+  /**
+   * The result of intake: the order, and whether this call created it (false: the channel order
+   * existed).
+   */
   public record Intake(OrderView order, boolean created) {}
 
   // ------------------------------------------------------------------ intake
 
   /**
-   * Accepts an order: validates it against the catalogue, stores it as RECEIVED, reserves stock for every line in
-   * the same transaction, records backorders, and moves it to ALLOCATED when its fulfillment policy is met. A
-   * repeated {@code (channel, externalId)} returns the existing order and changes nothing.
+   * Accepts an order: validates it against the catalogue, stores it as RECEIVED, reserves stock for
+   * every line in the same transaction, records backorders, and moves it to ALLOCATED when its
+   * fulfillment policy is met. A repeated {@code (channel, externalId)} returns the existing order
+   * and changes nothing.
    */
   public Intake create(CreateOrder command) {
-    return transactions.inTransaction(() -> {
-      if (command.externalId() != null) {
-        Optional<UUID> existing = repository.idByExternalId(command.channel(), command.externalId());
-        if (existing.isPresent()) {
-          return new Intake(view(existing.get()), false);
-        }
-      }
-      OrderRecord order = validate(command);
-      String actor = Actors.current();
-      int year = order.createdAt.atZone(ZoneOffset.UTC).getYear();
-      Optional<UUID> inserted = repository.insert(order, properties.numberPrefix(), year, actor);
-      if (inserted.isEmpty()) {
-        // A concurrent request with the same channel order id committed first: that order is the answer.
-        UUID existing = repository.idByExternalId(command.channel(), command.externalId()).orElseThrow();
-        return new Intake(view(existing), false);
-      }
-      Map<String, Object> received = new LinkedHashMap<>();
-      received.put("channel", order.channel.name());
-      received.put("externalId", order.externalId);
-      received.put("type", order.type.name());
-      received.put("fulfillmentPolicy", order.policy.name());
-      received.put("total", order.total.toPlainString() + " " + order.currency);
-      received.put("lines", order.lines.stream()
-          .map(l -> Map.of("lineNo", l.lineNo, "sku", l.sku, "quantity", l.quantity)).toList());
-      repository.appendEvent(order.id, OrderState.RECEIVED.eventType(), null, OrderState.RECEIVED, order.createdAt,
-          actor, null, received);
-      allocateOpenUnits(order, actor);
-      if (policyMet(order)) {
-        transitionTo(order, OrderState.ALLOCATED, actor, null, Map.of("fulfillmentPolicy", order.policy.name()));
-      }
-      return new Intake(view(order.id), true);
-    });
+    return transactions.inTransaction(
+        () -> {
+          if (command.externalId() != null) {
+            Optional<UUID> existing =
+                repository.idByExternalId(command.channel(), command.externalId());
+            if (existing.isPresent()) {
+              return new Intake(view(existing.get()), false);
+            }
+          }
+          OrderRecord order = validate(command);
+          String actor = Actors.current();
+          int year = order.createdAt.atZone(ZoneOffset.UTC).getYear();
+          Optional<UUID> inserted =
+              repository.insert(order, properties.numberPrefix(), year, actor);
+          if (inserted.isEmpty()) {
+            // A concurrent request with the same channel order id committed first: that order is
+            // the answer.
+            UUID existing =
+                repository.idByExternalId(command.channel(), command.externalId()).orElseThrow();
+            return new Intake(view(existing), false);
+          }
+          Map<String, Object> received = new LinkedHashMap<>();
+          received.put("channel", order.channel.name());
+          received.put("externalId", order.externalId);
+          received.put("type", order.type.name());
+          received.put("fulfillmentPolicy", order.policy.name());
+          received.put("total", order.total.toPlainString() + " " + order.currency);
+          received.put(
+              "lines",
+              order.lines.stream()
+                  .map(l -> Map.of("lineNo", l.lineNo, "sku", l.sku, "quantity", l.quantity))
+                  .toList());
+          repository.appendEvent(
+              order.id,
+              OrderState.RECEIVED.eventType(),
+              null,
+              OrderState.RECEIVED,
+              order.createdAt,
+              actor,
+              null,
+              received);
+          allocateOpenUnits(order, actor);
+          if (policyMet(order)) {
+            transitionTo(
+                order,
+                OrderState.ALLOCATED,
+                actor,
+                null,
+                Map.of("fulfillmentPolicy", order.policy.name()));
+          }
+          return new Intake(view(order.id), true);
+        });
   }
 
   private OrderRecord validate(CreateOrder c) {
@@ -108,22 +138,35 @@ public class Orders {
       throw ApiProblem.unprocessable("currency", e.getMessage());
     }
     if (c.b2b() != null && c.type() != OrderType.B2B) {
-      throw ApiProblem.unprocessable("b2b", "B2B terms (buyer PO, payment terms, delivery window) only apply to "
-          + "orders of type B2B");
+      throw ApiProblem.unprocessable(
+          "b2b",
+          "B2B terms (buyer PO, payment terms, delivery window) only apply to "
+              + "orders of type B2B");
     }
-    if (c.b2b() != null && c.b2b().deliveryWindow() != null
+    if (c.b2b() != null
+        && c.b2b().deliveryWindow() != null
         && c.b2b().deliveryWindow().to().isBefore(c.b2b().deliveryWindow().from())) {
-      throw ApiProblem.unprocessable("b2b.deliveryWindow", "the window ends (" + c.b2b().deliveryWindow().to()
-          + ") before it starts (" + c.b2b().deliveryWindow().from() + ")");
+      throw ApiProblem.unprocessable(
+          "b2b.deliveryWindow",
+          "the window ends ("
+              + c.b2b().deliveryWindow().to()
+              + ") before it starts ("
+              + c.b2b().deliveryWindow().from()
+              + ")");
     }
-    Map<String, SkuInfo> skus = inventory.skus(c.lines().stream().map(CreateOrder.Line::sku).toList());
+    Map<String, SkuInfo> skus =
+        inventory.skus(c.lines().stream().map(CreateOrder.Line::sku).toList());
     OrderRecord o = new OrderRecord();
     o.id = UUID.randomUUID();
     o.channel = c.channel();
-    o.externalId = c.externalId() == null || c.externalId().isBlank() ? null : c.externalId().strip();
+    o.externalId =
+        c.externalId() == null || c.externalId().isBlank() ? null : c.externalId().strip();
     o.type = c.type();
     o.state = OrderState.RECEIVED;
-    o.policy = c.fulfillmentPolicy() != null ? c.fulfillmentPolicy() : FulfillmentPolicy.defaultFor(c.type());
+    o.policy =
+        c.fulfillmentPolicy() != null
+            ? c.fulfillmentPolicy()
+            : FulfillmentPolicy.defaultFor(c.type());
     o.customer = new CreateOrder.Customer(c.customer().name().strip(), c.customer().email());
     o.shipTo = c.shipTo();
     o.billTo = c.billTo();
@@ -137,33 +180,69 @@ public class Orders {
       String field = "lines[" + i + "]";
       SkuInfo sku = skus.get(line.sku());
       if (sku == null) {
-        throw ApiProblem.unprocessable(field + ".sku", "unknown SKU '" + line.sku()
-            + "'; create it with PUT /api/v1/skus/{sku} or correct the line");
+        throw ApiProblem.unprocessable(
+            field + ".sku",
+            "unknown SKU '"
+                + line.sku()
+                + "'; create it with PUT /api/v1/skus/{sku} or correct the line");
       }
       if (!Currencies.fitsScale(line.unitPrice(), currency)) {
-        throw ApiProblem.unprocessable(field + ".unitPrice", line.unitPrice().toPlainString() + " has more decimal "
-            + "places than " + currency.getCurrencyCode() + " allows (" + currency.getDefaultFractionDigits() + ")");
+        throw ApiProblem.unprocessable(
+            field + ".unitPrice",
+            line.unitPrice().toPlainString()
+                + " has more decimal "
+                + "places than "
+                + currency.getCurrencyCode()
+                + " allows ("
+                + currency.getDefaultFractionDigits()
+                + ")");
       }
       UnitOfMeasure uom = line.unitOfMeasure() == null ? UnitOfMeasure.EACH : line.unitOfMeasure();
-      long units = uom == UnitOfMeasure.CASE ? (long) line.quantity() * sku.casePack() : line.quantity();
+      long units =
+          uom == UnitOfMeasure.CASE ? (long) line.quantity() * sku.casePack() : line.quantity();
       if (units > 1_000_000) {
         throw ApiProblem.unprocessable(field + ".quantity", "at most 1,000,000 units per line");
       }
-      if (o.type == OrderType.B2B && uom == UnitOfMeasure.EACH && sku.casePack() > 1
-          && units % sku.casePack() != 0 && !sku.allowsLooseUnits()) {
-        throw ApiProblem.unprocessable(field + ".quantity", units + " units of SKU '" + sku.code()
-            + "' is not a whole number of cases of " + sku.casePack() + "; order a multiple of " + sku.casePack()
-            + " or give the quantity in cases (unitOfMeasure CASE)");
+      if (o.type == OrderType.B2B
+          && uom == UnitOfMeasure.EACH
+          && sku.casePack() > 1
+          && units % sku.casePack() != 0
+          && !sku.allowsLooseUnits()) {
+        throw ApiProblem.unprocessable(
+            field + ".quantity",
+            units
+                + " units of SKU '"
+                + sku.code()
+                + "' is not a whole number of cases of "
+                + sku.casePack()
+                + "; order a multiple of "
+                + sku.casePack()
+                + " or give the quantity in cases (unitOfMeasure CASE)");
       }
       String lot = line.lot() == null || line.lot().isBlank() ? null : line.lot().strip();
       if (lot != null && !inventory.lotExists(sku.code(), lot)) {
-        throw ApiProblem.unprocessable(field + ".lot", "SKU '" + sku.code() + "' has no lot '" + lot + "'");
+        throw ApiProblem.unprocessable(
+            field + ".lot", "SKU '" + sku.code() + "' has no lot '" + lot + "'");
       }
-      BigDecimal unitPrice = uom == UnitOfMeasure.CASE
-          ? line.unitPrice().divide(BigDecimal.valueOf(sku.casePack()), 4, java.math.RoundingMode.HALF_EVEN)
-          : line.unitPrice();
-      o.lines.add(new LineRecord(i + 1, sku.code(), (int) units, uom, sku.casePack(), unitPrice, lot, lot != null,
-          0, (int) units, 0, 0));
+      BigDecimal unitPrice =
+          uom == UnitOfMeasure.CASE
+              ? line.unitPrice()
+                  .divide(BigDecimal.valueOf(sku.casePack()), 4, java.math.RoundingMode.HALF_EVEN)
+              : line.unitPrice();
+      o.lines.add(
+          new LineRecord(
+              i + 1,
+              sku.code(),
+              (int) units,
+              uom,
+              sku.casePack(),
+              unitPrice,
+              lot,
+              lot != null,
+              0,
+              (int) units,
+              0,
+              0));
       total = total.add(line.unitPrice().multiply(BigDecimal.valueOf(line.quantity())));
     }
     o.total = total;
@@ -173,7 +252,10 @@ public class Orders {
   // ------------------------------------------------------------------ queries
 
   public Optional<OrderView> find(String idOrNumber) {
-    return repository.resolve(idOrNumber).flatMap(id -> repository.load(id, false)).map(OrderRepository::view);
+    return repository
+        .resolve(idOrNumber)
+        .flatMap(id -> repository.load(id, false))
+        .map(OrderRepository::view);
   }
 
   public OrderView get(String idOrNumber) {
@@ -185,11 +267,23 @@ public class Orders {
     return repository.events(id);
   }
 
-  /** Filters of the order list; null fields do not filter. {@code text} matches number, customer and buyer PO. */
-  public record ListQuery(OrderState state, Channel channel, OrderType type, Instant createdFrom, Instant createdTo,
-      String text, String cursor, int limit) {}
+  /**
+   * Filters of the order list; null fields do not filter. {@code text} matches number, customer and
+   * buyer PO.
+   */
+  public record ListQuery(
+      OrderState state,
+      Channel channel,
+      OrderType type,
+      Instant createdFrom,
+      Instant createdTo,
+      String text,
+      String cursor,
+      int limit) {}
 
-  /** One page of orders, newest first, and the cursor of the next page ({@code null} on the last). */
+  /**
+   * One page of orders, newest first, and the cursor of the next page ({@code null} on the last).
+   */
   public record Page(List<OrderView> items, String nextCursor) {}
 
   public Page list(ListQuery q) {
@@ -197,12 +291,17 @@ public class Orders {
     if (q.cursor() != null && !q.cursor().isBlank()) {
       after = OrderRepository.Cursor.decode(q.cursor());
       if (after == null) {
-        throw ApiProblem.badRequest("cursor: not a cursor this service issued; start again without it");
+        throw ApiProblem.badRequest(
+            "cursor: not a cursor this service issued; start again without it");
       }
     }
     String text = q.text() == null || q.text().isBlank() ? null : q.text().strip();
-    List<OrderRecord> rows = repository.page(new OrderRepository.ListFilter(q.state(), q.channel(), q.type(),
-        q.createdFrom(), q.createdTo(), text), after, q.limit() + 1);
+    List<OrderRecord> rows =
+        repository.page(
+            new OrderRepository.ListFilter(
+                q.state(), q.channel(), q.type(), q.createdFrom(), q.createdTo(), text),
+            after,
+            q.limit() + 1);
     String next = null;
     if (rows.size() > q.limit()) {
       rows = rows.subList(0, q.limit());
@@ -215,80 +314,94 @@ public class Orders {
   // ------------------------------------------------------------------ the loop
 
   /**
-   * Moves an order to {@code to}. Allowed moves come from {@link OrderState}; some need their work done on the way:
-   * ALLOCATED first tries to reserve backordered units and needs the fulfillment policy met; SHIPPED and
-   * PARTIALLY_SHIPPED ship every reserved unit (shipments with carriers and tracking arrive with the execution
-   * module) and must match what that leaves; CANCELLED cancels the whole order.
+   * Moves an order to {@code to}. Allowed moves come from {@link OrderState}; some need their work
+   * done on the way: ALLOCATED first tries to reserve backordered units and needs the fulfillment
+   * policy met; SHIPPED and PARTIALLY_SHIPPED ship every reserved unit (shipments with carriers and
+   * tracking arrive with the execution module) and must match what that leaves; CANCELLED cancels
+   * the whole order.
    *
    * @param expectedVersion the client's {@code If-Match} version, or {@code null}
    */
-  public OrderView transition(String idOrNumber, OrderState to, String reason, Integer expectedVersion) {
-    return transactions.inTransaction(() -> {
-      OrderRecord order = lockForCommand(idOrNumber, expectedVersion);
-      String actor = Actors.current();
-      if (!order.state.canTransitionTo(to)) {
-        throw stateConflict(order, "cannot move from " + order.state + " to " + to);
-      }
-      switch (to) {
-        case CANCELLED -> cancelWhole(order, reason, actor);
-        case ALLOCATED -> {
-          allocateOpenUnits(order, actor);
-          if (!policyMet(order)) {
-            throw stateConflict(order, "fulfillment policy " + order.policy + " is not met: "
-                + describeBackorders(order) + "; receive stock or cancel the short lines");
+  public OrderView transition(
+      String idOrNumber, OrderState to, String reason, Integer expectedVersion) {
+    return transactions.inTransaction(
+        () -> {
+          OrderRecord order = lockForCommand(idOrNumber, expectedVersion);
+          String actor = Actors.current();
+          if (!order.state.canTransitionTo(to)) {
+            throw stateConflict(order, "cannot move from " + order.state + " to " + to);
           }
-          transitionTo(order, to, actor, reason, Map.of("fulfillmentPolicy", order.policy.name()));
-        }
-        case SHIPPED, PARTIALLY_SHIPPED -> shipAllReserved(order, to, reason, actor);
-        default -> transitionTo(order, to, actor, reason, Map.of());
-      }
-      repository.bumpVersion(order.id, clock.instant());
-      return view(order.id);
-    });
+          switch (to) {
+            case CANCELLED -> cancelWhole(order, reason, actor);
+            case ALLOCATED -> {
+              allocateOpenUnits(order, actor);
+              if (!policyMet(order)) {
+                throw stateConflict(
+                    order,
+                    "fulfillment policy "
+                        + order.policy
+                        + " is not met: "
+                        + describeBackorders(order)
+                        + "; receive stock or cancel the short lines");
+              }
+              transitionTo(
+                  order, to, actor, reason, Map.of("fulfillmentPolicy", order.policy.name()));
+            }
+            case SHIPPED, PARTIALLY_SHIPPED -> shipAllReserved(order, to, reason, actor);
+            default -> transitionTo(order, to, actor, reason, Map.of());
+          }
+          repository.bumpVersion(order.id, clock.instant());
+          return view(order.id);
+        });
   }
 
   /** A quantity of one SKU to cancel. */
   public record CancelLine(String sku, int quantity) {}
 
   /**
-   * Cancels the whole order ({@code lines} empty) or some unshipped units. Whole: from RECEIVED, ALLOCATED or
-   * FULFILLMENT_QUEUED → CANCELLED; from PARTIALLY_SHIPPED the unshipped rest is cancelled → SHIPPED. Lines:
-   * backordered units go first, then reserved ones, whose reservations are released; an order left with nothing open
-   * is CANCELLED (or SHIPPED when part of it shipped).
+   * Cancels the whole order ({@code lines} empty) or some unshipped units. Whole: from RECEIVED,
+   * ALLOCATED or FULFILLMENT_QUEUED → CANCELLED; from PARTIALLY_SHIPPED the unshipped rest is
+   * cancelled → SHIPPED. Lines: backordered units go first, then reserved ones, whose reservations
+   * are released; an order left with nothing open is CANCELLED (or SHIPPED when part of it
+   * shipped).
    */
-  public OrderView cancel(String idOrNumber, String reason, List<CancelLine> lines, Integer expectedVersion) {
-    return transactions.inTransaction(() -> {
-      OrderRecord order = lockForCommand(idOrNumber, expectedVersion);
-      String actor = Actors.current();
-      if (lines == null || lines.isEmpty()) {
-        if (order.state.canTransitionTo(OrderState.CANCELLED)) {
-          cancelWhole(order, reason, actor);
-        } else if (order.state == OrderState.PARTIALLY_SHIPPED) {
-          cancelUnshippedRest(order, reason, actor);
-        } else {
-          throw stateConflict(order, "an order in " + order.state + " cannot be cancelled");
-        }
-      } else {
-        cancelLines(order, reason, lines, actor);
-      }
-      repository.bumpVersion(order.id, clock.instant());
-      return view(order.id);
-    });
+  public OrderView cancel(
+      String idOrNumber, String reason, List<CancelLine> lines, Integer expectedVersion) {
+    return transactions.inTransaction(
+        () -> {
+          OrderRecord order = lockForCommand(idOrNumber, expectedVersion);
+          String actor = Actors.current();
+          if (lines == null || lines.isEmpty()) {
+            if (order.state.canTransitionTo(OrderState.CANCELLED)) {
+              cancelWhole(order, reason, actor);
+            } else if (order.state == OrderState.PARTIALLY_SHIPPED) {
+              cancelUnshippedRest(order, reason, actor);
+            } else {
+              throw stateConflict(order, "an order in " + order.state + " cannot be cancelled");
+            }
+          } else {
+            cancelLines(order, reason, lines, actor);
+          }
+          repository.bumpVersion(order.id, clock.instant());
+          return view(order.id);
+        });
   }
 
   // ------------------------------------------------------------------ internals
 
   /**
-   * The one place a state changes: checks the table, writes the state and appends the history event. Callers hold
-   * the order's row lock.
+   * The one place a state changes: checks the table, writes the state and appends the history
+   * event. Callers hold the order's row lock.
    */
-  private void transitionTo(OrderRecord order, OrderState to, String actor, String reason, Map<String, Object> details) {
+  private void transitionTo(
+      OrderRecord order, OrderState to, String actor, String reason, Map<String, Object> details) {
     if (!order.state.canTransitionTo(to)) {
       throw stateConflict(order, "cannot move from " + order.state + " to " + to);
     }
     OrderState from = order.state;
     repository.updateState(order.id, to);
-    repository.appendEvent(order.id, to.eventType(), from, to, clock.instant(), actor, reason, details);
+    repository.appendEvent(
+        order.id, to.eventType(), from, to, clock.instant(), actor, reason, details);
     order.state = to;
   }
 
@@ -296,8 +409,15 @@ public class Orders {
     UUID id = repository.resolve(idOrNumber).orElseThrow(() -> notFound(idOrNumber));
     OrderRecord order = repository.load(id, true).orElseThrow(() -> notFound(idOrNumber));
     if (expectedVersion != null && expectedVersion != order.version) {
-      throw ApiProblem.preconditionFailed("order " + order.number + " is at version " + order.version
-          + ", not " + expectedVersion + "; read it again and retry").with("currentVersion", order.version);
+      throw ApiProblem.preconditionFailed(
+              "order "
+                  + order.number
+                  + " is at version "
+                  + order.version
+                  + ", not "
+                  + expectedVersion
+                  + "; read it again and retry")
+          .with("currentVersion", order.version);
     }
     return order;
   }
@@ -339,16 +459,44 @@ public class Orders {
     }
     Instant now = clock.instant();
     if (!pinned.isEmpty()) {
-      repository.appendEvent(order.id, "inventory.lot_pinned", null, null, now, actor, "SKU requires a pinned lot",
+      repository.appendEvent(
+          order.id,
+          "inventory.lot_pinned",
+          null,
+          null,
+          now,
+          actor,
+          "SKU requires a pinned lot",
           Map.of("lines", pinned));
     }
     if (!reserved.isEmpty()) {
-      repository.appendEvent(order.id, "inventory.reserved", null, null, now, actor, null, Map.of("reservations", reserved));
+      repository.appendEvent(
+          order.id,
+          "inventory.reserved",
+          null,
+          null,
+          now,
+          actor,
+          null,
+          Map.of("reservations", reserved));
     }
-    List<Map<String, Object>> short_ = order.lines.stream().filter(l -> l.backordered > 0)
-        .map(l -> Map.<String, Object>of("lineNo", l.lineNo, "sku", l.sku, "backordered", l.backordered)).toList();
+    List<Map<String, Object>> short_ =
+        order.lines.stream()
+            .filter(l -> l.backordered > 0)
+            .map(
+                l ->
+                    Map.<String, Object>of(
+                        "lineNo", l.lineNo, "sku", l.sku, "backordered", l.backordered))
+            .toList();
     if (!short_.isEmpty()) {
-      repository.appendEvent(order.id, "order.backordered", null, null, now, actor, "not enough available stock",
+      repository.appendEvent(
+          order.id,
+          "order.backordered",
+          null,
+          null,
+          now,
+          actor,
+          "not enough available stock",
           Map.of("lines", short_));
     }
   }
@@ -371,7 +519,8 @@ public class Orders {
       l.backordered = 0;
       repository.updateLine(order.id, l);
     }
-    transitionTo(order, OrderState.CANCELLED, actor, reason, Map.of("releasedUnits", sum(released)));
+    transitionTo(
+        order, OrderState.CANCELLED, actor, reason, Map.of("releasedUnits", sum(released)));
   }
 
   private void cancelUnshippedRest(OrderRecord order, String reason, String actor) {
@@ -388,12 +537,20 @@ public class Orders {
       l.backordered = 0;
       repository.updateLine(order.id, l);
     }
-    repository.appendEvent(order.id, "order.lines_cancelled", null, null, clock.instant(), actor, reason,
+    repository.appendEvent(
+        order.id,
+        "order.lines_cancelled",
+        null,
+        null,
+        clock.instant(),
+        actor,
+        reason,
         Map.of("lines", cancelled));
     transitionTo(order, OrderState.SHIPPED, actor, reason, Map.of("unshippedRestCancelled", true));
   }
 
-  private void cancelLines(OrderRecord order, String reason, List<CancelLine> requested, String actor) {
+  private void cancelLines(
+      OrderRecord order, String reason, List<CancelLine> requested, String actor) {
     if (!order.state.allowsLineCancellation()) {
       throw stateConflict(order, "lines of an order in " + order.state + " cannot be cancelled");
     }
@@ -404,12 +561,19 @@ public class Orders {
       String field = "lines[" + i + "]";
       List<LineRecord> matching = order.lines.stream().filter(l -> l.sku.equals(c.sku())).toList();
       if (matching.isEmpty()) {
-        throw ApiProblem.unprocessable(field + ".sku", "order " + order.number + " has no line for SKU '" + c.sku() + "'");
+        throw ApiProblem.unprocessable(
+            field + ".sku", "order " + order.number + " has no line for SKU '" + c.sku() + "'");
       }
       int cancellable = matching.stream().mapToInt(l -> l.allocated + l.backordered).sum();
       if (c.quantity() > cancellable) {
-        throw ApiProblem.unprocessable(field + ".quantity", "only " + cancellable + " unshipped unit(s) of SKU '"
-            + c.sku() + "' can be cancelled, not " + c.quantity());
+        throw ApiProblem.unprocessable(
+            field + ".quantity",
+            "only "
+                + cancellable
+                + " unshipped unit(s) of SKU '"
+                + c.sku()
+                + "' can be cancelled, not "
+                + c.quantity());
       }
       int left = c.quantity();
       for (LineRecord l : matching) {
@@ -423,8 +587,14 @@ public class Orders {
         if (fromReserved > 0) {
           int released = inventory.release(order.id, l.lineNo, fromReserved, "line cancelled");
           if (released != fromReserved) {
-            throw new IllegalStateException("line " + l.lineNo + " of " + order.number + " shows " + l.allocated
-                + " allocated but holds fewer reserved units");
+            throw new IllegalStateException(
+                "line "
+                    + l.lineNo
+                    + " of "
+                    + order.number
+                    + " shows "
+                    + l.allocated
+                    + " allocated but holds fewer reserved units");
           }
           releasedTotal.merge(l.lineNo, released, Integer::sum);
           l.allocated -= fromReserved;
@@ -439,20 +609,34 @@ public class Orders {
       }
     }
     recordRelease(order, releasedTotal, reason, actor);
-    repository.appendEvent(order.id, "order.lines_cancelled", null, null, clock.instant(), actor, reason,
+    repository.appendEvent(
+        order.id,
+        "order.lines_cancelled",
+        null,
+        null,
+        clock.instant(),
+        actor,
+        reason,
         Map.of("lines", cancelled));
     boolean nothingOpen = order.lines.stream().allMatch(l -> l.allocated + l.backordered == 0);
     boolean anyShipped = order.lines.stream().anyMatch(l -> l.shipped > 0);
     if (nothingOpen && !anyShipped) {
       transitionTo(order, OrderState.CANCELLED, actor, reason, Map.of("allLinesCancelled", true));
     } else if (nothingOpen && order.state == OrderState.PARTIALLY_SHIPPED) {
-      transitionTo(order, OrderState.SHIPPED, actor, reason, Map.of("unshippedRestCancelled", true));
+      transitionTo(
+          order, OrderState.SHIPPED, actor, reason, Map.of("unshippedRestCancelled", true));
     } else if (order.state == OrderState.RECEIVED && policyMet(order)) {
-      transitionTo(order, OrderState.ALLOCATED, actor, null, Map.of("fulfillmentPolicy", order.policy.name()));
+      transitionTo(
+          order,
+          OrderState.ALLOCATED,
+          actor,
+          null,
+          Map.of("fulfillmentPolicy", order.policy.name()));
     }
   }
 
-  private void shipAllReserved(OrderRecord order, OrderState requested, String reason, String actor) {
+  private void shipAllReserved(
+      OrderRecord order, OrderState requested, String reason, String actor) {
     Map<Integer, Integer> shipped = inventory.consumeAll(order.id, "shipped");
     if (shipped.isEmpty()) {
       throw stateConflict(order, "nothing is reserved to ship: " + describeBackorders(order));
@@ -470,30 +654,62 @@ public class Orders {
     boolean complete = order.lines.stream().allMatch(l -> l.open() == 0);
     OrderState result = complete ? OrderState.SHIPPED : OrderState.PARTIALLY_SHIPPED;
     if (result != requested) {
-      throw stateConflict(order, "shipping every reserved unit would leave the order " + result + ", not "
-          + requested + (complete ? "" : ": " + describeBackorders(order)));
+      throw stateConflict(
+          order,
+          "shipping every reserved unit would leave the order "
+              + result
+              + ", not "
+              + requested
+              + (complete ? "" : ": " + describeBackorders(order)));
     }
-    repository.appendEvent(order.id, "order.shipment_recorded", null, null, clock.instant(), actor, reason,
+    repository.appendEvent(
+        order.id,
+        "order.shipment_recorded",
+        null,
+        null,
+        clock.instant(),
+        actor,
+        reason,
         Map.of("lines", lines));
     if (order.state != result) {
       transitionTo(order, result, actor, reason, Map.of());
     }
   }
 
-  private void recordRelease(OrderRecord order, Map<Integer, Integer> released, String reason, String actor) {
+  private void recordRelease(
+      OrderRecord order, Map<Integer, Integer> released, String reason, String actor) {
     if (released.isEmpty()) {
       return;
     }
-    List<Map<String, Object>> lines = released.entrySet().stream()
-        .map(e -> Map.<String, Object>of("lineNo", e.getKey(), "sku", line(order, e.getKey()).sku, "quantity", e.getValue()))
-        .toList();
-    repository.appendEvent(order.id, "inventory.released", null, null, clock.instant(), actor, reason,
+    List<Map<String, Object>> lines =
+        released.entrySet().stream()
+            .map(
+                e ->
+                    Map.<String, Object>of(
+                        "lineNo",
+                        e.getKey(),
+                        "sku",
+                        line(order, e.getKey()).sku,
+                        "quantity",
+                        e.getValue()))
+            .toList();
+    repository.appendEvent(
+        order.id,
+        "inventory.released",
+        null,
+        null,
+        clock.instant(),
+        actor,
+        reason,
         Map.of("lines", lines));
   }
 
   private static String describeBackorders(OrderRecord order) {
-    String lines = order.lines.stream().filter(l -> l.backordered > 0)
-        .map(l -> l.backordered + " of " + l.sku + " backordered").collect(Collectors.joining(", "));
+    String lines =
+        order.lines.stream()
+            .filter(l -> l.backordered > 0)
+            .map(l -> l.backordered + " of " + l.sku + " backordered")
+            .collect(Collectors.joining(", "));
     return lines.isEmpty() ? "no units are backordered" : lines;
   }
 
@@ -515,9 +731,17 @@ public class Orders {
 
   private static ApiProblem stateConflict(OrderRecord order, String detail) {
     Set<OrderState> allowed = order.state.allowedTransitions();
-    return ApiProblem.conflict("state-conflict", "Not allowed in the order's current state",
-            detail + " (order " + order.number + " is " + order.state + "; allowed next: "
-                + (allowed.isEmpty() ? "none" : allowed) + ")")
+    return ApiProblem.conflict(
+            "state-conflict",
+            "Not allowed in the order's current state",
+            detail
+                + " (order "
+                + order.number
+                + " is "
+                + order.state
+                + "; allowed next: "
+                + (allowed.isEmpty() ? "none" : allowed)
+                + ")")
         .with("currentState", order.state)
         .with("allowedTransitions", allowed);
   }

@@ -29,7 +29,10 @@ class ApiKeyController {
   }
 
   record CreateApiKeyRequest(
-      @NotBlank @Pattern(regexp = "[A-Za-z0-9._@-]{1,64}", message = "use 1 to 64 letters, digits, '.', '_', '@' or '-'")
+      @NotBlank
+          @Pattern(
+              regexp = "[A-Za-z0-9._@-]{1,64}",
+              message = "use 1 to 64 letters, digits, '.', '_', '@' or '-'")
           String name,
       @NotEmpty List<String> scopes) {}
 

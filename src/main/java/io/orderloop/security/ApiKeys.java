@@ -24,9 +24,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
- * API keys: created with a name and scopes, shown once, stored only as a SHA-256 digest (keys are 256 random bits,
- * so a fast digest is enough and keeps per-request authentication cheap), revoked by id. Rejects a duplicate name
- * (409) and unknown scopes (422).
+ * API keys: created with a name and scopes, shown once, stored only as a SHA-256 digest (keys are
+ * 256 random bits, so a fast digest is enough and keeps per-request authentication cheap), revoked
+ * by id. Rejects a duplicate name (409) and unknown scopes (422).
  */
 @Service
 public class ApiKeys {
@@ -42,11 +42,18 @@ public class ApiKeys {
   }
 
   /** A key as listed: never the key itself. */
-  public record ApiKeyView(UUID id, String name, String prefix, List<String> scopes, Instant createdAt,
-      String createdBy, Instant revokedAt) {}
+  public record ApiKeyView(
+      UUID id,
+      String name,
+      String prefix,
+      List<String> scopes,
+      Instant createdAt,
+      String createdBy,
+      Instant revokedAt) {}
 
   /** A newly created key: the only time {@code key} is shown. */
-  public record CreatedApiKey(UUID id, String name, String prefix, List<String> scopes, Instant createdAt, String key) {}
+  public record CreatedApiKey(
+      UUID id, String name, String prefix, List<String> scopes, Instant createdAt, String key) {}
 
   public CreatedApiKey create(String name, List<String> scopeNames) {
     Set<Scope> scopes = parseScopes(scopeNames);
@@ -55,23 +62,36 @@ public class ApiKeys {
     Instant now = clock.instant();
     int inserted = insert(id, name, key, scopes, Actors.current(), now);
     if (inserted == 0) {
-      throw ApiProblem.conflict("duplicate-name", "Name taken", "an API key named '" + name + "' already exists");
+      throw ApiProblem.conflict(
+          "duplicate-name", "Name taken", "an API key named '" + name + "' already exists");
     }
     return new CreatedApiKey(id, name, prefix(key), names(scopes), now, key);
   }
 
   public List<ApiKeyView> list() {
-    return jdbc.sql("SELECT id, name, prefix, scopes, created_at, created_by, revoked_at FROM api_keys ORDER BY created_at, name")
-        .query((rs, n) -> new ApiKeyView(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("prefix"),
-            scopeList(rs.getArray("scopes")), rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"),
-            Optional.ofNullable(rs.getTimestamp("revoked_at")).map(Timestamp::toInstant).orElse(null)))
+    return jdbc.sql(
+            "SELECT id, name, prefix, scopes, created_at, created_by, revoked_at FROM api_keys ORDER BY created_at, name")
+        .query(
+            (rs, n) ->
+                new ApiKeyView(
+                    rs.getObject("id", UUID.class),
+                    rs.getString("name"),
+                    rs.getString("prefix"),
+                    scopeList(rs.getArray("scopes")),
+                    rs.getTimestamp("created_at").toInstant(),
+                    rs.getString("created_by"),
+                    Optional.ofNullable(rs.getTimestamp("revoked_at"))
+                        .map(Timestamp::toInstant)
+                        .orElse(null)))
         .list();
   }
 
   /** Revokes a key; its later requests get 401. 404 when there is no such key. */
   public void revoke(UUID id) {
-    int updated = jdbc.sql("UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?")
-        .params(Timestamp.from(clock.instant()), id).update();
+    int updated =
+        jdbc.sql("UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?")
+            .params(Timestamp.from(clock.instant()), id)
+            .update();
     if (updated == 0) {
       throw ApiProblem.notFound("no API key with id " + id);
     }
@@ -82,35 +102,63 @@ public class ApiKeys {
     if (presentedKey == null || presentedKey.isBlank() || presentedKey.length() > 512) {
       return Optional.empty();
     }
-    return jdbc.sql("SELECT id, name, scopes FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL")
+    return jdbc.sql(
+            "SELECT id, name, scopes FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL")
         .param(hash(presentedKey))
-        .query((rs, n) -> new ApiKeyPrincipal(rs.getObject("id", UUID.class), rs.getString("name"),
-            EnumSet.copyOf(scopeList(rs.getArray("scopes")).stream().map(s -> Scope.parse(s).orElseThrow()).toList())))
+        .query(
+            (rs, n) ->
+                new ApiKeyPrincipal(
+                    rs.getObject("id", UUID.class),
+                    rs.getString("name"),
+                    EnumSet.copyOf(
+                        scopeList(rs.getArray("scopes")).stream()
+                            .map(s -> Scope.parse(s).orElseThrow())
+                            .toList())))
         .optional();
   }
 
-  /** Creates the bootstrap admin key unless a key with that value exists; safe when several instances start at once. */
+  /**
+   * Creates the bootstrap admin key unless a key with that value exists; safe when several
+   * instances start at once.
+   */
   void ensureBootstrapKey(String key, String name) {
     if (key.length() < 16) {
       throw new IllegalStateException("ORDERLOOP_BOOTSTRAP_API_KEY must be at least 16 characters");
     }
-    Integer exists = jdbc.sql("SELECT count(*) FROM api_keys WHERE key_hash = ?").param(hash(key)).query(Integer.class).single();
+    Integer exists =
+        jdbc.sql("SELECT count(*) FROM api_keys WHERE key_hash = ?")
+            .param(hash(key))
+            .query(Integer.class)
+            .single();
     if (exists > 0) {
       return;
     }
     String chosen = name;
-    Integer nameTaken = jdbc.sql("SELECT count(*) FROM api_keys WHERE name = ?").param(name).query(Integer.class).single();
+    Integer nameTaken =
+        jdbc.sql("SELECT count(*) FROM api_keys WHERE name = ?")
+            .param(name)
+            .query(Integer.class)
+            .single();
     if (nameTaken > 0) {
       chosen = name + "-" + prefix(key).substring(Math.max(0, prefix(key).length() - 4));
     }
     insert(UUID.randomUUID(), chosen, key, EnumSet.of(Scope.ADMIN), Actors.SYSTEM, clock.instant());
   }
 
-  private int insert(UUID id, String name, String key, Set<Scope> scopes, String actor, Instant now) {
-    return jdbc.sql("""
+  private int insert(
+      UUID id, String name, String key, Set<Scope> scopes, String actor, Instant now) {
+    return jdbc.sql(
+            """
             INSERT INTO api_keys (id, name, prefix, key_hash, scopes, created_at, created_by)
             VALUES (?, ?, ?, ?, string_to_array(?, ','), ?, ?) ON CONFLICT DO NOTHING""")
-        .params(id, name, prefix(key), hash(key), String.join(",", names(scopes)), Timestamp.from(now), actor)
+        .params(
+            id,
+            name,
+            prefix(key),
+            hash(key),
+            String.join(",", names(scopes)),
+            Timestamp.from(now),
+            actor)
         .update();
   }
 
@@ -120,8 +168,13 @@ public class ApiKeys {
     }
     EnumSet<Scope> scopes = EnumSet.noneOf(Scope.class);
     for (String n : names) {
-      scopes.add(Scope.parse(n).orElseThrow(() ->
-          ApiProblem.unprocessable("scopes", "unknown scope '" + n + "'; known scopes are " + allScopeNames())));
+      scopes.add(
+          Scope.parse(n)
+              .orElseThrow(
+                  () ->
+                      ApiProblem.unprocessable(
+                          "scopes",
+                          "unknown scope '" + n + "'; known scopes are " + allScopeNames())));
     }
     return scopes;
   }

@@ -1,5 +1,6 @@
 package io.orderloop.security;
 
+import io.orderloop.common.ProblemTypes;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,13 +26,12 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.web.filter.OncePerRequestFilter;
-import io.orderloop.common.ProblemTypes;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Every API call carries {@code Authorization: Bearer <api key>}; scopes decide what it may do. Health, the OpenAPI
- * document and Swagger UI are public. Failures are problem documents: 401 without or with a bad key, 403 without
- * the scope.
+ * Every API call carries {@code Authorization: Bearer <api key>}; scopes decide what it may do.
+ * Health, the OpenAPI document and Swagger UI are public. Failures are problem documents: 401
+ * without or with a bad key, 403 without the scope.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -43,7 +43,8 @@ class SecurityConfiguration {
   private static final String ADMIN = Scope.ADMIN.authority();
 
   @Bean
-  SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeys apiKeys, JsonMapper json) throws Exception {
+  SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeys apiKeys, JsonMapper json)
+      throws Exception {
     ProblemResponder problems = new ProblemResponder(json);
     http.csrf(AbstractHttpConfigurer::disable)
         .httpBasic(AbstractHttpConfigurer::disable)
@@ -52,25 +53,69 @@ class SecurityConfiguration {
         .requestCache(AbstractHttpConfigurer::disable)
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .addFilterBefore(new ApiKeyFilter(apiKeys, problems), AnonymousAuthenticationFilter.class)
-        .exceptionHandling(e -> e
-            .authenticationEntryPoint((req, res, ex) -> problems.write(res, HttpStatus.UNAUTHORIZED, "unauthorized",
-                "Unauthorized", "send an API key as 'Authorization: Bearer <key>'"))
-            .accessDeniedHandler((req, res, ex) -> problems.write(res, HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
-                "this API key lacks the scope needed for " + req.getMethod() + " " + req.getRequestURI()
-                    + " (needs " + neededScope(req) + ")")))
-        .authorizeHttpRequests(a -> a
-            .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
-            .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html",
-                "/swagger-ui/**", "/error").permitAll()
-            .requestMatchers("/api/v1/api-keys", "/api/v1/api-keys/**").hasAuthority(ADMIN)
-            .requestMatchers(HttpMethod.GET, "/api/v1/orders", "/api/v1/orders/**").hasAuthority(READ_ORDERS)
-            .requestMatchers("/api/v1/orders", "/api/v1/orders/**").hasAuthority(WRITE_ORDERS)
-            .requestMatchers(HttpMethod.GET, "/api/v1/inventory", "/api/v1/inventory/**", "/api/v1/skus",
-                "/api/v1/skus/**", "/api/v1/locations", "/api/v1/locations/**").hasAuthority(READ_INVENTORY)
-            .requestMatchers("/api/v1/inventory", "/api/v1/inventory/**", "/api/v1/skus", "/api/v1/skus/**",
-                "/api/v1/locations", "/api/v1/locations/**").hasAuthority(WRITE_INVENTORY)
-            .requestMatchers("/actuator/**").hasAuthority(ADMIN)
-            .anyRequest().authenticated());
+        .exceptionHandling(
+            e ->
+                e.authenticationEntryPoint(
+                        (req, res, ex) ->
+                            problems.write(
+                                res,
+                                HttpStatus.UNAUTHORIZED,
+                                "unauthorized",
+                                "Unauthorized",
+                                "send an API key as 'Authorization: Bearer <key>'"))
+                    .accessDeniedHandler(
+                        (req, res, ex) ->
+                            problems.write(
+                                res,
+                                HttpStatus.FORBIDDEN,
+                                "forbidden",
+                                "Forbidden",
+                                "this API key lacks the scope needed for "
+                                    + req.getMethod()
+                                    + " "
+                                    + req.getRequestURI()
+                                    + " (needs "
+                                    + neededScope(req)
+                                    + ")")))
+        .authorizeHttpRequests(
+            a ->
+                a.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+                    .permitAll()
+                    .requestMatchers(
+                        "/v3/api-docs",
+                        "/v3/api-docs/**",
+                        "/v3/api-docs.yaml",
+                        "/swagger-ui.html",
+                        "/swagger-ui/**",
+                        "/error")
+                    .permitAll()
+                    .requestMatchers("/api/v1/api-keys", "/api/v1/api-keys/**")
+                    .hasAuthority(ADMIN)
+                    .requestMatchers(HttpMethod.GET, "/api/v1/orders", "/api/v1/orders/**")
+                    .hasAuthority(READ_ORDERS)
+                    .requestMatchers("/api/v1/orders", "/api/v1/orders/**")
+                    .hasAuthority(WRITE_ORDERS)
+                    .requestMatchers(
+                        HttpMethod.GET,
+                        "/api/v1/inventory",
+                        "/api/v1/inventory/**",
+                        "/api/v1/skus",
+                        "/api/v1/skus/**",
+                        "/api/v1/locations",
+                        "/api/v1/locations/**")
+                    .hasAuthority(READ_INVENTORY)
+                    .requestMatchers(
+                        "/api/v1/inventory",
+                        "/api/v1/inventory/**",
+                        "/api/v1/skus",
+                        "/api/v1/skus/**",
+                        "/api/v1/locations",
+                        "/api/v1/locations/**")
+                    .hasAuthority(WRITE_INVENTORY)
+                    .requestMatchers("/actuator/**")
+                    .hasAuthority(ADMIN)
+                    .anyRequest()
+                    .authenticated());
     return http.build();
   }
 
@@ -80,13 +125,18 @@ class SecurityConfiguration {
     if (path.startsWith("/api/v1/orders")) {
       return read ? "orders:read" : "orders:write";
     }
-    if (path.startsWith("/api/v1/inventory") || path.startsWith("/api/v1/skus") || path.startsWith("/api/v1/locations")) {
+    if (path.startsWith("/api/v1/inventory")
+        || path.startsWith("/api/v1/skus")
+        || path.startsWith("/api/v1/locations")) {
       return read ? "inventory:read" : "inventory:write";
     }
     return "admin";
   }
 
-  /** Writes problem documents from inside the security filter chain, where the MVC advice does not reach. */
+  /**
+   * Writes problem documents from inside the security filter chain, where the MVC advice does not
+   * reach.
+   */
   static final class ProblemResponder {
     private final JsonMapper json;
 
@@ -94,7 +144,8 @@ class SecurityConfiguration {
       this.json = json;
     }
 
-    void write(HttpServletResponse response, HttpStatus status, String slug, String title, String detail)
+    void write(
+        HttpServletResponse response, HttpStatus status, String slug, String title, String detail)
         throws IOException {
       ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
       body.setType(ProblemTypes.of(slug));
@@ -119,7 +170,8 @@ class SecurityConfiguration {
     }
 
     @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    protected void doFilterInternal(
+        HttpServletRequest request, HttpServletResponse response, FilterChain chain)
         throws ServletException, IOException {
       String header = request.getHeader(HttpHeaders.AUTHORIZATION);
       if (header == null || header.isBlank()) {
@@ -127,17 +179,26 @@ class SecurityConfiguration {
         return;
       }
       if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        problems.write(response, HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
+        problems.write(
+            response,
+            HttpStatus.UNAUTHORIZED,
+            "unauthorized",
+            "Unauthorized",
             "the Authorization header must be 'Bearer <api key>'");
         return;
       }
       Optional<ApiKeyPrincipal> principal = apiKeys.authenticate(header.substring(7).strip());
       if (principal.isEmpty()) {
-        problems.write(response, HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
+        problems.write(
+            response,
+            HttpStatus.UNAUTHORIZED,
+            "unauthorized",
+            "Unauthorized",
             "the API key is unknown or revoked");
         return;
       }
-      SecurityContextHolder.getContext().setAuthentication(new ApiKeyAuthentication(principal.get()));
+      SecurityContextHolder.getContext()
+          .setAuthentication(new ApiKeyAuthentication(principal.get()));
       try {
         chain.doFilter(request, response);
       } finally {
@@ -157,8 +218,10 @@ class SecurityConfiguration {
     }
 
     private static Collection<? extends GrantedAuthority> authorities(ApiKeyPrincipal principal) {
-      List<Scope> scopes = principal.scopes().contains(Scope.ADMIN) ? Arrays.asList(Scope.values())
-          : List.copyOf(principal.scopes());
+      List<Scope> scopes =
+          principal.scopes().contains(Scope.ADMIN)
+              ? Arrays.asList(Scope.values())
+              : List.copyOf(principal.scopes());
       return scopes.stream().map(s -> new SimpleGrantedAuthority(s.authority())).toList();
     }
 

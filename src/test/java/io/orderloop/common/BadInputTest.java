@@ -13,7 +13,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** HTTP: bad input gets a problem document with the right 4xx and a detail naming the field, and stores nothing. */
+/**
+ * HTTP: bad input gets a problem document with the right 4xx and a detail naming the field, and
+ * stores nothing.
+ */
 class BadInputTest extends ApiTest {
 
   private static final String GOOD_LINE = "{\"sku\":\"%s\",\"quantity\":1,\"unitPrice\":\"9.99\"}";
@@ -30,7 +33,8 @@ class BadInputTest extends ApiTest {
     String type = field.equals("type") ? json : "\"DTC\"";
     String currency = field.equals("currency") ? json : "\"USD\"";
     String lines = field.equals("lines") ? json : "[" + GOOD_LINE.formatted(sku) + "]";
-    String customer = field.equals("customer") ? json : "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}";
+    String customer =
+        field.equals("customer") ? json : "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}";
     String extra = field.equals("b2b") ? ",\"b2b\":" + json : "";
     return "{\"channel\":%s,\"type\":%s,\"customer\":%s,\"shipTo\":{\"line1\":\"1 Road\",\"country\":\"US\"},\"currency\":%s,\"lines\":%s%s}"
         .formatted(channel, type, customer, currency, lines, extra);
@@ -41,13 +45,40 @@ class BadInputTest extends ApiTest {
         Arguments.of("channel", "\"FAX\"", 400, "channel"),
         Arguments.of("type", "\"RETAIL\"", 400, "type"),
         Arguments.of("lines", "[]", 422, "lines"),
-        Arguments.of("lines", "[{\"sku\":\"%SKU%\",\"quantity\":0,\"unitPrice\":1}]", 422, "lines[0].quantity"),
-        Arguments.of("lines", "[{\"sku\":\"%SKU%\",\"quantity\":-3,\"unitPrice\":1}]", 422, "lines[0].quantity"),
-        Arguments.of("lines", "[{\"sku\":\"%SKU%\",\"quantity\":1,\"unitPrice\":-1}]", 422, "lines[0].unitPrice"),
-        Arguments.of("lines", "[{\"sku\":\"%SKU%\",\"quantity\":1,\"unitPrice\":\"1.001\"}]", 422, "lines[0].unitPrice"),
-        Arguments.of("lines", "[{\"sku\":\"NO-SUCH-SKU\",\"quantity\":1,\"unitPrice\":1}]", 422, "lines[0].sku"),
-        Arguments.of("lines", "[{\"sku\":\"%SKU%\",\"quantity\":\"many\",\"unitPrice\":1}]", 400, "lines[0].quantity"),
-        Arguments.of("lines", "[{\"sku\":\"%SKU%\",\"quantity\":1,\"unitPrice\":1,\"unitOfMeasure\":\"PALLETS\"}]", 400,
+        Arguments.of(
+            "lines",
+            "[{\"sku\":\"%SKU%\",\"quantity\":0,\"unitPrice\":1}]",
+            422,
+            "lines[0].quantity"),
+        Arguments.of(
+            "lines",
+            "[{\"sku\":\"%SKU%\",\"quantity\":-3,\"unitPrice\":1}]",
+            422,
+            "lines[0].quantity"),
+        Arguments.of(
+            "lines",
+            "[{\"sku\":\"%SKU%\",\"quantity\":1,\"unitPrice\":-1}]",
+            422,
+            "lines[0].unitPrice"),
+        Arguments.of(
+            "lines",
+            "[{\"sku\":\"%SKU%\",\"quantity\":1,\"unitPrice\":\"1.001\"}]",
+            422,
+            "lines[0].unitPrice"),
+        Arguments.of(
+            "lines",
+            "[{\"sku\":\"NO-SUCH-SKU\",\"quantity\":1,\"unitPrice\":1}]",
+            422,
+            "lines[0].sku"),
+        Arguments.of(
+            "lines",
+            "[{\"sku\":\"%SKU%\",\"quantity\":\"many\",\"unitPrice\":1}]",
+            400,
+            "lines[0].quantity"),
+        Arguments.of(
+            "lines",
+            "[{\"sku\":\"%SKU%\",\"quantity\":1,\"unitPrice\":1,\"unitOfMeasure\":\"PALLETS\"}]",
+            400,
             "unitOfMeasure"),
         Arguments.of("currency", "\"usd\"", 422, "currency"),
         Arguments.of("currency", "\"XYZ\"", 422, "currency"),
@@ -57,8 +88,8 @@ class BadInputTest extends ApiTest {
 
   @ParameterizedTest(name = "{0} = {1} → {2}")
   @MethodSource("badOrders")
-  void a_bad_order_is_refused_with_a_problem_naming_the_field_and_stores_nothing(String field, String json,
-      int status, String named) {
+  void a_bad_order_is_refused_with_a_problem_naming_the_field_and_stores_nothing(
+      String field, String json, int status, String named) {
     int ordersBefore = count("SELECT count(*) FROM orders");
     int eventsBefore = count("SELECT count(*) FROM order_events");
     Api.Response r = api.post("/api/v1/orders", orderWith(field, json.replace("%SKU%", sku)));
@@ -85,8 +116,14 @@ class BadInputTest extends ApiTest {
 
   @Test
   void a_line_with_a_sku_missing_among_good_lines_stores_nothing_and_reserves_nothing() {
-    Api.Response r = api.post("/api/v1/orders", orderWith("lines",
-        "[" + GOOD_LINE.formatted(sku) + ",{\"sku\":\"GHOST\",\"quantity\":1,\"unitPrice\":1}]"));
+    Api.Response r =
+        api.post(
+            "/api/v1/orders",
+            orderWith(
+                "lines",
+                "["
+                    + GOOD_LINE.formatted(sku)
+                    + ",{\"sku\":\"GHOST\",\"quantity\":1,\"unitPrice\":1}]"));
     assertProblem(r, 422);
     assertThat(r.json().get("detail").asString()).contains("lines[1].sku").contains("GHOST");
     assertThat(stock(sku).get("reserved").asInt()).isZero();
@@ -96,23 +133,37 @@ class BadInputTest extends ApiTest {
   void bad_catalogue_requests_are_422_with_the_field_named() {
     assertProblem(api.put("/api/v1/skus/" + unique("S"), Map.of("name", "x", "casePack", 0)), 422);
     assertProblem(api.put("/api/v1/skus/" + unique("S"), Map.of("casePack", 1)), 422);
-    assertProblem(api.put("/api/v1/skus/" + unique("S"), Map.of("name", "x", "casePack", 12, "palletQuantity", 100)),
+    assertProblem(
+        api.put(
+            "/api/v1/skus/" + unique("S"),
+            Map.of("name", "x", "casePack", 12, "palletQuantity", 100)),
         422);
     assertProblem(api.put("/api/v1/skus/bad%20code", Map.of("name", "x")), 422);
-    assertProblem(api.put("/api/v1/locations/" + unique("L"), Map.of("name", "x", "priority", -1)), 422);
-    assertProblem(api.post("/api/v1/inventory/receipts", Map.of("sku", sku, "location", "X", "quantity", 0)), 422);
+    assertProblem(
+        api.put("/api/v1/locations/" + unique("L"), Map.of("name", "x", "priority", -1)), 422);
+    assertProblem(
+        api.post("/api/v1/inventory/receipts", Map.of("sku", sku, "location", "X", "quantity", 0)),
+        422);
   }
 
   @Test
   void bad_transition_and_cancel_requests_are_refused_without_change() {
     String id = createOrder(orderBody()).get("id").asString();
-    assertProblem(api.post("/api/v1/orders/" + id + "/transitions", Map.of("to", "TELEPORTED")), 400);
+    assertProblem(
+        api.post("/api/v1/orders/" + id + "/transitions", Map.of("to", "TELEPORTED")), 400);
     assertProblem(api.post("/api/v1/orders/" + id + "/transitions", Map.of()), 422);
-    assertProblem(api.post("/api/v1/orders/" + id + "/cancel",
-        Map.of("reason", "x", "lines", List.of(Map.of("sku", "OTHER", "quantity", 1)))), 422);
-    assertProblem(api.post("/api/v1/orders/" + id + "/cancel",
-        Map.of("reason", "x", "lines", List.of(Map.of("sku", sku, "quantity", 0)))), 422);
-    assertProblem(api.with("If-Match", "garbage").post("/api/v1/orders/" + id + "/cancel", Map.of()), 400);
+    assertProblem(
+        api.post(
+            "/api/v1/orders/" + id + "/cancel",
+            Map.of("reason", "x", "lines", List.of(Map.of("sku", "OTHER", "quantity", 1)))),
+        422);
+    assertProblem(
+        api.post(
+            "/api/v1/orders/" + id + "/cancel",
+            Map.of("reason", "x", "lines", List.of(Map.of("sku", sku, "quantity", 0)))),
+        422);
+    assertProblem(
+        api.with("If-Match", "garbage").post("/api/v1/orders/" + id + "/cancel", Map.of()), 400);
     assertThat(getOrder(id).get("state").asString()).isEqualTo("ALLOCATED");
     assertThat(stock(sku).get("reserved").asInt()).isEqualTo(1);
   }
@@ -130,7 +181,9 @@ class BadInputTest extends ApiTest {
     assertThat(r.status()).as(r.toString()).isEqualTo(status);
     assertThat(r.header("Content-Type")).as(r.toString()).startsWith("application/problem+json");
     assertThat(r.json().get("status").asInt()).isEqualTo(status);
-    assertThat(r.json().has("title") && r.json().has("type") && r.json().has("detail")).as(r.toString()).isTrue();
+    assertThat(r.json().has("title") && r.json().has("type") && r.json().has("detail"))
+        .as(r.toString())
+        .isTrue();
     assertThat(r.json().get("title").asString()).isNotBlank();
     assertThat(r.json().get("type").asString()).isNotBlank();
     assertThat(r.json().get("detail").asString()).isNotBlank();

@@ -8,11 +8,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 
-/** Module: with a datasource URL configured the service uses that server and starts no database of its own. */
+/**
+ * Module: with a datasource URL configured the service uses that server and starts no database of
+ * its own.
+ */
 class ServiceStartupTest extends ApiTest {
 
-  @Autowired
-  ApplicationContext context;
+  @Autowired ApplicationContext context;
 
   @Test
   void a_configured_datasource_starts_no_embedded_database() {
@@ -25,11 +27,14 @@ class ServiceStartupTest extends ApiTest {
     String sku = sku("APPEND");
     receive(sku, location(1), 1);
     String id = createOrder(order(sku, 1)).get("id").asString();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbc.sql(
-            "UPDATE order_events SET actor = 'someone else' WHERE order_id = ?::uuid").param(id).update())
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                jdbc.sql("UPDATE order_events SET actor = 'someone else' WHERE order_id = ?::uuid")
+                    .param(id)
+                    .update())
         .hasMessageContaining("append-only");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbc.sql(
-            "DELETE FROM order_events WHERE order_id = ?::uuid").param(id).update())
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> jdbc.sql("DELETE FROM order_events WHERE order_id = ?::uuid").param(id).update())
         .hasMessageContaining("append-only");
   }
 }

@@ -14,7 +14,10 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** Concurrency: many simultaneous requests over HTTP never reserve a unit twice; no error reaches a client. */
+/**
+ * Concurrency: many simultaneous requests over HTTP never reserve a unit twice; no error reaches a
+ * client.
+ */
 class ReservationConcurrencyTest extends ApiTest {
 
   private List<Api.Response> runConcurrently(List<Callable<Api.Response>> calls) throws Exception {
@@ -28,7 +31,8 @@ class ReservationConcurrencyTest extends ApiTest {
   }
 
   @Test
-  void of_many_concurrent_orders_for_the_last_units_exactly_as_many_get_them_as_there_are_units() throws Exception {
+  void of_many_concurrent_orders_for_the_last_units_exactly_as_many_get_them_as_there_are_units()
+      throws Exception {
     String sku = sku("HOT");
     String a = location(1);
     String b = location(2);
@@ -42,8 +46,17 @@ class ReservationConcurrencyTest extends ApiTest {
     List<Api.Response> responses = runConcurrently(calls);
 
     assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(201));
-    long winners = responses.stream().filter(r -> r.json().get("lines").get(0).get("allocated").asInt() == 1).count();
-    long allocatedOrders = responses.stream().filter(r -> r.json().get("state").asString().equals("ALLOCATED")).count();
+    long winners =
+        responses.stream()
+            .filter(r -> r.json().get("lines").get(0).get("allocated").asInt() == 1)
+            .count();
+    long allocatedOrders =
+        responses.stream()
+            .filter(r -> r.json().get("state").asString().equals("ALLOCATED"))
+            .count();
+    assertThat(responses.stream().map(r -> r.json().get("number").asString()).distinct().count())
+        .as("order numbers stay unique under concurrency")
+        .isEqualTo(120);
     assertThat(winners).isEqualTo(5);
     assertThat(allocatedOrders).isEqualTo(5);
     JsonNode stock = stock(sku);
@@ -57,10 +70,15 @@ class ReservationConcurrencyTest extends ApiTest {
     for (int round = 0; round < 10; round++) {
       String sku = sku("LAST");
       receive(sku, location(1), 1);
-      List<Callable<Api.Response>> calls = List.of(
-          () -> api.post("/api/v1/orders", order(sku, 1)), () -> api.post("/api/v1/orders", order(sku, 1)));
+      List<Callable<Api.Response>> calls =
+          List.of(
+              () -> api.post("/api/v1/orders", order(sku, 1)),
+              () -> api.post("/api/v1/orders", order(sku, 1)));
       List<Api.Response> responses = runConcurrently(calls);
-      assertThat(responses.stream().mapToInt(r -> r.json().get("lines").get(0).get("allocated").asInt()).sum())
+      assertThat(
+              responses.stream()
+                  .mapToInt(r -> r.json().get("lines").get(0).get("allocated").asInt())
+                  .sum())
           .isEqualTo(1);
       assertThat(stock(sku).get("available").asInt()).isZero();
       assertStockInvariants(sku);
@@ -68,7 +86,8 @@ class ReservationConcurrencyTest extends ApiTest {
   }
 
   @Test
-  void multi_line_orders_in_opposite_sku_order_with_concurrent_cancels_never_deadlock_a_client() throws Exception {
+  void multi_line_orders_in_opposite_sku_order_with_concurrent_cancels_never_deadlock_a_client()
+      throws Exception {
     String x = sku("X");
     String y = sku("Y");
     String wh = location(1);
@@ -94,8 +113,9 @@ class ReservationConcurrencyTest extends ApiTest {
     for (String sku : List.of(x, y)) {
       JsonNode stock = stock(sku);
       assertThat(stock.get("available").asInt()).isGreaterThanOrEqualTo(0);
-      assertThat(stock.get("reserved").asInt()).isEqualTo(count(
-          "SELECT coalesce(sum(allocated), 0)::int FROM order_lines WHERE sku = ?", sku));
+      assertThat(stock.get("reserved").asInt())
+          .isEqualTo(
+              count("SELECT coalesce(sum(allocated), 0)::int FROM order_lines WHERE sku = ?", sku));
       assertStockInvariants(sku);
     }
   }

@@ -13,7 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** HTTP: intake is idempotent per channel order id and per Idempotency-Key, also under concurrency. */
+/**
+ * HTTP: intake is idempotent per channel order id and per Idempotency-Key, also under concurrency.
+ */
 class IntakeIdempotencyTest extends ApiTest {
 
   @Test
@@ -34,7 +36,9 @@ class IntakeIdempotencyTest extends ApiTest {
     assertThat(count("SELECT count(*) FROM orders WHERE external_id = ?", externalId)).isEqualTo(1);
     assertThat(stock(sku).get("reserved").asInt()).isEqualTo(2);
     body.put("channel", "SQUARE");
-    assertThat(api.post("/api/v1/orders", body).status()).as("another channel's id space").isEqualTo(201);
+    assertThat(api.post("/api/v1/orders", body).status())
+        .as("another channel's id space")
+        .isEqualTo(201);
   }
 
   @Test
@@ -60,7 +64,24 @@ class IntakeIdempotencyTest extends ApiTest {
   }
 
   @Test
-  void concurrent_requests_with_one_key_or_one_channel_order_create_exactly_one_order() throws Exception {
+  void an_idempotency_key_is_remembered_for_24_hours_by_the_injected_clock() {
+    String sku = sku("EXPIRY");
+    receive(sku, location(1), 10);
+    Api keyed = api.with("Idempotency-Key", unique("day-key"));
+    String first = keyed.post("/api/v1/orders", order(sku, 1)).json().get("id").asString();
+
+    clock.shift(java.time.Duration.ofHours(23));
+    assertThat(keyed.post("/api/v1/orders", order(sku, 1)).json().get("id").asString())
+        .isEqualTo(first);
+    clock.shift(java.time.Duration.ofHours(25));
+    Api.Response later = keyed.post("/api/v1/orders", order(sku, 3));
+    assertThat(later.status()).as("an expired key is a new request").isEqualTo(201);
+    assertThat(later.json().get("id").asString()).isNotEqualTo(first);
+  }
+
+  @Test
+  void concurrent_requests_with_one_key_or_one_channel_order_create_exactly_one_order()
+      throws Exception {
     String sku = sku("RACE");
     receive(sku, location(1), 100);
     String key = unique("race-key");
@@ -81,10 +102,13 @@ class IntakeIdempotencyTest extends ApiTest {
         responses.add(f.get());
       }
     }
-    assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.toString()).isIn(200, 201, 409));
+    assertThat(responses)
+        .allSatisfy(r -> assertThat(r.status()).as(r.toString()).isIn(200, 201, 409));
     assertThat(count("SELECT count(*) FROM orders WHERE external_id = ?", externalId)).isEqualTo(1);
     assertThat(count("SELECT count(*) FROM idempotency_keys WHERE key = ?", key)).isEqualTo(1);
-    assertThat(stock(sku).get("reserved").asInt()).as("one order per key, one per channel order").isEqualTo(2);
+    assertThat(stock(sku).get("reserved").asInt())
+        .as("one order per key, one per channel order")
+        .isEqualTo(2);
     assertStockInvariants(sku);
   }
 }

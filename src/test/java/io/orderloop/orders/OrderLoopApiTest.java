@@ -37,7 +37,8 @@ class OrderLoopApiTest extends ApiTest {
     assertThat(stock.get("onHand").asInt()).isEqualTo(10);
     assertThat(stock.get("reserved").asInt()).isEqualTo(4);
     assertThat(stock.get("available").asInt()).isEqualTo(6);
-    assertThat(history(order.get("id").asString())).extracting(e -> e.get("type").asString())
+    assertThat(history(order.get("id").asString()))
+        .extracting(e -> e.get("type").asString())
         .containsExactly("order.received", "inventory.reserved", "order.allocated");
     assertStockInvariants(sku);
   }
@@ -55,13 +56,24 @@ class OrderLoopApiTest extends ApiTest {
 
     List<JsonNode> events = history(id);
     for (int i = 0; i < events.size(); i++) {
-      assertThat(events.get(i).get("sequence").asInt()).as("sequences are contiguous from 1").isEqualTo(i + 1);
+      assertThat(events.get(i).get("sequence").asInt())
+          .as("sequences are contiguous from 1")
+          .isEqualTo(i + 1);
       assertThat(events.get(i).get("actor").asString()).isEqualTo("bootstrap");
     }
-    List<String> stateChanges = events.stream().filter(e -> !e.get("toState").isNull())
-        .map(e -> e.get("fromState").asString("") + ">" + e.get("toState").asString()).toList();
-    assertThat(stateChanges).containsExactly(">RECEIVED", "RECEIVED>ALLOCATED", "ALLOCATED>FULFILLMENT_QUEUED",
-        "FULFILLMENT_QUEUED>SHIPPED", "SHIPPED>DELIVERED", "DELIVERED>CLOSED");
+    List<String> stateChanges =
+        events.stream()
+            .filter(e -> !e.get("toState").isNull())
+            .map(e -> e.get("fromState").asString("") + ">" + e.get("toState").asString())
+            .toList();
+    assertThat(stateChanges)
+        .containsExactly(
+            ">RECEIVED",
+            "RECEIVED>ALLOCATED",
+            "ALLOCATED>FULFILLMENT_QUEUED",
+            "FULFILLMENT_QUEUED>SHIPPED",
+            "SHIPPED>DELIVERED",
+            "DELIVERED>CLOSED");
     JsonNode closed = getOrder(id);
     assertThat(closed.get("lines").get(0).get("shipped").asInt()).isEqualTo(2);
     assertThat(closed.get("allowedTransitions").size()).isZero();
@@ -77,10 +89,14 @@ class OrderLoopApiTest extends ApiTest {
     receive(sku, location(1), 100);
     // One order parked in each reachable state, reached through real transitions.
     Map<OrderState, String> parked = new HashMap<>();
-    List<List<String>> paths = List.of(
-        List.of(), List.of("FULFILLMENT_QUEUED"), List.of("FULFILLMENT_QUEUED", "SHIPPED"),
-        List.of("FULFILLMENT_QUEUED", "SHIPPED", "DELIVERED"),
-        List.of("FULFILLMENT_QUEUED", "SHIPPED", "DELIVERED", "CLOSED"), List.of("CANCELLED"));
+    List<List<String>> paths =
+        List.of(
+            List.of(),
+            List.of("FULFILLMENT_QUEUED"),
+            List.of("FULFILLMENT_QUEUED", "SHIPPED"),
+            List.of("FULFILLMENT_QUEUED", "SHIPPED", "DELIVERED"),
+            List.of("FULFILLMENT_QUEUED", "SHIPPED", "DELIVERED", "CLOSED"),
+            List.of("CANCELLED"));
     for (List<String> p : paths) {
       String id = createOrder(order(sku, 1)).get("id").asString();
       p.forEach(to -> transition(id, to));
@@ -107,15 +123,24 @@ class OrderLoopApiTest extends ApiTest {
         assertThat(r.json().get("currentState").asString()).isEqualTo(state.name());
         Set<String> allowed = new java.util.HashSet<>();
         r.json().get("allowedTransitions").forEach(n -> allowed.add(n.asString()));
-        assertThat(allowed).isEqualTo(state.allowedTransitions().stream().map(Enum::name).collect(Collectors.toSet()));
+        assertThat(allowed)
+            .isEqualTo(
+                state.allowedTransitions().stream().map(Enum::name).collect(Collectors.toSet()));
         assertThat(getOrder(id)).as("unchanged").isEqualTo(before);
         assertThat(history(id)).hasSize(historyBefore);
         refusals++;
       }
     }
-    assertThat(parked.keySet()).containsAll(EnumSet.of(OrderState.RECEIVED, OrderState.ALLOCATED,
-        OrderState.FULFILLMENT_QUEUED, OrderState.SHIPPED, OrderState.DELIVERED, OrderState.CLOSED,
-        OrderState.CANCELLED));
+    assertThat(parked.keySet())
+        .containsAll(
+            EnumSet.of(
+                OrderState.RECEIVED,
+                OrderState.ALLOCATED,
+                OrderState.FULFILLMENT_QUEUED,
+                OrderState.SHIPPED,
+                OrderState.DELIVERED,
+                OrderState.CLOSED,
+                OrderState.CANCELLED));
     assertThat(refusals).isGreaterThan(40);
   }
 
@@ -134,7 +159,8 @@ class OrderLoopApiTest extends ApiTest {
     assertThat(order.get("lines").get(0).get("backordered").asInt()).isEqualTo(2);
     assertThat(stock(sku).get("available").asInt()).isZero();
 
-    Api.Response refused = api.post("/api/v1/orders/" + id + "/transitions", Map.of("to", "ALLOCATED"));
+    Api.Response refused =
+        api.post("/api/v1/orders/" + id + "/transitions", Map.of("to", "ALLOCATED"));
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.json().get("detail").asString()).contains("2 of " + sku + " backordered");
     assertThat(getOrder(id).get("lines").get(0).get("allocated").asInt()).isEqualTo(3);
@@ -154,7 +180,8 @@ class OrderLoopApiTest extends ApiTest {
     JsonNode order = createOrder(order(sku, 3));
     assertThat(order.get("state").asString()).isEqualTo("ALLOCATED");
     assertThat(order.get("lines").get(0).get("backordered").asInt()).isEqualTo(2);
-    assertThat(history(order.get("id").asString())).extracting(e -> e.get("type").asString())
+    assertThat(history(order.get("id").asString()))
+        .extracting(e -> e.get("type").asString())
         .contains("order.backordered");
   }
 
@@ -166,14 +193,18 @@ class OrderLoopApiTest extends ApiTest {
     String id = createOrder(order(sku, 4)).get("id").asString();
     assertThat(stock(sku).get("reserved").asInt()).isEqualTo(7);
 
-    Api.Response r = api.post("/api/v1/orders/" + id + "/cancel", Map.of("reason", "customer changed their mind"));
+    Api.Response r =
+        api.post(
+            "/api/v1/orders/" + id + "/cancel", Map.of("reason", "customer changed their mind"));
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     assertThat(r.json().get("state").asString()).isEqualTo("CANCELLED");
     assertThat(r.json().get("lines").get(0).get("cancelled").asInt()).isEqualTo(4);
     assertThat(stock(sku).get("reserved").asInt()).isEqualTo(3);
     assertThat(getOrder(keep).get("lines").get(0).get("allocated").asInt()).isEqualTo(3);
     List<JsonNode> events = history(id);
-    assertThat(events).extracting(e -> e.get("type").asString()).endsWith("inventory.released", "order.cancelled");
+    assertThat(events)
+        .extracting(e -> e.get("type").asString())
+        .endsWith("inventory.released", "order.cancelled");
     assertThat(events.getLast().get("reason").asString()).isEqualTo("customer changed their mind");
 
     Api.Response again = api.post("/api/v1/orders/" + id + "/cancel", Map.of("reason", "twice"));
@@ -195,23 +226,35 @@ class OrderLoopApiTest extends ApiTest {
     String id = order.get("id").asString();
     assertThat(order.get("state").asString()).isEqualTo("RECEIVED");
 
-    Api.Response r = api.post("/api/v1/orders/" + id + "/cancel",
-        Map.of("reason", "short", "lines", List.of(Map.of("sku", sku, "quantity", 3))));
+    Api.Response r =
+        api.post(
+            "/api/v1/orders/" + id + "/cancel",
+            Map.of("reason", "short", "lines", List.of(Map.of("sku", sku, "quantity", 3))));
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     JsonNode line = r.json().get("lines").get(0);
     assertThat(line.get("backordered").asInt()).isZero();
     assertThat(line.get("allocated").asInt()).isEqualTo(3);
     assertThat(line.get("cancelled").asInt()).isEqualTo(3);
-    assertThat(r.json().get("state").asString()).as("nothing is short any more").isEqualTo("ALLOCATED");
+    assertThat(r.json().get("state").asString())
+        .as("nothing is short any more")
+        .isEqualTo("ALLOCATED");
     assertThat(stock(sku).get("reserved").asInt()).isEqualTo(3);
 
-    Api.Response tooMany = api.post("/api/v1/orders/" + id + "/cancel",
-        Map.of("reason", "x", "lines", List.of(Map.of("sku", other, "quantity", 3))));
+    Api.Response tooMany =
+        api.post(
+            "/api/v1/orders/" + id + "/cancel",
+            Map.of("reason", "x", "lines", List.of(Map.of("sku", other, "quantity", 3))));
     assertThat(tooMany.status()).isEqualTo(422);
     assertThat(tooMany.json().get("detail").asString()).contains("only 2");
 
-    Api.Response rest = api.post("/api/v1/orders/" + id + "/cancel",
-        Map.of("reason", "all", "lines", List.of(Map.of("sku", sku, "quantity", 3), Map.of("sku", other, "quantity", 2))));
+    Api.Response rest =
+        api.post(
+            "/api/v1/orders/" + id + "/cancel",
+            Map.of(
+                "reason",
+                "all",
+                "lines",
+                List.of(Map.of("sku", sku, "quantity", 3), Map.of("sku", other, "quantity", 2))));
     assertThat(rest.json().get("state").asString()).isEqualTo("CANCELLED");
     assertThat(stock(sku).get("reserved").asInt()).isZero();
     assertThat(stock(other).get("reserved").asInt()).isZero();
@@ -220,15 +263,18 @@ class OrderLoopApiTest extends ApiTest {
   }
 
   @Test
-  void cancelling_the_unshipped_rest_of_a_partially_shipped_order_releases_it_and_ships_the_order() {
+  void
+      cancelling_the_unshipped_rest_of_a_partially_shipped_order_releases_it_and_ships_the_order() {
     String sku = sku("REST");
     String wh = location(1);
     receive(sku, wh, 2);
     String id = createOrder(order(sku, 5)).get("id").asString();
     transition(id, "FULFILLMENT_QUEUED");
-    assertThat(transition(id, "PARTIALLY_SHIPPED").get("lines").get(0).get("shipped").asInt()).isEqualTo(2);
+    assertThat(transition(id, "PARTIALLY_SHIPPED").get("lines").get(0).get("shipped").asInt())
+        .isEqualTo(2);
 
-    Api.Response r = api.post("/api/v1/orders/" + id + "/cancel", Map.of("reason", "rest no longer wanted"));
+    Api.Response r =
+        api.post("/api/v1/orders/" + id + "/cancel", Map.of("reason", "rest no longer wanted"));
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     assertThat(r.json().get("state").asString()).isEqualTo("SHIPPED");
     JsonNode line = r.json().get("lines").get(0);
@@ -246,13 +292,15 @@ class OrderLoopApiTest extends ApiTest {
     String etag = get.header("ETag");
     assertThat(etag).isEqualTo("\"" + get.json().get("version").asInt() + "\"");
 
-    Api.Response moved = api.with("If-Match", etag).post("/api/v1/orders/" + id + "/transitions",
-        Map.of("to", "FULFILLMENT_QUEUED"));
+    Api.Response moved =
+        api.with("If-Match", etag)
+            .post("/api/v1/orders/" + id + "/transitions", Map.of("to", "FULFILLMENT_QUEUED"));
     assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
     assertThat(moved.header("ETag")).isNotEqualTo(etag);
 
     JsonNode before = getOrder(id);
-    Api.Response stale = api.with("If-Match", etag).post("/api/v1/orders/" + id + "/cancel", Map.of("reason", "x"));
+    Api.Response stale =
+        api.with("If-Match", etag).post("/api/v1/orders/" + id + "/cancel", Map.of("reason", "x"));
     assertThat(stale.status()).isEqualTo(412);
     assertThat(stale.header("Content-Type")).startsWith("application/problem+json");
     assertThat(getOrder(id)).isEqualTo(before);
@@ -267,7 +315,8 @@ class OrderLoopApiTest extends ApiTest {
     Api.Response missing = api.get("/api/v1/orders/LMB-ORD-1999-0001");
     assertThat(missing.status()).isEqualTo(404);
     assertThat(missing.header("Content-Type")).startsWith("application/problem+json");
-    assertThat(api.get("/api/v1/orders/00000000-0000-0000-0000-000000000000/events").status()).isEqualTo(404);
+    assertThat(api.get("/api/v1/orders/00000000-0000-0000-0000-000000000000/events").status())
+        .isEqualTo(404);
   }
 
   @Test
@@ -288,7 +337,9 @@ class OrderLoopApiTest extends ApiTest {
     String cursor = null;
     int pages = 0;
     do {
-      Api.Response page = api.get("/api/v1/orders?limit=3&q=" + customer + (cursor == null ? "" : "&cursor=" + cursor));
+      Api.Response page =
+          api.get(
+              "/api/v1/orders?limit=3&q=" + customer + (cursor == null ? "" : "&cursor=" + cursor));
       assertThat(page.status()).as(page.toString()).isEqualTo(200);
       page.json().get("items").forEach(o -> seen.add(o.get("id").asString()));
       JsonNode next = page.json().get("nextCursor");
@@ -304,7 +355,12 @@ class OrderLoopApiTest extends ApiTest {
     assertThat(byPo.json().get("items").size()).isEqualTo(1);
     Api.Response byState = api.get("/api/v1/orders?state=CANCELLED&q=" + customer);
     assertThat(byState.json().get("items").size()).isZero();
-    Api.Response future = api.get("/api/v1/orders?createdFrom=" + Instant.now().plus(Duration.ofDays(1)) + "&q=" + customer);
+    Api.Response future =
+        api.get(
+            "/api/v1/orders?createdFrom="
+                + Instant.now().plus(Duration.ofDays(1))
+                + "&q="
+                + customer);
     assertThat(future.json().get("items").size()).isZero();
     assertThat(api.get("/api/v1/orders?cursor=not-a-cursor").status()).isEqualTo(400);
     assertThat(api.get("/api/v1/orders?state=LOST").status()).isEqualTo(400);
@@ -318,7 +374,8 @@ class OrderLoopApiTest extends ApiTest {
     JsonNode order = createOrder(order(sku, 1));
     Instant at = Instant.parse(history(order.get("id").asString()).getFirst().get("at").asString());
     assertThat(at).isAfter(Instant.now().plus(Duration.ofDays(399)));
-    assertThat(order.get("number").asString()).startsWith("LMB-ORD-" + LocalDate.now().plusDays(400).getYear());
+    assertThat(order.get("number").asString())
+        .startsWith("LMB-ORD-" + LocalDate.now().plusDays(400).getYear());
   }
 
   @Test
@@ -332,7 +389,9 @@ class OrderLoopApiTest extends ApiTest {
     Map<String, Object> broken = orderOfType("B2B", sku, 25);
     Api.Response refused = api.post("/api/v1/orders", broken);
     assertThat(refused.status()).isEqualTo(422);
-    assertThat(refused.json().get("detail").asString()).contains("lines[0].quantity").contains("cases of 12");
+    assertThat(refused.json().get("detail").asString())
+        .contains("lines[0].quantity")
+        .contains("cases of 12");
 
     Map<String, Object> inCases = orderOfType("B2B", sku, 24, loose, 5);
     @SuppressWarnings("unchecked")
@@ -340,8 +399,15 @@ class OrderLoopApiTest extends ApiTest {
     lines.get(0).put("unitOfMeasure", "CASE");
     lines.get(0).put("quantity", 2);
     lines.get(0).put("unitPrice", "120.00");
-    inCases.put("b2b", Map.of("buyerPo", "PO-IR-2026-0089", "paymentTerms", "NET_30",
-        "deliveryWindow", Map.of("from", "2027-03-10", "to", "2027-03-14")));
+    inCases.put(
+        "b2b",
+        Map.of(
+            "buyerPo",
+            "PO-IR-2026-0089",
+            "paymentTerms",
+            "NET_30",
+            "deliveryWindow",
+            Map.of("from", "2027-03-10", "to", "2027-03-14")));
     JsonNode order = createOrder(inCases);
     assertThat(order.get("fulfillmentPolicy").asString()).isEqualTo("SHIP_COMPLETE");
     assertThat(order.get("lines").get(0).get("quantity").asInt()).isEqualTo(24);
@@ -381,7 +447,8 @@ class OrderLoopApiTest extends ApiTest {
     for (JsonNode row : rows) {
       switch (row.get("lot").asString()) {
         case "LMB-LOT-OLD" -> assertThat(row.get("reserved").asInt()).as("expired").isZero();
-        case "LMB-LOT-SOON" -> assertThat(row.get("reserved").asInt()).as("earliest expiry first").isEqualTo(3);
+        case "LMB-LOT-SOON" ->
+            assertThat(row.get("reserved").asInt()).as("earliest expiry first").isEqualTo(3);
         case "LMB-LOT-2025-002" -> assertThat(row.get("reserved").asInt()).isEqualTo(5);
         default -> throw new AssertionError(row.toString());
       }
@@ -405,7 +472,8 @@ class OrderLoopApiTest extends ApiTest {
     assertThat(line.get("lot").asString()).isEqualTo("EARLY");
     assertThat(line.get("lotPinned").asBoolean()).isTrue();
     assertThat(line.get("allocated").asInt()).isEqualTo(2);
-    assertThat(history(order.get("id").asString())).extracting(e -> e.get("type").asString())
+    assertThat(history(order.get("id").asString()))
+        .extracting(e -> e.get("type").asString())
         .contains("inventory.lot_pinned");
   }
 
@@ -413,18 +481,44 @@ class OrderLoopApiTest extends ApiTest {
   void stock_receipts_are_checked_against_the_catalogue() {
     String lotSku = sku("RCPT", Map.of("lotControlled", true));
     String wh = location(1);
-    assertThat(api.post("/api/v1/inventory/receipts", Map.of("sku", lotSku, "location", wh, "quantity", 1)).status())
-        .as("lot-controlled needs a lot").isEqualTo(422);
-    assertThat(api.post("/api/v1/inventory/receipts", Map.of("sku", "NOPE-" + lotSku, "location", wh, "quantity", 1))
-        .status()).isEqualTo(422);
-    assertThat(api.post("/api/v1/inventory/receipts", Map.of("sku", lotSku, "location", "NOPE", "lot", "L",
-        "quantity", 1)).status()).isEqualTo(422);
+    assertThat(
+            api.post(
+                    "/api/v1/inventory/receipts",
+                    Map.of("sku", lotSku, "location", wh, "quantity", 1))
+                .status())
+        .as("lot-controlled needs a lot")
+        .isEqualTo(422);
+    assertThat(
+            api.post(
+                    "/api/v1/inventory/receipts",
+                    Map.of("sku", "NOPE-" + lotSku, "location", wh, "quantity", 1))
+                .status())
+        .isEqualTo(422);
+    assertThat(
+            api.post(
+                    "/api/v1/inventory/receipts",
+                    Map.of("sku", lotSku, "location", "NOPE", "lot", "L", "quantity", 1))
+                .status())
+        .isEqualTo(422);
     receive(lotSku, wh, "L1", LocalDate.now().plusDays(10), 1);
-    Api.Response contradicting = api.post("/api/v1/inventory/receipts", Map.of("sku", lotSku, "location", wh,
-        "lot", "L1", "expiresOn", LocalDate.now().plusDays(11).toString(), "quantity", 1));
+    Api.Response contradicting =
+        api.post(
+            "/api/v1/inventory/receipts",
+            Map.of(
+                "sku",
+                lotSku,
+                "location",
+                wh,
+                "lot",
+                "L1",
+                "expiresOn",
+                LocalDate.now().plusDays(11).toString(),
+                "quantity",
+                1));
     assertThat(contradicting.status()).isEqualTo(422);
     assertThat(api.get("/api/v1/inventory/NO-SUCH-SKU").status()).isEqualTo(404);
-    Api.Response updated = api.put("/api/v1/skus/" + lotSku, Map.of("name", "Renamed", "lotControlled", true));
+    Api.Response updated =
+        api.put("/api/v1/skus/" + lotSku, Map.of("name", "Renamed", "lotControlled", true));
     assertThat(updated.status()).isEqualTo(200);
     assertThat(updated.json().get("name").asString()).isEqualTo("Renamed");
   }

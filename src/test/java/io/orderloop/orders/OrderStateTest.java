@@ -18,15 +18,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OrderStateTest {
 
   /** SPEC §1 written out independently of the enum's own table. */
-  private static final Map<OrderState, Set<OrderState>> SPEC = Map.of(
-      RECEIVED, EnumSet.of(ALLOCATED, CANCELLED),
-      ALLOCATED, EnumSet.of(FULFILLMENT_QUEUED, CANCELLED),
-      FULFILLMENT_QUEUED, EnumSet.of(PARTIALLY_SHIPPED, SHIPPED, CANCELLED),
-      PARTIALLY_SHIPPED, EnumSet.of(SHIPPED),
-      SHIPPED, EnumSet.of(DELIVERED),
-      DELIVERED, EnumSet.of(CLOSED),
-      CLOSED, EnumSet.noneOf(OrderState.class),
-      CANCELLED, EnumSet.noneOf(OrderState.class));
+  private static final Map<OrderState, Set<OrderState>> SPEC =
+      Map.of(
+          RECEIVED, EnumSet.of(ALLOCATED, CANCELLED),
+          ALLOCATED, EnumSet.of(FULFILLMENT_QUEUED, CANCELLED),
+          FULFILLMENT_QUEUED, EnumSet.of(PARTIALLY_SHIPPED, SHIPPED, CANCELLED),
+          PARTIALLY_SHIPPED, EnumSet.of(SHIPPED),
+          SHIPPED, EnumSet.of(DELIVERED),
+          DELIVERED, EnumSet.of(CLOSED),
+          CLOSED, EnumSet.noneOf(OrderState.class),
+          CANCELLED, EnumSet.noneOf(OrderState.class));
 
   static Stream<Arguments> everyPairOfStates() {
     List<Arguments> pairs = new ArrayList<>();
@@ -40,7 +41,8 @@ class OrderStateTest {
 
   @ParameterizedTest(name = "{0} → {1} allowed: {2}")
   @MethodSource("everyPairOfStates")
-  void a_move_is_allowed_exactly_when_the_spec_lists_it(OrderState from, OrderState to, boolean allowed) {
+  void a_move_is_allowed_exactly_when_the_spec_lists_it(
+      OrderState from, OrderState to, boolean allowed) {
     assertThat(from.canTransitionTo(to)).isEqualTo(allowed);
     assertThat(from.allowedTransitions().contains(to)).isEqualTo(allowed);
   }

@@ -20,12 +20,17 @@ class SecurityApiTest extends ApiTest {
 
   @Test
   void no_key_or_a_bad_key_is_401_with_a_problem() {
-    for (Api.Response r : List.of(api.as(null).get("/api/v1/orders"), api.as("wrong-key").get("/api/v1/orders"),
-        api.as(null).post("/api/v1/orders", "{}"), api.as("wrong").get("/api/v1/inventory/X"))) {
+    for (Api.Response r :
+        List.of(
+            api.as(null).get("/api/v1/orders"),
+            api.as("wrong-key").get("/api/v1/orders"),
+            api.as(null).post("/api/v1/orders", "{}"),
+            api.as("wrong").get("/api/v1/inventory/X"))) {
       assertThat(r.status()).as(r.toString()).isEqualTo(401);
       assertThat(r.header("Content-Type")).startsWith("application/problem+json");
     }
-    Api.Response basic = api.as(null).with("Authorization", "Basic dXNlcjpwYXNz").get("/api/v1/orders");
+    Api.Response basic =
+        api.as(null).with("Authorization", "Basic dXNlcjpwYXNz").get("/api/v1/orders");
     assertThat(basic.status()).isEqualTo(401);
   }
 
@@ -39,8 +44,12 @@ class SecurityApiTest extends ApiTest {
     assertThat(write.status()).isEqualTo(403);
     assertThat(write.json().get("detail").asString()).contains("orders:write");
     assertThat(count("SELECT count(*) FROM orders")).isEqualTo(before);
-    assertThat(readOnly.put("/api/v1/skus/" + unique("S"), Map.of("name", "x")).status()).isEqualTo(403);
-    assertThat(readOnly.post("/api/v1/api-keys", Map.of("name", unique("k"), "scopes", List.of("admin"))).status())
+    assertThat(readOnly.put("/api/v1/skus/" + unique("S"), Map.of("name", "x")).status())
+        .isEqualTo(403);
+    assertThat(
+            readOnly
+                .post("/api/v1/api-keys", Map.of("name", unique("k"), "scopes", List.of("admin")))
+                .status())
         .isEqualTo(403);
     assertThat(readOnly.get("/api/v1/api-keys").status()).isEqualTo(403);
   }
@@ -51,8 +60,14 @@ class SecurityApiTest extends ApiTest {
     String key = created.get("key").asString();
     String id = created.get("id").asString();
     assertThat(key).startsWith("ol_").hasSizeGreaterThan(40);
-    assertThat(count("SELECT count(*) FROM api_keys WHERE key_hash = ?", key)).as("never stored in clear").isZero();
-    assertThat(count("SELECT count(*) FROM api_keys WHERE position(? in key_hash) > 0", key.substring(3, 20))).isZero();
+    assertThat(count("SELECT count(*) FROM api_keys WHERE key_hash = ?", key))
+        .as("never stored in clear")
+        .isZero();
+    assertThat(
+            count(
+                "SELECT count(*) FROM api_keys WHERE position(? in key_hash) > 0",
+                key.substring(3, 20)))
+        .isZero();
 
     Api.Response list = api.get("/api/v1/api-keys");
     assertThat(list.status()).isEqualTo(200);
@@ -61,17 +76,24 @@ class SecurityApiTest extends ApiTest {
 
     assertThat(api.delete("/api/v1/api-keys/" + id).status()).isEqualTo(204);
     assertThat(api.as(key).get("/api/v1/orders").status()).isEqualTo(401);
-    assertThat(api.delete("/api/v1/api-keys/00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
+    assertThat(api.delete("/api/v1/api-keys/00000000-0000-0000-0000-000000000000").status())
+        .isEqualTo(404);
   }
 
   @Test
   void key_creation_refuses_unknown_scopes_and_duplicate_names() {
-    Api.Response unknown = api.post("/api/v1/api-keys", Map.of("name", unique("k"), "scopes", List.of("orders:delete")));
+    Api.Response unknown =
+        api.post(
+            "/api/v1/api-keys", Map.of("name", unique("k"), "scopes", List.of("orders:delete")));
     assertThat(unknown.status()).isEqualTo(422);
     assertThat(unknown.json().get("detail").asString()).contains("orders:delete");
     String name = unique("dup");
-    assertThat(api.post("/api/v1/api-keys", Map.of("name", name, "scopes", List.of("admin"))).status()).isEqualTo(201);
-    assertThat(api.post("/api/v1/api-keys", Map.of("name", name, "scopes", List.of("admin"))).status()).isEqualTo(409);
+    assertThat(
+            api.post("/api/v1/api-keys", Map.of("name", name, "scopes", List.of("admin"))).status())
+        .isEqualTo(201);
+    assertThat(
+            api.post("/api/v1/api-keys", Map.of("name", name, "scopes", List.of("admin"))).status())
+        .isEqualTo(409);
   }
 
   @Test
@@ -81,8 +103,9 @@ class SecurityApiTest extends ApiTest {
     JsonNode writer = newKey(List.of("orders:write", "orders:read"));
     Api.Response r = api.as(writer.get("key").asString()).post("/api/v1/orders", order(sku, 1));
     assertThat(r.status()).isEqualTo(201);
-    assertThat(history(r.json().get("id").asString())).allSatisfy(
-        e -> assertThat(e.get("actor").asString()).isEqualTo(writer.get("name").asString()));
+    assertThat(history(r.json().get("id").asString()))
+        .allSatisfy(
+            e -> assertThat(e.get("actor").asString()).isEqualTo(writer.get("name").asString()));
   }
 
   @Test
