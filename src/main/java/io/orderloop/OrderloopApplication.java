@@ -3,9 +3,11 @@ package io.orderloop;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 
 /** Orderloop: one explicit loop for every order, from received to closed. */
-@SpringBootApplication
+// No user/password store: callers authenticate with API keys (see the security module).
+@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 @ConfigurationPropertiesScan
 public class OrderloopApplication {
 
