@@ -40,7 +40,8 @@ public abstract class ApiTest {
 
   public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
 
-  private static final String DATABASE_URL = TestDatabases.fresh();
+  /** The test family's database; a second service instance may be started on it. */
+  protected static final String DATABASE_URL = TestDatabases.fresh();
 
   @DynamicPropertySource
   static void database(DynamicPropertyRegistry registry) {
@@ -70,8 +71,35 @@ public abstract class ApiTest {
   }
 
   @AfterEach
-  void resetClock() {
+  void resetClockAndCheckStock() {
     clock.reset();
+    assertReconciliationClean();
+  }
+
+  /** The reconciliation endpoint must come back clean after every scenario. */
+  protected void assertReconciliationClean() {
+    Api.Response r = api.get("/api/v1/inventory/reconciliation");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.json().get("clean").asBoolean()).as(r.toString()).isTrue();
+  }
+
+  /**
+   * Polls until {@code condition} holds (background work such as backorder filling), for at most 30
+   * s.
+   */
+  protected static void await(String what, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
   }
 
   protected static String unique(String prefix) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -36,11 +37,14 @@ public class Inventory {
   private final JdbcClient jdbc;
   private final Transactions transactions;
   private final Clock clock;
+  private final ApplicationEventPublisher events;
 
-  Inventory(JdbcClient jdbc, Transactions transactions, Clock clock) {
+  Inventory(
+      JdbcClient jdbc, Transactions transactions, Clock clock, ApplicationEventPublisher events) {
     this.jdbc = jdbc;
     this.transactions = transactions;
     this.clock = clock;
+    this.events = events;
   }
 
   // ---------------------------------------------------------------- catalogue
@@ -213,6 +217,9 @@ public class Inventory {
                   .query(Long.class)
                   .single();
           movement(stockId, "RECEIPT", receipt.quantity(), 0, receipt.reason(), null);
+          events.publishEvent(
+              new StockArrived(
+                  sku.code(), receipt.location(), receipt.lot(), receipt.quantity(), "receipt"));
           return stock(sku.code()).orElseThrow();
         });
   }
@@ -275,6 +282,279 @@ public class Inventory {
     int onHand = rows.stream().mapToInt(StockView.LotStock::onHand).sum();
     int reserved = rows.stream().mapToInt(StockView.LotStock::reserved).sum();
     return Optional.of(new StockView(skuCode, onHand, reserved, onHand - reserved, rows));
+  }
+
+  /** Reason codes of stock adjustments. */
+  public enum AdjustmentReason {
+    CYCLE_COUNT,
+    FOUND,
+    DAMAGED,
+    LOST,
+    EXPIRED,
+    CORRECTION,
+    OTHER
+  }
+
+  /** A correction of on hand at one stock row: {@code quantity} is signed (never zero). */
+  public record Adjustment(
+      String sku,
+      String location,
+      String lot,
+      int quantity,
+      AdjustmentReason reason,
+      String note) {}
+
+  /**
+   * Corrects on hand with an ADJUSTMENT movement. A positive adjustment can fill backorders like a
+   * receipt; a negative one may not take on hand below what is reserved (422: release or cancel
+   * first) nor below zero.
+   */
+  public StockView adjust(Adjustment adjustment) {
+    return transactions.inTransaction(
+        () -> {
+          SkuInfo sku =
+              sku(adjustment.sku())
+                  .orElseThrow(
+                      () ->
+                          ApiProblem.unprocessable(
+                              "sku", "unknown SKU '" + adjustment.sku() + "'"));
+          location(adjustment.location())
+              .orElseThrow(
+                  () ->
+                      ApiProblem.unprocessable(
+                          "location", "unknown location '" + adjustment.location() + "'"));
+          String reason =
+              adjustment.reason().name()
+                  + (adjustment.note() == null || adjustment.note().isBlank()
+                      ? ""
+                      : ": " + adjustment.note().strip());
+          if (adjustment.quantity() > 0) {
+            if (sku.lotControlled() && adjustment.lot() == null) {
+              throw ApiProblem.unprocessable(
+                  "lot", "SKU '" + sku.code() + "' is lot-controlled: name the lot adjusted");
+            }
+            Long lotId =
+                adjustment.lot() == null ? null : upsertLot(sku.code(), adjustment.lot(), null);
+            long stockId =
+                jdbc.sql(
+                        """
+                        INSERT INTO stock (sku, location, lot_id, on_hand, reserved, received_at)
+                        VALUES (:sku, :location, :lot, :qty, 0, :now)
+                        ON CONFLICT (sku, location, lot_id) DO UPDATE
+                            SET on_hand = stock.on_hand + EXCLUDED.on_hand, version = stock.version + 1
+                        RETURNING id""")
+                    .param("sku", sku.code())
+                    .param("location", adjustment.location())
+                    .param("lot", lotId)
+                    .param("qty", adjustment.quantity())
+                    .param("now", now())
+                    .query(Long.class)
+                    .single();
+            movement(stockId, "ADJUSTMENT", adjustment.quantity(), 0, reason, null);
+            events.publishEvent(
+                new StockArrived(
+                    sku.code(),
+                    adjustment.location(),
+                    adjustment.lot(),
+                    adjustment.quantity(),
+                    "adjustment"));
+          } else {
+            Optional<Long> stockId =
+                jdbc.sql(
+                        """
+                        SELECT s.id FROM stock s LEFT JOIN lots l ON l.id = s.lot_id
+                        WHERE s.sku = ? AND s.location = ? AND l.code IS NOT DISTINCT FROM ?
+                        FOR UPDATE OF s""")
+                    .params(sku.code(), adjustment.location(), adjustment.lot())
+                    .query(Long.class)
+                    .optional();
+            if (stockId.isEmpty()) {
+              throw ApiProblem.unprocessable(
+                  "location",
+                  "no stock of SKU '"
+                      + sku.code()
+                      + "' at "
+                      + adjustment.location()
+                      + (adjustment.lot() == null ? "" : " in lot " + adjustment.lot())
+                      + " to adjust down");
+            }
+            int updated =
+                jdbc.sql(
+                        """
+                        UPDATE stock SET on_hand = on_hand + :q, version = version + 1
+                        WHERE id = :id AND on_hand + :q >= reserved""")
+                    .param("q", adjustment.quantity())
+                    .param("id", stockId.get())
+                    .update();
+            if (updated != 1) {
+              StockRowCounts counts =
+                  jdbc.sql("SELECT on_hand, reserved FROM stock WHERE id = ?")
+                      .param(stockId.get())
+                      .query(StockRowCounts.class)
+                      .single();
+              throw ApiProblem.unprocessable(
+                  "quantity",
+                  "cannot remove "
+                      + -adjustment.quantity()
+                      + " units: the row holds "
+                      + counts.onHand()
+                      + " on hand of which "
+                      + counts.reserved()
+                      + " are reserved for orders; release or cancel those first");
+            }
+            movement(stockId.get(), "ADJUSTMENT", adjustment.quantity(), 0, reason, null);
+          }
+          return stock(sku.code()).orElseThrow();
+        });
+  }
+
+  record StockRowCounts(int onHand, int reserved) {}
+
+  /**
+   * One ledger row: what changed on hand or reserved of one stock row, why, and for which order.
+   */
+  public record Movement(
+      long id,
+      String kind,
+      String location,
+      String lot,
+      int onHandDelta,
+      int reservedDelta,
+      String reason,
+      UUID orderId,
+      String actor,
+      java.time.Instant at) {}
+
+  /** The ledger of one SKU, newest first, starting below {@code beforeId} when given. */
+  public List<Movement> movements(String sku, Long beforeId, int limit) {
+    return jdbc.sql(
+            """
+            SELECT m.id, m.kind, s.location, l.code AS lot, m.on_hand_delta, m.reserved_delta, m.reason,
+                   m.order_id, m.actor, m.at
+            FROM stock_movements m JOIN stock s ON s.id = m.stock_id LEFT JOIN lots l ON l.id = s.lot_id
+            WHERE s.sku = :sku AND m.id < :before
+            ORDER BY m.id DESC LIMIT :limit""")
+        .param("sku", sku)
+        .param("before", beforeId == null ? Long.MAX_VALUE : beforeId)
+        .param("limit", limit)
+        .query(Movement.class)
+        .list();
+  }
+
+  /**
+   * Stock of one SKU summed over its rows (of one location, when the list is filtered by location).
+   */
+  public record StockSummary(String sku, String name, int onHand, int reserved, int available) {}
+
+  /**
+   * Stock per SKU ordered by code, optionally at one location and only where available is below a
+   * threshold.
+   */
+  public List<StockSummary> stockList(
+      String location, Integer belowAvailable, String afterSku, int limit) {
+    return jdbc.sql(
+            """
+            SELECT k.code AS sku, k.name, coalesce(sum(s.on_hand), 0) AS on_hand,
+                   coalesce(sum(s.reserved), 0) AS reserved,
+                   coalesce(sum(s.on_hand - s.reserved), 0) AS available
+            FROM skus k
+            LEFT JOIN stock s ON s.sku = k.code AND (CAST(:location AS text) IS NULL OR s.location = :location)
+            WHERE k.code > :after
+            GROUP BY k.code, k.name
+            HAVING (CAST(:below AS integer) IS NULL OR coalesce(sum(s.on_hand - s.reserved), 0) < :below)
+               AND (CAST(:location AS text) IS NULL OR count(s.id) > 0)
+            ORDER BY k.code LIMIT :limit""")
+        .param("location", location)
+        .param("below", belowAvailable)
+        .param("after", afterSku == null ? "" : afterSku)
+        .param("limit", limit)
+        .query(StockSummary.class)
+        .list();
+  }
+
+  /** Checks every stock row against its reservations and its ledger, in one consistent read. */
+  public Reconciliation reconcile() {
+    return transactions.inTransaction(
+        () -> {
+          int rows = jdbc.sql("SELECT count(*) FROM stock").query(Integer.class).single();
+          List<Reconciliation.Problem> problems =
+              jdbc.sql(
+                      """
+                      SELECT s.id, s.sku, s.location, l.code AS lot, s.on_hand, s.reserved,
+                             coalesce(r.active, 0) AS active, coalesce(m.on_hand, 0) AS ledger_on_hand,
+                             coalesce(m.reserved, 0) AS ledger_reserved
+                      FROM stock s
+                      LEFT JOIN lots l ON l.id = s.lot_id
+                      LEFT JOIN (SELECT stock_id, sum(quantity) AS active FROM reservations
+                                 WHERE status = 'ACTIVE' GROUP BY stock_id) r ON r.stock_id = s.id
+                      LEFT JOIN (SELECT stock_id, sum(on_hand_delta) AS on_hand, sum(reserved_delta) AS reserved
+                                 FROM stock_movements GROUP BY stock_id) m ON m.stock_id = s.id
+                      WHERE s.reserved <> coalesce(r.active, 0) OR s.on_hand < s.reserved OR s.reserved < 0
+                         OR s.on_hand <> coalesce(m.on_hand, 0) OR s.reserved <> coalesce(m.reserved, 0)
+                      ORDER BY s.id""")
+                  .query(
+                      (rs, n) -> {
+                        int onHand = rs.getInt("on_hand");
+                        int reserved = rs.getInt("reserved");
+                        int active = rs.getInt("active");
+                        int ledgerOnHand = rs.getInt("ledger_on_hand");
+                        int ledgerReserved = rs.getInt("ledger_reserved");
+                        List<String> issues = new ArrayList<>();
+                        if (reserved != active) {
+                          issues.add("reserved differs from the sum of active reservations");
+                        }
+                        if (onHand < reserved) {
+                          issues.add("on hand below reserved");
+                        }
+                        if (reserved < 0) {
+                          issues.add("reserved below zero");
+                        }
+                        if (onHand != ledgerOnHand || reserved != ledgerReserved) {
+                          issues.add("ledger does not add up to the row");
+                        }
+                        return new Reconciliation.Problem(
+                            rs.getLong("id"),
+                            rs.getString("sku"),
+                            rs.getString("location"),
+                            rs.getString("lot"),
+                            onHand,
+                            reserved,
+                            active,
+                            ledgerOnHand,
+                            ledgerReserved,
+                            issues);
+                      })
+                  .list();
+          return new Reconciliation(problems.isEmpty(), rows, clock.instant(), problems);
+        });
+  }
+
+  /** Units of a SKU that allocation may still take: available on rows whose lot has not expired. */
+  public int allocatable(String sku) {
+    return jdbc.sql(
+            """
+            SELECT coalesce(sum(s.on_hand - s.reserved), 0) FROM stock s LEFT JOIN lots l ON l.id = s.lot_id
+            WHERE s.sku = ? AND (l.expires_on IS NULL OR l.expires_on >= ?)""")
+        .params(sku, today())
+        .query(Integer.class)
+        .single();
+  }
+
+  /** The SKUs among {@code skus} that have allocatable units. */
+  public Set<String> skusWithAllocatableStock(Collection<String> skus) {
+    if (skus.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        jdbc.sql(
+                """
+                SELECT DISTINCT s.sku FROM stock s LEFT JOIN lots l ON l.id = s.lot_id
+                WHERE s.sku IN (:skus) AND s.on_hand > s.reserved
+                  AND (l.expires_on IS NULL OR l.expires_on >= :today)""")
+            .param("skus", Set.copyOf(skus))
+            .param("today", today())
+            .query(String.class)
+            .list());
   }
 
   // ---------------------------------------------------------------- reservations
@@ -379,6 +659,106 @@ public class Inventory {
     return quantity - left;
   }
 
+  /**
+   * Releases up to {@code quantity} units of one line's reservations that are not at the given
+   * place (lot and, when not null, location), newest first; returns the units released. Used to
+   * move or re-pin a line.
+   */
+  public int releaseElsewhere(
+      UUID orderId, int lineNo, int quantity, String keepLot, String keepLocation, String reason) {
+    List<ActiveReservation> active =
+        jdbc.sql(
+                """
+                SELECT r.id, r.stock_id, r.quantity FROM reservations r
+                JOIN stock s ON s.id = r.stock_id LEFT JOIN lots l ON l.id = s.lot_id
+                WHERE r.order_id = :order AND r.line_no = :line AND r.status = 'ACTIVE'
+                  AND NOT (l.code IS NOT DISTINCT FROM CAST(:lot AS text)
+                           AND (CAST(:location AS text) IS NULL OR s.location = :location))
+                ORDER BY r.id DESC FOR UPDATE OF r""")
+            .param("order", orderId)
+            .param("line", lineNo)
+            .param("lot", keepLot)
+            .param("location", keepLocation)
+            .query(ActiveReservation.class)
+            .list();
+    int left = quantity;
+    for (ActiveReservation r : active) {
+      if (left == 0) {
+        break;
+      }
+      int q = Math.min(left, r.quantity());
+      releaseRow(r, q, reason, orderId);
+      left -= q;
+    }
+    return quantity - left;
+  }
+
+  /**
+   * Reserves exactly {@code quantity} units of one stock row (SKU at a location, in a lot or
+   * without) for an order line; 409 when that row has fewer available or its lot has expired.
+   */
+  public void reserveAt(
+      UUID orderId,
+      int lineNo,
+      String sku,
+      String location,
+      String lot,
+      int quantity,
+      boolean pinned) {
+    Optional<Long> stockId =
+        jdbc.sql(
+                """
+                SELECT s.id FROM stock s LEFT JOIN lots l ON l.id = s.lot_id
+                WHERE s.sku = ? AND s.location = ? AND l.code IS NOT DISTINCT FROM ?
+                  AND (l.expires_on IS NULL OR l.expires_on >= ?)
+                FOR UPDATE OF s""")
+            .params(sku, location, lot, today())
+            .query(Long.class)
+            .optional();
+    int updated =
+        stockId
+            .map(
+                id ->
+                    jdbc.sql(
+                            """
+                            UPDATE stock SET reserved = reserved + :q, version = version + 1
+                            WHERE id = :id AND on_hand - reserved >= :q""")
+                        .param("q", quantity)
+                        .param("id", id)
+                        .update())
+            .orElse(0);
+    if (updated != 1) {
+      throw ApiProblem.conflict(
+          "insufficient-stock",
+          "Not enough stock there",
+          "fewer than "
+              + quantity
+              + " unexpired units of SKU '"
+              + sku
+              + "' are available at "
+              + location
+              + (lot == null ? " (without lot)" : " in lot " + lot));
+    }
+    Timestamp now = now();
+    jdbc.sql(
+            """
+            INSERT INTO reservations (order_id, line_no, stock_id, quantity, pinned, status, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, 'ACTIVE', ?, ?)""")
+        .params(orderId, lineNo, stockId.get(), quantity, pinned, now, now)
+        .update();
+    movement(stockId.get(), "RESERVATION", 0, quantity, "moved by operator", orderId);
+  }
+
+  /** Marks a line's active reservations pinned or not (the line's lot is the order's business). */
+  public void markPinned(UUID orderId, int lineNo, boolean pinned) {
+    jdbc.sql(
+            """
+            UPDATE reservations SET pinned = ?, updated_at = ?
+            WHERE order_id = ? AND line_no = ? AND status = 'ACTIVE'""")
+        .params(pinned, now(), orderId, lineNo)
+        .update();
+  }
+
   /** Releases every active reservation of an order; returns units released per line. */
   public Map<Integer, Integer> releaseAll(UUID orderId, String reason) {
     List<ActiveReservationOfLine> active =
@@ -455,16 +835,19 @@ public class Inventory {
   record ActiveReservationOfLine(long id, int lineNo, long stockId, int quantity) {}
 
   private void releaseRow(ActiveReservation r, int quantity, String reason, UUID orderId) {
-    int updated =
+    String sku =
         jdbc.sql(
-                "UPDATE stock SET reserved = reserved - :q, version = version + 1 WHERE id = :id AND reserved >= :q")
+                """
+                UPDATE stock SET reserved = reserved - :q, version = version + 1
+                WHERE id = :id AND reserved >= :q RETURNING sku""")
             .param("q", quantity)
             .param("id", r.stockId())
-            .update();
-    if (updated != 1) {
-      throw new IllegalStateException(
-          "stock row " + r.stockId() + " holds less than its reservations");
-    }
+            .query(String.class)
+            .optional()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "stock row " + r.stockId() + " holds less than its reservations"));
     jdbc.sql(
             """
             UPDATE reservations SET quantity = quantity - ?,
@@ -473,6 +856,7 @@ public class Inventory {
         .params(quantity, quantity, now(), r.id())
         .update();
     movement(r.stockId(), "RELEASE", 0, -quantity, reason, orderId);
+    events.publishEvent(new StockArrived(sku, null, null, quantity, "release"));
   }
 
   private void movement(

@@ -162,6 +162,73 @@ class InventoryController {
     return inventory.stock(sku).orElseThrow(() -> ApiProblem.notFound("no SKU '" + sku + "'"));
   }
 
+  record AdjustmentRequest(
+      @NotBlank String sku,
+      @NotBlank String location,
+      @Size(max = 64) String lot,
+      @NotNull @Min(-100_000_000) @Max(100_000_000) Integer quantity,
+      @NotNull Inventory.AdjustmentReason reasonCode,
+      @Size(max = 500) String note) {}
+
+  @PostMapping("/api/v1/inventory/adjustments")
+  ResponseEntity<StockView> adjust(@Valid @RequestBody AdjustmentRequest request) {
+    if (request.quantity() == 0) {
+      throw ApiProblem.unprocessable(
+          "quantity", "an adjustment changes on hand: give a non-zero quantity");
+    }
+    String lot = request.lot() == null || request.lot().isBlank() ? null : request.lot().strip();
+    StockView view =
+        inventory.adjust(
+            new Inventory.Adjustment(
+                request.sku(),
+                request.location(),
+                lot,
+                request.quantity(),
+                request.reasonCode(),
+                request.note()));
+    return ResponseEntity.ok(view);
+  }
+
+  @GetMapping("/api/v1/inventory/{sku}/movements")
+  Map<String, Object> movements(
+      @PathVariable String sku,
+      @RequestParam(required = false) Long cursor,
+      @RequestParam(defaultValue = "100") int limit) {
+    if (limit < 1 || limit > 1000) {
+      throw ApiProblem.badRequest("limit: give 1 to 1000");
+    }
+    if (inventory.sku(sku).isEmpty()) {
+      throw ApiProblem.notFound("no SKU '" + sku + "'");
+    }
+    List<Inventory.Movement> items = inventory.movements(sku, cursor, limit);
+    Map<String, Object> page = new HashMap<>();
+    page.put("items", items);
+    page.put("nextCursor", items.size() == limit ? String.valueOf(items.getLast().id()) : null);
+    return page;
+  }
+
+  @GetMapping("/api/v1/inventory")
+  Map<String, Object> stockList(
+      @RequestParam(required = false) String location,
+      @RequestParam(required = false) Integer belowAvailable,
+      @RequestParam(required = false) String cursor,
+      @RequestParam(defaultValue = "100") int limit) {
+    if (limit < 1 || limit > 1000) {
+      throw ApiProblem.badRequest("limit: give 1 to 1000");
+    }
+    List<Inventory.StockSummary> items =
+        inventory.stockList(location, belowAvailable, cursor, limit);
+    Map<String, Object> page = new HashMap<>();
+    page.put("items", items);
+    page.put("nextCursor", items.size() == limit ? items.getLast().sku() : null);
+    return page;
+  }
+
+  @GetMapping("/api/v1/inventory/reconciliation")
+  Reconciliation reconciliation() {
+    return inventory.reconcile();
+  }
+
   private static void requireCode(String field, String code) {
     if (!code.matches(CODE)) {
       throw ApiProblem.unprocessable(

@@ -124,6 +124,77 @@ class OrderController {
     return withEtag(orders.cancel(idOrNumber, r.reason(), lines, version(ifMatch)));
   }
 
+  @GetMapping("/{idOrNumber}/allocation")
+  Orders.AllocationView allocation(@PathVariable String idOrNumber) {
+    return orders.allocation(idOrNumber);
+  }
+
+  @PostMapping("/{idOrNumber}/allocation/rerun")
+  ResponseEntity<OrderView> rerunAllocation(
+      @PathVariable String idOrNumber,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+    return withEtag(orders.rerunAllocation(idOrNumber, version(ifMatch)));
+  }
+
+  record ReleaseRequest(
+      @NotNull @Positive Integer lineNo,
+      @Positive Integer quantity,
+      @Size(max = 1000) String reason) {}
+
+  @PostMapping("/{idOrNumber}/allocation/release")
+  ResponseEntity<OrderView> release(
+      @PathVariable String idOrNumber,
+      @Valid @RequestBody ReleaseRequest request,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+    return withEtag(
+        orders.releaseLine(
+            idOrNumber, request.lineNo(), request.quantity(), request.reason(), version(ifMatch)));
+  }
+
+  record PinRequest(@NotNull @Positive Integer lineNo, @NotBlank @Size(max = 64) String lot) {}
+
+  @PostMapping("/{idOrNumber}/allocation/pin")
+  ResponseEntity<OrderView> pin(
+      @PathVariable String idOrNumber,
+      @Valid @RequestBody PinRequest request,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+    return withEtag(
+        orders.pinLine(idOrNumber, request.lineNo(), request.lot().strip(), version(ifMatch)));
+  }
+
+  record UnpinRequest(@NotNull @Positive Integer lineNo) {}
+
+  @PostMapping("/{idOrNumber}/allocation/unpin")
+  ResponseEntity<OrderView> unpin(
+      @PathVariable String idOrNumber,
+      @Valid @RequestBody UnpinRequest request,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+    return withEtag(orders.unpinLine(idOrNumber, request.lineNo(), version(ifMatch)));
+  }
+
+  record MoveRequest(
+      @NotNull @Positive Integer lineNo,
+      @NotNull @Positive Integer quantity,
+      @NotBlank String toLocation,
+      @Size(max = 64) String toLot) {}
+
+  @PostMapping("/{idOrNumber}/allocation/move")
+  ResponseEntity<OrderView> move(
+      @PathVariable String idOrNumber,
+      @Valid @RequestBody MoveRequest request,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+    String lot =
+        request.toLot() == null || request.toLot().isBlank() ? null : request.toLot().strip();
+    return withEtag(
+        orders.moveReservation(
+            idOrNumber,
+            request.lineNo(),
+            request.quantity(),
+            request.toLocation(),
+            lot,
+            version(ifMatch)));
+  }
+
   private static ResponseEntity<OrderView> withEtag(OrderView order) {
     return ResponseEntity.ok().eTag("\"" + order.version() + "\"").body(order);
   }

@@ -208,6 +208,62 @@ class OrderRepository {
     return order;
   }
 
+  /** Loads and locks an order unless another transaction holds it ({@code SKIP LOCKED}). */
+  Optional<OrderRecord> loadIfUnlocked(UUID id) {
+    Optional<OrderRecord> order =
+        jdbc.sql("SELECT " + ORDER_COLUMNS + " FROM orders WHERE id = ? FOR UPDATE SKIP LOCKED")
+            .param(id)
+            .query((rs, n) -> mapOrder(rs))
+            .optional();
+    order.ifPresent(o -> o.lines.addAll(lines(List.of(o.id)).getOrDefault(o.id, List.of())));
+    return order;
+  }
+
+  /** An order waiting for a SKU, with its place in the backorder queue. */
+  record BackorderCandidate(UUID id, Instant priority) {}
+
+  /**
+   * Open orders with backordered units of {@code sku} in the order backorders are filled: by the
+   * date each order is due — a B2B order's delivery window start, any other order's creation time —
+   * then by id.
+   */
+  List<BackorderCandidate> backorderQueue(String sku, BackorderCandidate after, int limit) {
+    return jdbc.sql(
+            """
+            SELECT o.id, coalesce(o.window_from::timestamp AT TIME ZONE 'UTC', o.created_at) AS priority
+            FROM orders o
+            WHERE o.state IN ('RECEIVED', 'ALLOCATED', 'FULFILLMENT_QUEUED', 'PARTIALLY_SHIPPED')
+              AND EXISTS (SELECT 1 FROM order_lines l
+                          WHERE l.order_id = o.id AND l.sku = :sku AND l.backordered > 0)
+              AND (coalesce(o.window_from::timestamp AT TIME ZONE 'UTC', o.created_at), o.id)
+                  > (:afterPriority, :afterId)
+            ORDER BY 2, o.id
+            LIMIT :limit""")
+        .param("sku", sku)
+        .param(
+            "afterPriority",
+            Timestamp.from(
+                after == null ? Instant.parse("0001-01-01T00:00:00Z") : after.priority()))
+        .param("afterId", after == null ? new UUID(0, 0) : after.id())
+        .param("limit", limit)
+        .query(
+            (rs, n) ->
+                new BackorderCandidate(
+                    rs.getObject("id", UUID.class), rs.getTimestamp("priority").toInstant()))
+        .list();
+  }
+
+  /** SKUs with backordered units on open orders. */
+  List<String> skusWithBackorders() {
+    return jdbc.sql(
+            """
+            SELECT DISTINCT l.sku FROM order_lines l JOIN orders o ON o.id = l.order_id
+            WHERE l.backordered > 0
+              AND o.state IN ('RECEIVED', 'ALLOCATED', 'FULFILLMENT_QUEUED', 'PARTIALLY_SHIPPED')""")
+        .query(String.class)
+        .list();
+  }
+
   Map<UUID, List<LineRecord>> lines(Collection<UUID> orderIds) {
     Map<UUID, List<LineRecord>> result = new HashMap<>();
     if (orderIds.isEmpty()) {

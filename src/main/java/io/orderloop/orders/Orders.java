@@ -117,7 +117,7 @@ public class Orders {
               actor,
               null,
               received);
-          allocateOpenUnits(order, actor);
+          allocateOpenUnits(order, actor, true);
           if (policyMet(order)) {
             transitionTo(
                 order,
@@ -334,7 +334,7 @@ public class Orders {
           switch (to) {
             case CANCELLED -> cancelWhole(order, reason, actor);
             case ALLOCATED -> {
-              allocateOpenUnits(order, actor);
+              allocateOpenUnits(order, actor, false);
               if (!policyMet(order)) {
                 throw stateConflict(
                     order,
@@ -387,6 +387,369 @@ public class Orders {
         });
   }
 
+  // ------------------------------------------------------------------ allocation
+
+  /**
+   * The allocation panel of an order, per line: units of the SKU available before this order's
+   * reservations, reserved for this line, available after (now), and where the reservations are.
+   */
+  public record AllocationView(
+      UUID orderId,
+      String number,
+      OrderState state,
+      FulfillmentPolicy fulfillmentPolicy,
+      List<LineAllocation> lines) {
+
+    /** One line of the panel. */
+    public record LineAllocation(
+        int lineNo,
+        String sku,
+        int quantity,
+        int allocated,
+        int backordered,
+        int shipped,
+        int cancelled,
+        String lot,
+        boolean pinned,
+        int availableBefore,
+        int reserved,
+        int availableAfter,
+        List<Reservation> reservations) {}
+
+    /** Units of one lot at one location held for the line. */
+    public record Reservation(String lot, String location, int quantity, boolean pinned) {}
+  }
+
+  public AllocationView allocation(String idOrNumber) {
+    UUID id = repository.resolve(idOrNumber).orElseThrow(() -> notFound(idOrNumber));
+    OrderRecord order = repository.load(id, false).orElseThrow(() -> notFound(idOrNumber));
+    List<Inventory.ReservationView> reservations = inventory.reservations(id);
+    Map<String, Integer> heldBySku = new LinkedHashMap<>();
+    reservations.forEach(r -> heldBySku.merge(r.sku(), r.quantity(), Integer::sum));
+    Map<String, Integer> availableNow = new LinkedHashMap<>();
+    order.lines.forEach(l -> availableNow.computeIfAbsent(l.sku, inventory::allocatable));
+    List<AllocationView.LineAllocation> lines = new ArrayList<>();
+    for (LineRecord l : order.lines) {
+      List<AllocationView.Reservation> held =
+          reservations.stream()
+              .filter(r -> r.lineNo() == l.lineNo)
+              .map(
+                  r ->
+                      new AllocationView.Reservation(
+                          r.lot(), r.location(), r.quantity(), r.pinned()))
+              .toList();
+      int reserved = held.stream().mapToInt(AllocationView.Reservation::quantity).sum();
+      int after = availableNow.get(l.sku);
+      lines.add(
+          new AllocationView.LineAllocation(
+              l.lineNo,
+              l.sku,
+              l.quantity,
+              l.allocated,
+              l.backordered,
+              l.shipped,
+              l.cancelled,
+              l.lot,
+              l.lotPinned,
+              after + heldBySku.getOrDefault(l.sku, 0),
+              reserved,
+              after,
+              held));
+    }
+    return new AllocationView(order.id, order.number, order.state, order.policy, lines);
+  }
+
+  /**
+   * Re-runs allocation for the order's backordered units; an order in RECEIVED whose policy is now
+   * met moves to ALLOCATED. Refused (409) for orders no longer open.
+   */
+  public OrderView rerunAllocation(String idOrNumber, Integer expectedVersion) {
+    return transactions.inTransaction(
+        () -> {
+          OrderRecord order = lockForCommand(idOrNumber, expectedVersion);
+          requireOpen(order, "re-run allocation for");
+          String actor = Actors.current();
+          int reserved = allocateOpenUnits(order, actor, false);
+          repository.appendEvent(
+              order.id,
+              "order.allocation_rerun",
+              null,
+              null,
+              clock.instant(),
+              actor,
+              null,
+              Map.of("reservedUnits", reserved));
+          moveToAllocatedIfMet(order, actor);
+          repository.bumpVersion(order.id, clock.instant());
+          return view(order.id);
+        });
+  }
+
+  /**
+   * Fills an order's backorders from stock that arrived, as the system actor. Skips an order
+   * another transaction holds (the next fill or sweep comes back to it); returns the units
+   * reserved.
+   */
+  int fillBackorders(UUID id) {
+    return transactions.inTransaction(
+        () -> {
+          Optional<OrderRecord> locked = repository.loadIfUnlocked(id);
+          if (locked.isEmpty() || !isOpen(locked.get().state)) {
+            return 0;
+          }
+          OrderRecord order = locked.get();
+          int reserved = allocateOpenUnits(order, Actors.SYSTEM, false);
+          if (reserved > 0) {
+            moveToAllocatedIfMet(order, Actors.SYSTEM);
+            repository.bumpVersion(order.id, clock.instant());
+          }
+          return reserved;
+        });
+  }
+
+  /**
+   * Releases reserved units of one line back to stock; they become backordered (and waiting
+   * backorders, this order's included, may take the stock again by priority). Refused (409) when it
+   * would leave an order past RECEIVED without its fulfillment policy met.
+   */
+  public OrderView releaseLine(
+      String idOrNumber, int lineNo, Integer quantity, String reason, Integer expectedVersion) {
+    return transactions.inTransaction(
+        () -> {
+          OrderRecord order = lockForCommand(idOrNumber, expectedVersion);
+          requireOpen(order, "release reservations of");
+          LineRecord line = requireLine(order, lineNo);
+          int q = quantity == null ? line.allocated : quantity;
+          if (q <= 0 || q > line.allocated) {
+            throw ApiProblem.unprocessable(
+                "quantity",
+                "line "
+                    + lineNo
+                    + " holds "
+                    + line.allocated
+                    + " reserved unit(s); cannot release "
+                    + q);
+          }
+          String actor = Actors.current();
+          int released = inventory.release(order.id, lineNo, q, "released by operator");
+          line.allocated -= released;
+          line.backordered += released;
+          repository.updateLine(order.id, line);
+          repository.appendEvent(
+              order.id,
+              "inventory.released",
+              null,
+              null,
+              clock.instant(),
+              actor,
+              reason,
+              Map.of(
+                  "lines",
+                  List.of(Map.of("lineNo", lineNo, "sku", line.sku, "quantity", released))));
+          requirePolicyStillMet(order, "releasing these units");
+          repository.bumpVersion(order.id, clock.instant());
+          return view(order.id);
+        });
+  }
+
+  /**
+   * Pins a line to a lot: reservations on other lots are released and the line is re-allocated from
+   * that lot only (what it lacks is backordered against it). Refused (422) for a SKU that is not
+   * lot-controlled or an unknown lot.
+   */
+  public OrderView pinLine(String idOrNumber, int lineNo, String lot, Integer expectedVersion) {
+    return transactions.inTransaction(
+        () -> {
+          OrderRecord order = lockForCommand(idOrNumber, expectedVersion);
+          requireOpen(order, "pin lots of");
+          LineRecord line = requireLine(order, lineNo);
+          SkuInfo sku = inventory.sku(line.sku).orElseThrow();
+          if (!sku.lotControlled()) {
+            throw ApiProblem.unprocessable(
+                "lot", "SKU '" + line.sku + "' is not lot-controlled: there is no lot to pin");
+          }
+          if (!inventory.lotExists(line.sku, lot)) {
+            throw ApiProblem.unprocessable(
+                "lot", "SKU '" + line.sku + "' has no lot '" + lot + "'");
+          }
+          String actor = Actors.current();
+          int released =
+              inventory.releaseElsewhere(
+                  order.id, lineNo, line.allocated, lot, null, "lot re-pinned");
+          line.allocated -= released;
+          line.backordered += released;
+          line.lot = lot;
+          line.lotPinned = true;
+          inventory.markPinned(order.id, lineNo, true);
+          repository.updateLine(order.id, line);
+          repository.appendEvent(
+              order.id,
+              "inventory.lot_pinned",
+              null,
+              null,
+              clock.instant(),
+              actor,
+              "pinned by operator",
+              Map.of(
+                  "lines",
+                  List.of(
+                      Map.of(
+                          "lineNo",
+                          lineNo,
+                          "sku",
+                          line.sku,
+                          "lot",
+                          lot,
+                          "releasedUnits",
+                          released))));
+          allocateOpenUnits(order, actor, false);
+          requirePolicyStillMet(order, "pinning this lot");
+          moveToAllocatedIfMet(order, actor);
+          repository.bumpVersion(order.id, clock.instant());
+          return view(order.id);
+        });
+  }
+
+  /**
+   * Unpins a line; its reservations stay where they are. Refused (422) when the SKU requires a
+   * pinned lot.
+   */
+  public OrderView unpinLine(String idOrNumber, int lineNo, Integer expectedVersion) {
+    return transactions.inTransaction(
+        () -> {
+          OrderRecord order = lockForCommand(idOrNumber, expectedVersion);
+          requireOpen(order, "unpin lots of");
+          LineRecord line = requireLine(order, lineNo);
+          if (!line.lotPinned) {
+            throw ApiProblem.unprocessable("lineNo", "line " + lineNo + " is not pinned to a lot");
+          }
+          if (inventory.sku(line.sku).map(SkuInfo::requiresPinnedLot).orElse(false)) {
+            throw ApiProblem.unprocessable(
+                "lineNo", "SKU '" + line.sku + "' requires a pinned lot; pin another lot instead");
+          }
+          String lot = line.lot;
+          line.lot = null;
+          line.lotPinned = false;
+          inventory.markPinned(order.id, lineNo, false);
+          repository.updateLine(order.id, line);
+          repository.appendEvent(
+              order.id,
+              "inventory.lot_unpinned",
+              null,
+              null,
+              clock.instant(),
+              Actors.current(),
+              null,
+              Map.of("lines", List.of(Map.of("lineNo", lineNo, "sku", line.sku, "lot", lot))));
+          repository.bumpVersion(order.id, clock.instant());
+          return view(order.id);
+        });
+  }
+
+  /**
+   * Moves reserved units of a line to another location and/or lot: releases them where they are and
+   * reserves the same quantity at the target in one transaction, or changes nothing (409 when the
+   * target lacks stock, 422 when the line is pinned to another lot or holds fewer units elsewhere).
+   */
+  public OrderView moveReservation(
+      String idOrNumber,
+      int lineNo,
+      int quantity,
+      String toLocation,
+      String toLot,
+      Integer expectedVersion) {
+    return transactions.inTransaction(
+        () -> {
+          OrderRecord order = lockForCommand(idOrNumber, expectedVersion);
+          requireOpen(order, "move reservations of");
+          LineRecord line = requireLine(order, lineNo);
+          if (line.lotPinned && !java.util.Objects.equals(toLot, line.lot)) {
+            throw ApiProblem.unprocessable(
+                "lot",
+                "line " + lineNo + " is pinned to lot " + line.lot + "; unpin or re-pin it first");
+          }
+          int released =
+              inventory.releaseElsewhere(
+                  order.id, lineNo, quantity, toLot, toLocation, "moved by operator");
+          if (released < quantity) {
+            throw ApiProblem.unprocessable(
+                "quantity",
+                "line "
+                    + lineNo
+                    + " holds only "
+                    + released
+                    + " reserved unit(s) outside the target; cannot move "
+                    + quantity);
+          }
+          inventory.reserveAt(
+              order.id, lineNo, line.sku, toLocation, toLot, quantity, line.lotPinned);
+          Map<String, Object> details = new LinkedHashMap<>();
+          details.put("lineNo", lineNo);
+          details.put("sku", line.sku);
+          details.put("quantity", quantity);
+          details.put("toLocation", toLocation);
+          details.put("toLot", toLot);
+          repository.appendEvent(
+              order.id,
+              "inventory.reservation_moved",
+              null,
+              null,
+              clock.instant(),
+              Actors.current(),
+              null,
+              details);
+          repository.bumpVersion(order.id, clock.instant());
+          return view(order.id);
+        });
+  }
+
+  private static boolean isOpen(OrderState state) {
+    return state == OrderState.RECEIVED
+        || state == OrderState.ALLOCATED
+        || state == OrderState.FULFILLMENT_QUEUED
+        || state == OrderState.PARTIALLY_SHIPPED;
+  }
+
+  private void requireOpen(OrderRecord order, String action) {
+    if (!isOpen(order.state)) {
+      throw stateConflict(order, "cannot " + action + " an order in " + order.state);
+    }
+  }
+
+  private static LineRecord requireLine(OrderRecord order, int lineNo) {
+    return order.lines.stream()
+        .filter(l -> l.lineNo == lineNo)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                ApiProblem.unprocessable(
+                    "lineNo", "order " + order.number + " has no line " + lineNo));
+  }
+
+  private void requirePolicyStillMet(OrderRecord order, String what) {
+    if (order.state != OrderState.RECEIVED && !policyMet(order)) {
+      throw stateConflict(
+          order,
+          what
+              + " would leave the order without its fulfillment policy "
+              + order.policy
+              + " met ("
+              + describeBackorders(order)
+              + "); cancel lines instead");
+    }
+  }
+
+  private void moveToAllocatedIfMet(OrderRecord order, String actor) {
+    if (order.state == OrderState.RECEIVED && policyMet(order)) {
+      transitionTo(
+          order,
+          OrderState.ALLOCATED,
+          actor,
+          null,
+          Map.of("fulfillmentPolicy", order.policy.name()));
+    }
+  }
+
   // ------------------------------------------------------------------ internals
 
   /**
@@ -423,7 +786,12 @@ public class Orders {
   }
 
   /** Reserves what it can for every backordered unit, updating lines and history. */
-  private void allocateOpenUnits(OrderRecord order, String actor) {
+  /**
+   * Reserves what it can for every backordered unit, updating lines and history; returns the units
+   * reserved. At intake the remaining backorder is always recorded; later runs record only what
+   * changed.
+   */
+  private int allocateOpenUnits(OrderRecord order, String actor, boolean atIntake) {
     List<Demand> demands = new ArrayList<>();
     for (LineRecord l : order.lines) {
       if (l.backordered > 0) {
@@ -431,9 +799,10 @@ public class Orders {
       }
     }
     if (demands.isEmpty()) {
-      return;
+      return 0;
     }
     List<LineReservation> reservations = inventory.reserve(order.id, demands);
+    int total = reservations.stream().mapToInt(LineReservation::reserved).sum();
     List<Map<String, Object>> reserved = new ArrayList<>();
     List<Map<String, Object>> pinned = new ArrayList<>();
     for (LineReservation r : reservations) {
@@ -470,15 +839,13 @@ public class Orders {
           Map.of("lines", pinned));
     }
     if (!reserved.isEmpty()) {
-      repository.appendEvent(
-          order.id,
-          "inventory.reserved",
-          null,
-          null,
-          now,
-          actor,
-          null,
-          Map.of("reservations", reserved));
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("reservations", reserved);
+      if (order.state == OrderState.FULFILLMENT_QUEUED
+          || order.state == OrderState.PARTIALLY_SHIPPED) {
+        details.put("joinsFulfillmentQueue", true);
+      }
+      repository.appendEvent(order.id, "inventory.reserved", null, null, now, actor, null, details);
     }
     List<Map<String, Object>> short_ =
         order.lines.stream()
@@ -488,7 +855,7 @@ public class Orders {
                     Map.<String, Object>of(
                         "lineNo", l.lineNo, "sku", l.sku, "backordered", l.backordered))
             .toList();
-    if (!short_.isEmpty()) {
+    if (!short_.isEmpty() && (atIntake || !reserved.isEmpty())) {
       repository.appendEvent(
           order.id,
           "order.backordered",
@@ -499,6 +866,7 @@ public class Orders {
           "not enough available stock",
           Map.of("lines", short_));
     }
+    return total;
   }
 
   private boolean policyMet(OrderRecord order) {

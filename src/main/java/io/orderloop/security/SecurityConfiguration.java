@@ -91,6 +91,8 @@ class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers("/api/v1/api-keys", "/api/v1/api-keys/**")
                     .hasAuthority(ADMIN)
+                    .requestMatchers(HttpMethod.POST, "/api/v1/orders/*/allocation/**")
+                    .hasAuthority(WRITE_INVENTORY)
                     .requestMatchers(HttpMethod.GET, "/api/v1/orders", "/api/v1/orders/**")
                     .hasAuthority(READ_ORDERS)
                     .requestMatchers("/api/v1/orders", "/api/v1/orders/**")
@@ -122,6 +124,9 @@ class SecurityConfiguration {
   private static String neededScope(HttpServletRequest req) {
     String path = req.getRequestURI();
     boolean read = "GET".equals(req.getMethod()) || "HEAD".equals(req.getMethod());
+    if (path.startsWith("/api/v1/orders") && path.contains("/allocation/")) {
+      return "inventory:write";
+    }
     if (path.startsWith("/api/v1/orders")) {
       return read ? "orders:read" : "orders:write";
     }

@@ -145,7 +145,8 @@ class OrderLoopApiTest extends ApiTest {
   }
 
   @Test
-  void a_ship_complete_order_waits_in_received_holding_what_it_reserved_until_stock_arrives() {
+  void
+      a_ship_complete_order_waits_in_received_holding_what_it_reserved_until_stock_arrives_and_fills_it() {
     String sku = sku("WAIT");
     String wh = location(1);
     receive(sku, wh, 3);
@@ -166,10 +167,16 @@ class OrderLoopApiTest extends ApiTest {
     assertThat(getOrder(id).get("lines").get(0).get("allocated").asInt()).isEqualTo(3);
 
     receive(sku, wh, 2);
-    JsonNode allocated = transition(id, "ALLOCATED");
-    assertThat(allocated.get("state").asString()).isEqualTo("ALLOCATED");
+    await(
+        "the receipt fills the backorder",
+        () -> getOrder(id).get("state").asString().equals("ALLOCATED"));
+    JsonNode allocated = getOrder(id);
     assertThat(allocated.get("lines").get(0).get("allocated").asInt()).isEqualTo(5);
     assertThat(allocated.get("lines").get(0).get("backordered").asInt()).isZero();
+    assertThat(history(id))
+        .filteredOn(e -> e.get("type").asString().equals("order.allocated"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.get("actor").asString()).isEqualTo("system"));
     assertStockInvariants(sku);
   }
 
