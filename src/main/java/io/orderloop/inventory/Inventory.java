@@ -560,10 +560,13 @@ public class Inventory {
   // ---------------------------------------------------------------- reservations
 
   /**
-   * Reserves what is available for each demand, inside the caller's transaction: locks the SKUs'
-   * stock rows in id order, plans with {@link AllocationPlanner}, applies each take with a
-   * conditional update, and records a reservation and a RESERVATION movement per take. Never
-   * reserves more than is available.
+   * Reserves what is available for each demand, inside the caller's transaction, never more than is
+   * available: reads the SKUs' rows that have available units (no lock), plans with {@link
+   * AllocationPlanner}, and applies each take, in stock-row order, as one conditional update
+   * ({@code … WHERE on_hand - reserved >= :q}). A take that loses a race to another transaction
+   * (its update finds too little left) is planned again from fresh rows, so only the rows actually
+   * reserved are ever locked — one unit of a SKU with a thousand lots locks one row. Records a
+   * reservation and a RESERVATION movement per take.
    */
   public List<LineReservation> reserve(UUID orderId, List<Demand> demands) {
     Set<String> skus = new HashSet<>();
@@ -571,9 +574,89 @@ public class Inventory {
     if (skus.isEmpty()) {
       return List.of();
     }
-    List<AllocationPlanner.StockRow> rows =
+    Set<String> requiringPin = new HashSet<>();
+    skus(skus).values().stream()
+        .filter(SkuInfo::requiresPinnedLot)
+        .forEach(s -> requiringPin.add(s.code()));
+    Map<Integer, Integer> remaining = new LinkedHashMap<>();
+    demands.forEach(d -> remaining.put(d.lineNo(), d.quantity()));
+    Map<Integer, String> pinnedLots = new HashMap<>();
+    Map<Integer, List<LineReservation.Slice>> slices = new LinkedHashMap<>();
+    Timestamp now = now();
+    for (int round = 0; round < MAX_PLANNING_ROUNDS; round++) {
+      List<Demand> open = new ArrayList<>();
+      for (Demand d : demands) {
+        int left = remaining.get(d.lineNo());
+        if (left > 0) {
+          open.add(
+              new Demand(
+                  d.lineNo(),
+                  d.sku(),
+                  left,
+                  d.lot() != null ? d.lot() : pinnedLots.get(d.lineNo())));
+        }
+      }
+      if (open.isEmpty()) {
+        break;
+      }
+      List<AllocationPlanner.StockRow> rows = availableRows(skus);
+      AllocationPlanner.Plan plan = AllocationPlanner.plan(open, rows, today(), requiringPin);
+      plan.pinnedLots().forEach(pinnedLots::putIfAbsent);
+      if (plan.takes().isEmpty()) {
+        break;
+      }
+      Map<Long, AllocationPlanner.StockRow> byId = new HashMap<>();
+      rows.forEach(r -> byId.put(r.id(), r));
+      boolean lostARace = false;
+      List<AllocationPlanner.Take> takes = new ArrayList<>(plan.takes());
+      takes.sort(java.util.Comparator.comparingLong(AllocationPlanner.Take::stockId));
+      for (AllocationPlanner.Take take : takes) {
+        int updated =
+            jdbc.sql(
+                    """
+                    UPDATE stock SET reserved = reserved + :q, version = version + 1
+                    WHERE id = :id AND on_hand - reserved >= :q""")
+                .param("q", take.quantity())
+                .param("id", take.stockId())
+                .update();
+        if (updated != 1) {
+          lostARace = true;
+          continue;
+        }
+        boolean pinned = pinnedLots.containsKey(take.lineNo());
         jdbc.sql(
                 """
+                INSERT INTO reservations (order_id, line_no, stock_id, quantity, pinned, status, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, 'ACTIVE', ?, ?)""")
+            .params(orderId, take.lineNo(), take.stockId(), take.quantity(), pinned, now, now)
+            .update();
+        movement(take.stockId(), "RESERVATION", 0, take.quantity(), null, orderId);
+        remaining.merge(take.lineNo(), -take.quantity(), Integer::sum);
+        AllocationPlanner.StockRow row = byId.get(take.stockId());
+        slices
+            .computeIfAbsent(take.lineNo(), k -> new ArrayList<>())
+            .add(new LineReservation.Slice(row.lot(), row.location(), take.quantity()));
+      }
+      if (!lostARace) {
+        break;
+      }
+    }
+    List<LineReservation> result = new ArrayList<>();
+    for (Demand d : demands) {
+      List<LineReservation.Slice> lineSlices = slices.getOrDefault(d.lineNo(), List.of());
+      int reserved = lineSlices.stream().mapToInt(LineReservation.Slice::quantity).sum();
+      String pinnedLot = d.lot() != null ? d.lot() : pinnedLots.get(d.lineNo());
+      result.add(new LineReservation(d.lineNo(), d.sku(), reserved, pinnedLot, lineSlices));
+    }
+    return result;
+  }
+
+  /** Planning rounds before a reservation gives up on rows other transactions keep taking first. */
+  private static final int MAX_PLANNING_ROUNDS = 20;
+
+  private List<AllocationPlanner.StockRow> availableRows(Set<String> skus) {
+    return jdbc.sql(
+            """
             SELECT s.id, s.sku, s.location, loc.priority AS location_priority, l.code AS lot, l.expires_on,
                    coalesce(l.received_on, (s.received_at AT TIME ZONE 'UTC')::date) AS received_on,
                    s.on_hand - s.reserved AS available, k.lot_controlled
@@ -581,57 +664,10 @@ public class Inventory {
             JOIN locations loc ON loc.code = s.location
             JOIN skus k ON k.code = s.sku
             LEFT JOIN lots l ON l.id = s.lot_id
-            WHERE s.sku IN (:skus) AND s.on_hand > s.reserved
-            ORDER BY s.id
-            FOR UPDATE OF s""")
-            .param("skus", skus)
-            .query(AllocationPlanner.StockRow.class)
-            .list();
-    Set<String> requiringPin = new HashSet<>();
-    skus(skus).values().stream()
-        .filter(SkuInfo::requiresPinnedLot)
-        .forEach(s -> requiringPin.add(s.code()));
-    AllocationPlanner.Plan plan = AllocationPlanner.plan(demands, rows, today(), requiringPin);
-
-    Map<Long, AllocationPlanner.StockRow> byId = new HashMap<>();
-    rows.forEach(r -> byId.put(r.id(), r));
-    Map<Integer, List<LineReservation.Slice>> slices = new LinkedHashMap<>();
-    Timestamp now = now();
-    for (AllocationPlanner.Take take : plan.takes()) {
-      int updated =
-          jdbc.sql(
-                  """
-              UPDATE stock SET reserved = reserved + :q, version = version + 1
-              WHERE id = :id AND on_hand - reserved >= :q""")
-              .param("q", take.quantity())
-              .param("id", take.stockId())
-              .update();
-      if (updated != 1) {
-        throw new IllegalStateException(
-            "stock row " + take.stockId() + " changed under its row lock");
-      }
-      boolean pinned = plan.pinnedLots().containsKey(take.lineNo());
-      jdbc.sql(
-              """
-              INSERT INTO reservations (order_id, line_no, stock_id, quantity, pinned, status, created_at, updated_at)
-              VALUES (?, ?, ?, ?, ?, 'ACTIVE', ?, ?)""")
-          .params(orderId, take.lineNo(), take.stockId(), take.quantity(), pinned, now, now)
-          .update();
-      movement(take.stockId(), "RESERVATION", 0, take.quantity(), null, orderId);
-      AllocationPlanner.StockRow row = byId.get(take.stockId());
-      slices
-          .computeIfAbsent(take.lineNo(), k -> new ArrayList<>())
-          .add(new LineReservation.Slice(row.lot(), row.location(), take.quantity()));
-    }
-    List<LineReservation> result = new ArrayList<>();
-    for (Demand d : demands) {
-      List<LineReservation.Slice> lineSlices = slices.getOrDefault(d.lineNo(), List.of());
-      int reserved = lineSlices.stream().mapToInt(LineReservation.Slice::quantity).sum();
-      result.add(
-          new LineReservation(
-              d.lineNo(), d.sku(), reserved, plan.pinnedLots().get(d.lineNo()), lineSlices));
-    }
-    return result;
+            WHERE s.sku IN (:skus) AND s.on_hand > s.reserved""")
+        .param("skus", skus)
+        .query(AllocationPlanner.StockRow.class)
+        .list();
   }
 
   /**
