@@ -33,12 +33,14 @@ import tools.jackson.databind.JsonNode;
     properties = {
       "orderloop.security.bootstrap-api-key=" + ApiTest.ADMIN_KEY,
       "orderloop.orders.number-prefix=LMB",
-      "spring.lifecycle.timeout-per-shutdown-phase=1s"
+      "spring.lifecycle.timeout-per-shutdown-phase=1s",
+      "orderloop.fulfillment.carrier-secret=" + ApiTest.CARRIER_SECRET
     })
 @Import(ApiTest.TestClockConfiguration.class)
 public abstract class ApiTest {
 
   public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+  public static final String CARRIER_SECRET = "test-carrier-secret";
 
   /** The test family's database; a second service instance may be started on it. */
   protected static final String DATABASE_URL = TestDatabases.fresh();

@@ -851,6 +851,129 @@ public class Inventory {
     return shipped;
   }
 
+  /**
+   * Ships {@code quantity} reserved units of one order line (of {@code lot} only, when given),
+   * oldest reservations first: on hand and reserved both go down, with SHIPMENT movements. Returns
+   * where the units came from; fewer than asked when the line holds fewer reserved units (of that
+   * lot).
+   */
+  public List<LineReservation.Slice> consume(
+      UUID orderId, int lineNo, int quantity, String lot, String reason) {
+    List<ReservedSlice> active =
+        jdbc.sql(
+                """
+                SELECT r.id, r.stock_id, r.quantity, l.code AS lot, s.location FROM reservations r
+                JOIN stock s ON s.id = r.stock_id LEFT JOIN lots l ON l.id = s.lot_id
+                WHERE r.order_id = :order AND r.line_no = :line AND r.status = 'ACTIVE'
+                  AND (CAST(:lot AS text) IS NULL OR l.code = :lot)
+                ORDER BY r.id FOR UPDATE OF r""")
+            .param("order", orderId)
+            .param("line", lineNo)
+            .param("lot", lot)
+            .query(ReservedSlice.class)
+            .list();
+    List<LineReservation.Slice> shipped = new ArrayList<>();
+    int left = quantity;
+    Timestamp now = now();
+    for (ReservedSlice r : active) {
+      if (left == 0) {
+        break;
+      }
+      int q = Math.min(left, r.quantity());
+      int updated =
+          jdbc.sql(
+                  """
+                  UPDATE stock SET on_hand = on_hand - :q, reserved = reserved - :q, version = version + 1
+                  WHERE id = :id AND reserved >= :q""")
+              .param("q", q)
+              .param("id", r.stockId())
+              .update();
+      if (updated != 1) {
+        throw new IllegalStateException(
+            "stock row " + r.stockId() + " holds less than its reservations");
+      }
+      jdbc.sql(
+              """
+              UPDATE reservations SET quantity = quantity - ?,
+                  status = CASE WHEN quantity - ? = 0 THEN 'CONSUMED' ELSE 'ACTIVE' END, updated_at = ?
+              WHERE id = ?""")
+          .params(q, q, now, r.id())
+          .update();
+      movement(r.stockId(), "SHIPMENT", -q, -q, reason, orderId);
+      shipped.add(new LineReservation.Slice(r.lot(), r.location(), q));
+      left -= q;
+    }
+    return shipped;
+  }
+
+  record ReservedSlice(long id, long stockId, int quantity, String lot, String location) {}
+
+  /**
+   * Puts returned units back on hand at a location (and lot), with a RETURN movement; they can fill
+   * backorders. Rejects (422) an unknown location and a lot-controlled SKU without a lot.
+   */
+  public void restock(String skuCode, String location, String lot, int quantity, String reason) {
+    SkuInfo sku =
+        sku(skuCode)
+            .orElseThrow(() -> ApiProblem.unprocessable("sku", "unknown SKU '" + skuCode + "'"));
+    location(location)
+        .orElseThrow(
+            () -> ApiProblem.unprocessable("location", "unknown location '" + location + "'"));
+    if (sku.lotControlled() && lot == null) {
+      throw ApiProblem.unprocessable(
+          "lot", "SKU '" + skuCode + "' is lot-controlled: name the lot the units go back to");
+    }
+    Long lotId = lot == null ? null : upsertLot(skuCode, lot, null);
+    long stockId =
+        jdbc.sql(
+                """
+                INSERT INTO stock (sku, location, lot_id, on_hand, reserved, received_at)
+                VALUES (:sku, :location, :lot, :qty, 0, :now)
+                ON CONFLICT (sku, location, lot_id) DO UPDATE
+                    SET on_hand = stock.on_hand + EXCLUDED.on_hand, version = stock.version + 1
+                RETURNING id""")
+            .param("sku", skuCode)
+            .param("location", location)
+            .param("lot", lotId)
+            .param("qty", quantity)
+            .param("now", now())
+            .query(Long.class)
+            .single();
+    movement(stockId, "RETURN", quantity, 0, reason, null);
+    events.publishEvent(new StockArrived(skuCode, location, lot, quantity, "return"));
+  }
+
+  /** Active reservations of several orders at once, by order. */
+  public Map<UUID, List<ReservationView>> reservations(Collection<UUID> orderIds) {
+    Map<UUID, List<ReservationView>> result = new HashMap<>();
+    if (orderIds.isEmpty()) {
+      return result;
+    }
+    jdbc.sql(
+            """
+            SELECT r.order_id, r.line_no, s.sku, l.code AS lot, s.location, r.quantity, r.pinned
+            FROM reservations r JOIN stock s ON s.id = r.stock_id LEFT JOIN lots l ON l.id = s.lot_id
+            WHERE r.order_id IN (:ids) AND r.status = 'ACTIVE' ORDER BY r.order_id, r.line_no, r.id""")
+        .param("ids", orderIds)
+        .query(
+            (rs, n) -> {
+              ReservationView v =
+                  new ReservationView(
+                      rs.getInt("line_no"),
+                      rs.getString("sku"),
+                      rs.getString("lot"),
+                      rs.getString("location"),
+                      rs.getInt("quantity"),
+                      rs.getBoolean("pinned"));
+              result
+                  .computeIfAbsent(rs.getObject("order_id", UUID.class), k -> new ArrayList<>())
+                  .add(v);
+              return v;
+            })
+        .list();
+    return result;
+  }
+
   /** The active reservations of an order: line, lot, location, quantity, pinned. */
   public record ReservationView(
       int lineNo, String sku, String lot, String location, int quantity, boolean pinned) {}

@@ -24,6 +24,8 @@ import java.util.List;
  * @param fulfillmentPolicy defaults to {@code SHIP_PARTIAL} for DTC and {@code SHIP_COMPLETE} for
  *     B2B
  * @param b2b buyer PO, payment terms and delivery window; only for B2B orders
+ * @param holdReason put the order on hold at intake (e.g. it needs review): it is stored and its
+ *     stock reserved, but it is not released to fulfillment until the hold is released
  */
 public record CreateOrder(
     @NotNull Channel channel,
@@ -35,7 +37,8 @@ public record CreateOrder(
     @NotBlank String currency,
     FulfillmentPolicy fulfillmentPolicy,
     @NotEmpty @Size(max = 500) List<@NotNull @Valid Line> lines,
-    @Valid B2b b2b) {
+    @Valid B2b b2b,
+    @Size(max = 500) String holdReason) {
 
   /** The ordering customer. */
   public record Customer(

@@ -35,11 +35,14 @@ import tools.jackson.databind.json.JsonMapper;
 class OrderController {
 
   private final Orders orders;
+  private final OrderExecution execution;
   private final IdempotentRequests idempotency;
   private final JsonMapper json;
 
-  OrderController(Orders orders, IdempotentRequests idempotency, JsonMapper json) {
+  OrderController(
+      Orders orders, OrderExecution execution, IdempotentRequests idempotency, JsonMapper json) {
     this.orders = orders;
+    this.execution = execution;
     this.idempotency = idempotency;
     this.json = json;
   }
@@ -75,6 +78,8 @@ class OrderController {
 
   @GetMapping
   Orders.Page list(
+      @RequestParam(required = false) Boolean atRisk,
+      @RequestParam(required = false) Boolean onHold,
       @RequestParam(required = false) OrderState state,
       @RequestParam(required = false) Channel channel,
       @RequestParam(required = false) OrderType type,
@@ -87,7 +92,8 @@ class OrderController {
       throw ApiProblem.badRequest("limit: give 1 to 500");
     }
     return orders.list(
-        new Orders.ListQuery(state, channel, type, createdFrom, createdTo, q, cursor, limit));
+        new Orders.ListQuery(
+            atRisk, onHold, state, channel, type, createdFrom, createdTo, q, cursor, limit));
   }
 
   @GetMapping("/{idOrNumber}/events")
@@ -122,6 +128,33 @@ class OrderController {
             ? List.of()
             : r.lines().stream().map(l -> new Orders.CancelLine(l.sku(), l.quantity())).toList();
     return withEtag(orders.cancel(idOrNumber, r.reason(), lines, version(ifMatch)));
+  }
+
+  record HoldRequest(@NotBlank @Size(max = 500) String reason) {}
+
+  @PostMapping("/{idOrNumber}/hold")
+  ResponseEntity<OrderView> hold(
+      @PathVariable String idOrNumber,
+      @Valid @RequestBody HoldRequest request,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+    return withEtag(execution.hold(idOrNumber, request.reason().strip(), version(ifMatch)));
+  }
+
+  record ReleaseHoldRequest(@Size(max = 500) String reason) {}
+
+  @PostMapping("/{idOrNumber}/hold/release")
+  ResponseEntity<OrderView> releaseHold(
+      @PathVariable String idOrNumber,
+      @Valid @RequestBody(required = false) ReleaseHoldRequest request,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+    return withEtag(
+        execution.releaseHold(
+            idOrNumber, request == null ? null : request.reason(), version(ifMatch)));
+  }
+
+  @GetMapping("/{idOrNumber}/invoices")
+  Map<String, List<Invoice>> invoices(@PathVariable String idOrNumber) {
+    return Map.of("items", execution.invoices(idOrNumber));
   }
 
   @GetMapping("/{idOrNumber}/allocation")

@@ -28,7 +28,8 @@ class OrderRepository {
   private static final String ORDER_COLUMNS =
       """
       id, number, channel, external_id, type, state, fulfillment_policy, customer_name, customer_email, ship_to,
-      bill_to, currency, total_amount, buyer_po, payment_terms, window_from, window_to, version, created_at, updated_at
+      bill_to, currency, total_amount, buyer_po, payment_terms, window_from, window_to, version, created_at, updated_at,
+      hold_reason, hold_by, hold_at, at_risk, delivered_at
       """;
 
   private final JdbcClient jdbc;
@@ -53,6 +54,8 @@ class OrderRepository {
     int backordered;
     int shipped;
     int cancelled;
+    int delivered;
+    Integer palletQuantity;
 
     LineRecord(
         int lineNo,
@@ -105,6 +108,11 @@ class OrderRepository {
     int version;
     Instant createdAt;
     Instant updatedAt;
+    String holdReason;
+    String holdBy;
+    Instant holdAt;
+    boolean atRisk;
+    Instant deliveredAt;
     List<LineRecord> lines = new ArrayList<>();
   }
 
@@ -149,8 +157,8 @@ class OrderRepository {
         jdbc.sql(
                 """
                 INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_of_measure, case_pack, unit_price, lot,
-                    lot_pinned, allocated, backordered, shipped, cancelled)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    lot_pinned, allocated, backordered, shipped, cancelled, pallet_quantity)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
             .params(
                 o.id,
                 l.lineNo,
@@ -164,7 +172,8 @@ class OrderRepository {
                 l.allocated,
                 l.backordered,
                 l.shipped,
-                l.cancelled)
+                l.cancelled,
+                l.palletQuantity)
             .update();
       }
     }
@@ -272,7 +281,7 @@ class OrderRepository {
     jdbc.sql(
             """
             SELECT order_id, line_no, sku, quantity, unit_of_measure, case_pack, unit_price, lot, lot_pinned, allocated,
-                   backordered, shipped, cancelled
+                   backordered, shipped, cancelled, delivered, pallet_quantity
             FROM order_lines WHERE order_id IN (:ids) ORDER BY order_id, line_no""")
         .param("ids", orderIds)
         .query(
@@ -291,6 +300,8 @@ class OrderRepository {
                       rs.getInt("backordered"),
                       rs.getInt("shipped"),
                       rs.getInt("cancelled"));
+              l.delivered = rs.getInt("delivered");
+              l.palletQuantity = (Integer) rs.getObject("pallet_quantity");
               result
                   .computeIfAbsent(rs.getObject("order_id", UUID.class), k -> new ArrayList<>())
                   .add(l);
@@ -303,7 +314,8 @@ class OrderRepository {
   void updateLine(UUID orderId, LineRecord l) {
     jdbc.sql(
             """
-            UPDATE order_lines SET allocated = ?, backordered = ?, shipped = ?, cancelled = ?, lot = ?, lot_pinned = ?
+            UPDATE order_lines SET allocated = ?, backordered = ?, shipped = ?, cancelled = ?, lot = ?, lot_pinned = ?,
+                delivered = ?
             WHERE order_id = ? AND line_no = ?""")
         .params(
             l.allocated,
@@ -312,9 +324,149 @@ class OrderRepository {
             l.cancelled,
             l.lot,
             l.lotPinned,
+            l.delivered,
             orderId,
             l.lineNo)
         .update();
+  }
+
+  void markDelivered(UUID orderId, Instant at) {
+    jdbc.sql("UPDATE orders SET delivered_at = ? WHERE id = ?")
+        .params(Timestamp.from(at), orderId)
+        .update();
+  }
+
+  void setHold(UUID orderId, String reason, String by, Instant at) {
+    jdbc.sql("UPDATE orders SET hold_reason = ?, hold_by = ?, hold_at = ? WHERE id = ?")
+        .params(reason, by, at == null ? null : Timestamp.from(at), orderId)
+        .update();
+  }
+
+  void setAtRisk(UUID orderId) {
+    jdbc.sql("UPDATE orders SET at_risk = true WHERE id = ?").param(orderId).update();
+  }
+
+  /**
+   * Delivered orders whose close grace has passed, locked for closing; rows others hold are
+   * skipped.
+   */
+  List<UUID> deliveredBefore(Instant cutoff, int limit) {
+    return jdbc.sql(
+            """
+            SELECT id FROM orders WHERE state = 'DELIVERED' AND delivered_at <= ?
+            ORDER BY delivered_at LIMIT ? FOR UPDATE SKIP LOCKED""")
+        .params(Timestamp.from(cutoff), limit)
+        .query(UUID.class)
+        .list();
+  }
+
+  /**
+   * B2B orders not yet shipped whose last ship date has passed: the window start minus the transit
+   * lead time, or the window end when no lead time is set.
+   */
+  List<UUID> pastShipBy(java.time.LocalDate today, Integer leadDays, int limit) {
+    return jdbc.sql(
+            """
+            SELECT id FROM orders
+            WHERE window_from IS NOT NULL AND NOT at_risk
+              AND state IN ('RECEIVED', 'ALLOCATED', 'FULFILLMENT_QUEUED', 'PARTIALLY_SHIPPED')
+              AND (CASE WHEN CAST(:lead AS integer) IS NULL THEN window_to
+                        ELSE window_from - CAST(:lead AS integer) END) < :today
+            ORDER BY window_from LIMIT :limit FOR UPDATE SKIP LOCKED""")
+        .param("lead", leadDays)
+        .param("today", today)
+        .param("limit", limit)
+        .query(UUID.class)
+        .list();
+  }
+
+  /**
+   * Orders in fulfillment and not on hold, most urgent first (window start or creation), keyset
+   * after a cursor.
+   */
+  List<OrderRecord> inFulfillment(BackorderCandidate after, int limit) {
+    List<OrderRecord> orders =
+        jdbc.sql(
+                "SELECT "
+                    + ORDER_COLUMNS
+                    + """
+                    FROM orders
+                    WHERE state IN ('FULFILLMENT_QUEUED', 'PARTIALLY_SHIPPED') AND hold_reason IS NULL
+                      AND (coalesce(window_from::timestamp AT TIME ZONE 'UTC', created_at), id) > (:p, :id)
+                    ORDER BY coalesce(window_from::timestamp AT TIME ZONE 'UTC', created_at), id
+                    LIMIT :limit""")
+            .param(
+                "p",
+                Timestamp.from(
+                    after == null ? Instant.parse("0001-01-01T00:00:00Z") : after.priority()))
+            .param("id", after == null ? new UUID(0, 0) : after.id())
+            .param("limit", limit)
+            .query((rs, n) -> mapOrder(rs))
+            .list();
+    Map<UUID, List<LineRecord>> lines = lines(orders.stream().map(o -> o.id).toList());
+    orders.forEach(o -> o.lines.addAll(lines.getOrDefault(o.id, List.of())));
+    return orders;
+  }
+
+  /** An issued invoice as stored. */
+  String insertInvoice(
+      UUID id,
+      String prefix,
+      int year,
+      UUID orderId,
+      UUID shipmentId,
+      String currency,
+      java.math.BigDecimal total,
+      String terms,
+      java.time.LocalDate issuedOn,
+      java.time.LocalDate dueOn,
+      String linesJson,
+      Instant now) {
+    return jdbc.sql(
+            """
+            INSERT INTO invoices (id, number, order_id, shipment_id, currency, total_amount, payment_terms, issued_on,
+                                  due_on, lines, created_at)
+            VALUES (:id, :prefix || '-INV-' || :year || '-' || lpad(nextval('invoice_number_seq')::text, 4, '0'),
+                    :order, :shipment, :currency, :total, :terms, :issued, :due, :lines::jsonb, :now)
+            RETURNING number""")
+        .param("id", id)
+        .param("prefix", prefix)
+        .param("year", String.valueOf(year))
+        .param("order", orderId)
+        .param("shipment", shipmentId)
+        .param("currency", currency)
+        .param("total", total)
+        .param("terms", terms)
+        .param("issued", issuedOn)
+        .param("due", dueOn)
+        .param("lines", linesJson)
+        .param("now", Timestamp.from(now))
+        .query(String.class)
+        .single();
+  }
+
+  List<Invoice> invoices(UUID orderId) {
+    return jdbc.sql(
+            """
+            SELECT id, number, order_id, shipment_id, currency, total_amount, payment_terms, issued_on, due_on,
+                   lines::text AS lines
+            FROM invoices WHERE order_id = ? ORDER BY created_at, number""")
+        .param(orderId)
+        .query(
+            (rs, n) ->
+                new Invoice(
+                    rs.getObject("id", UUID.class),
+                    rs.getString("number"),
+                    rs.getObject("order_id", UUID.class),
+                    rs.getObject("shipment_id", UUID.class),
+                    rs.getString("currency"),
+                    rs.getBigDecimal("total_amount"),
+                    rs.getString("payment_terms"),
+                    rs.getObject("issued_on", java.time.LocalDate.class),
+                    rs.getObject("due_on", java.time.LocalDate.class),
+                    json.readValue(
+                        rs.getString("lines"), new TypeReference<List<Invoice.Line>>() {})))
+        .list();
   }
 
   void updateState(UUID orderId, OrderState state) {
@@ -385,6 +537,8 @@ class OrderRepository {
 
   /** Filters for the order list; null fields do not filter. */
   record ListFilter(
+      Boolean atRisk,
+      Boolean onHold,
       OrderState state,
       Channel channel,
       OrderType type,
@@ -396,6 +550,13 @@ class OrderRepository {
   List<OrderRecord> page(ListFilter filter, Cursor after, int limit) {
     StringBuilder sql = new StringBuilder("SELECT " + ORDER_COLUMNS + " FROM orders WHERE true");
     Map<String, Object> params = new HashMap<>();
+    if (filter.atRisk() != null) {
+      sql.append(" AND at_risk = :atRisk");
+      params.put("atRisk", filter.atRisk());
+    }
+    if (filter.onHold() != null) {
+      sql.append(filter.onHold() ? " AND hold_reason IS NOT NULL" : " AND hold_reason IS NULL");
+    }
     if (filter.state() != null) {
       sql.append(" AND state = :state");
       params.put("state", filter.state().name());
@@ -491,7 +652,16 @@ class OrderRepository {
     o.version = rs.getInt("version");
     o.createdAt = rs.getTimestamp("created_at").toInstant();
     o.updatedAt = rs.getTimestamp("updated_at").toInstant();
+    o.holdReason = rs.getString("hold_reason");
+    o.holdBy = rs.getString("hold_by");
+    o.holdAt = instant(rs.getTimestamp("hold_at"));
+    o.atRisk = rs.getBoolean("at_risk");
+    o.deliveredAt = instant(rs.getTimestamp("delivered_at"));
     return o;
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
   }
 
   static OrderView view(OrderRecord o) {
@@ -513,6 +683,8 @@ class OrderRepository {
                         l.backordered,
                         l.shipped,
                         l.cancelled,
+                        l.delivered,
+                        l.palletQuantity,
                         l.lot,
                         l.lotPinned))
             .toList();
@@ -532,9 +704,20 @@ class OrderRepository {
         new Money(o.total, o.currency),
         lines,
         o.b2b,
-        o.state.allowedTransitions(),
+        o.atRisk,
+        o.holdReason == null ? null : new OrderView.Hold(o.holdReason, o.holdBy, o.holdAt),
+        o.holdReason == null
+            ? o.state.allowedTransitions()
+            : o.state.allowedTransitions().stream()
+                .filter(
+                    s ->
+                        s != OrderState.FULFILLMENT_QUEUED
+                            && s != OrderState.SHIPPED
+                            && s != OrderState.PARTIALLY_SHIPPED)
+                .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)),
         o.createdAt,
-        o.updatedAt);
+        o.updatedAt,
+        o.deliveredAt);
   }
 
   /**

@@ -27,13 +27,20 @@ public record OrderView(
     Money total,
     List<Line> lines,
     CreateOrder.B2b b2b,
+    boolean atRisk,
+    Hold hold,
     Set<OrderState> allowedTransitions,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Instant deliveredAt) {
+
+  /** Why an order is held, by whom and since when; a held order is not released to fulfillment. */
+  public record Hold(String reason, String by, Instant at) {}
 
   /**
-   * A line; {@code casePack} is the SKU's case pack when the order was taken, {@code cases} the
-   * quantity in whole cases for B2B lines.
+   * A line; {@code casePack} and {@code palletQuantity} are the SKU's when the order was taken,
+   * {@code cases} the quantity in whole cases for B2B lines, {@code delivered} the shipped units
+   * confirmed delivered.
    */
   public record Line(
       int lineNo,
@@ -47,6 +54,8 @@ public record OrderView(
       int backordered,
       int shipped,
       int cancelled,
+      int delivered,
+      Integer palletQuantity,
       String lot,
       boolean lotPinned) {}
 }

@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
@@ -47,18 +46,21 @@ public class Orders {
   private final Transactions transactions;
   private final OrderProperties properties;
   private final Clock clock;
+  private final OrderLoop loop;
 
   Orders(
       OrderRepository repository,
       Inventory inventory,
       Transactions transactions,
       OrderProperties properties,
-      Clock clock) {
+      Clock clock,
+      OrderLoop loop) {
     this.repository = repository;
     this.inventory = inventory;
     this.transactions = transactions;
     this.properties = properties;
     this.clock = clock;
+    this.loop = loop;
   }
 
   /**
@@ -118,6 +120,18 @@ public class Orders {
               null,
               received);
           allocateOpenUnits(order, actor, true);
+          if (command.holdReason() != null && !command.holdReason().isBlank()) {
+            repository.setHold(order.id, command.holdReason().strip(), actor, order.createdAt);
+            repository.appendEvent(
+                order.id,
+                "order.held",
+                null,
+                null,
+                order.createdAt,
+                actor,
+                command.holdReason().strip(),
+                Map.of("atIntake", true));
+          }
           if (policyMet(order)) {
             transitionTo(
                 order,
@@ -243,6 +257,7 @@ public class Orders {
               (int) units,
               0,
               0));
+      o.lines.getLast().palletQuantity = sku.palletQuantity();
       total = total.add(line.unitPrice().multiply(BigDecimal.valueOf(line.quantity())));
     }
     o.total = total;
@@ -272,6 +287,8 @@ public class Orders {
    * buyer PO.
    */
   public record ListQuery(
+      Boolean atRisk,
+      Boolean onHold,
       OrderState state,
       Channel channel,
       OrderType type,
@@ -299,7 +316,14 @@ public class Orders {
     List<OrderRecord> rows =
         repository.page(
             new OrderRepository.ListFilter(
-                q.state(), q.channel(), q.type(), q.createdFrom(), q.createdTo(), text),
+                q.atRisk(),
+                q.onHold(),
+                q.state(),
+                q.channel(),
+                q.type(),
+                q.createdFrom(),
+                q.createdTo(),
+                text),
             after,
             q.limit() + 1);
     String next = null;
@@ -331,8 +355,22 @@ public class Orders {
           if (!order.state.canTransitionTo(to)) {
             throw stateConflict(order, "cannot move from " + order.state + " to " + to);
           }
+          if (order.holdReason != null
+              && (to == OrderState.FULFILLMENT_QUEUED
+                  || to == OrderState.SHIPPED
+                  || to == OrderState.PARTIALLY_SHIPPED)) {
+            throw OrderLoop.onHold(order, "move it to " + to);
+          }
           switch (to) {
             case CANCELLED -> cancelWhole(order, reason, actor);
+            case DELIVERED -> {
+              // Confirmed by hand: every shipped unit counts as delivered.
+              for (LineRecord l : order.lines) {
+                l.delivered = l.shipped;
+                repository.updateLine(order.id, l);
+              }
+              transitionTo(order, to, actor, reason, Map.of("confirmedBy", "transition"));
+            }
             case ALLOCATED -> {
               allocateOpenUnits(order, actor, false);
               if (!policyMet(order)) {
@@ -758,34 +796,13 @@ public class Orders {
    */
   private void transitionTo(
       OrderRecord order, OrderState to, String actor, String reason, Map<String, Object> details) {
-    if (!order.state.canTransitionTo(to)) {
-      throw stateConflict(order, "cannot move from " + order.state + " to " + to);
-    }
-    OrderState from = order.state;
-    repository.updateState(order.id, to);
-    repository.appendEvent(
-        order.id, to.eventType(), from, to, clock.instant(), actor, reason, details);
-    order.state = to;
+    loop.transitionTo(order, to, actor, reason, details);
   }
 
   private OrderRecord lockForCommand(String idOrNumber, Integer expectedVersion) {
-    UUID id = repository.resolve(idOrNumber).orElseThrow(() -> notFound(idOrNumber));
-    OrderRecord order = repository.load(id, true).orElseThrow(() -> notFound(idOrNumber));
-    if (expectedVersion != null && expectedVersion != order.version) {
-      throw ApiProblem.preconditionFailed(
-              "order "
-                  + order.number
-                  + " is at version "
-                  + order.version
-                  + ", not "
-                  + expectedVersion
-                  + "; read it again and retry")
-          .with("currentVersion", order.version);
-    }
-    return order;
+    return loop.lockForCommand(idOrNumber, expectedVersion);
   }
 
-  /** Reserves what it can for every backordered unit, updating lines and history. */
   /**
    * Reserves what it can for every backordered unit, updating lines and history; returns the units
    * reserved. At intake the remaining backorder is always recorded; later runs record only what
@@ -870,12 +887,7 @@ public class Orders {
   }
 
   private boolean policyMet(OrderRecord order) {
-    int allocated = order.lines.stream().mapToInt(l -> l.allocated).sum();
-    int backordered = order.lines.stream().mapToInt(l -> l.backordered).sum();
-    return switch (order.policy) {
-      case SHIP_COMPLETE -> allocated > 0 && backordered == 0;
-      case SHIP_PARTIAL -> allocated > 0;
-    };
+    return OrderLoop.policyMet(order);
   }
 
   private void cancelWhole(OrderRecord order, String reason, String actor) {
@@ -1098,19 +1110,6 @@ public class Orders {
   }
 
   private static ApiProblem stateConflict(OrderRecord order, String detail) {
-    Set<OrderState> allowed = order.state.allowedTransitions();
-    return ApiProblem.conflict(
-            "state-conflict",
-            "Not allowed in the order's current state",
-            detail
-                + " (order "
-                + order.number
-                + " is "
-                + order.state
-                + "; allowed next: "
-                + (allowed.isEmpty() ? "none" : allowed)
-                + ")")
-        .with("currentState", order.state)
-        .with("allowedTransitions", allowed);
+    return OrderLoop.stateConflict(order, detail);
   }
 }

@@ -91,6 +91,16 @@ class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers("/api/v1/api-keys", "/api/v1/api-keys/**")
                     .hasAuthority(ADMIN)
+                    .requestMatchers("/carriers/tracking-events")
+                    .permitAll()
+                    .requestMatchers(
+                        HttpMethod.GET,
+                        "/api/v1/shipments/**",
+                        "/api/v1/fulfillment-queue",
+                        "/api/v1/returns/**")
+                    .hasAuthority(READ_ORDERS)
+                    .requestMatchers("/api/v1/shipments/**", "/api/v1/returns/**")
+                    .hasAuthority(WRITE_ORDERS)
                     .requestMatchers(HttpMethod.POST, "/api/v1/orders/*/allocation/**")
                     .hasAuthority(WRITE_INVENTORY)
                     .requestMatchers(HttpMethod.GET, "/api/v1/orders", "/api/v1/orders/**")
@@ -127,7 +137,10 @@ class SecurityConfiguration {
     if (path.startsWith("/api/v1/orders") && path.contains("/allocation/")) {
       return "inventory:write";
     }
-    if (path.startsWith("/api/v1/orders")) {
+    if (path.startsWith("/api/v1/orders")
+        || path.startsWith("/api/v1/shipments")
+        || path.startsWith("/api/v1/returns")
+        || path.startsWith("/api/v1/fulfillment-queue")) {
       return read ? "orders:read" : "orders:write";
     }
     if (path.startsWith("/api/v1/inventory")

@@ -1,0 +1,107 @@
+package io.orderloop.fulfillment;
+
+import io.orderloop.common.ApiProblem;
+import io.orderloop.orders.OrderExecution;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Shipments, delivery and the fulfillment queue over HTTP. */
+@RestController
+class FulfillmentController {
+
+  private final Fulfillment fulfillment;
+
+  FulfillmentController(Fulfillment fulfillment) {
+    this.fulfillment = fulfillment;
+  }
+
+  record ShipLineRequest(
+      @NotBlank String sku, @NotNull @Positive Integer quantity, @Size(max = 64) String lot) {}
+
+  record ShipmentRequest(
+      @NotBlank @Size(max = 100) String carrier,
+      @NotBlank @Size(max = 100) String trackingNumber,
+      @NotEmpty @Size(max = 500) List<@NotNull @Valid ShipLineRequest> lines) {}
+
+  @PostMapping("/api/v1/orders/{idOrNumber}/shipments")
+  ResponseEntity<ShipmentView> ship(
+      @PathVariable String idOrNumber,
+      @Valid @RequestBody ShipmentRequest request,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+    List<OrderExecution.ShipLine> lines =
+        request.lines().stream()
+            .map(
+                l ->
+                    new OrderExecution.ShipLine(
+                        l.sku(),
+                        l.quantity(),
+                        l.lot() == null || l.lot().isBlank() ? null : l.lot()))
+            .toList();
+    ShipmentView shipment =
+        fulfillment.ship(
+            idOrNumber,
+            request.carrier().strip(),
+            request.trackingNumber().strip(),
+            lines,
+            version(ifMatch));
+    return ResponseEntity.created(URI.create("/api/v1/shipments/" + shipment.id())).body(shipment);
+  }
+
+  @GetMapping("/api/v1/orders/{idOrNumber}/shipments")
+  Map<String, List<ShipmentView>> shipments(@PathVariable String idOrNumber) {
+    return Map.of("items", fulfillment.shipments(idOrNumber));
+  }
+
+  @GetMapping("/api/v1/shipments/{id}")
+  ShipmentView shipment(@PathVariable UUID id) {
+    return fulfillment.shipment(id);
+  }
+
+  record DeliveryRequest(Instant deliveredAt) {}
+
+  @PostMapping("/api/v1/shipments/{id}/delivery")
+  ShipmentView deliver(
+      @PathVariable UUID id, @Valid @RequestBody(required = false) DeliveryRequest request) {
+    return fulfillment.deliver(id, request == null ? null : request.deliveredAt());
+  }
+
+  @GetMapping("/api/v1/fulfillment-queue")
+  Fulfillment.QueuePage queue(
+      @RequestParam(required = false) String location,
+      @RequestParam(required = false) String cursor,
+      @RequestParam(defaultValue = "50") int limit) {
+    if (limit < 1 || limit > 500) {
+      throw ApiProblem.badRequest("limit: give 1 to 500");
+    }
+    return fulfillment.queue(location, cursor, limit);
+  }
+
+  private static Integer version(String ifMatch) {
+    if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
+      return null;
+    }
+    try {
+      return Integer.parseInt(ifMatch.strip().replace("W/", "").replace("\"", ""));
+    } catch (NumberFormatException e) {
+      throw ApiProblem.badRequest("If-Match: '" + ifMatch + "' is not an ETag this service issued");
+    }
+  }
+}

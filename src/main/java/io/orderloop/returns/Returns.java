@@ -1,0 +1,463 @@
+package io.orderloop.returns;
+
+import io.orderloop.common.Actors;
+import io.orderloop.common.ApiProblem;
+import io.orderloop.common.Transactions;
+import io.orderloop.inventory.Inventory;
+import io.orderloop.orders.OrderExecution;
+import io.orderloop.orders.OrderState;
+import io.orderloop.orders.OrderView;
+import io.orderloop.orders.Orders;
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The returns module's API. A return is created against a DELIVERED or CLOSED order for at most the
+ * units shipped minus those already being returned (the order is locked meanwhile, so two returns
+ * cannot over-return). Moves follow {@link ReturnState}; RECEIVED needs a disposition for every
+ * line (RESTOCK to a location and lot, with a RETURN movement that can fill backorders, or SCRAP);
+ * REFUNDED records the amount, at most the returned value.
+ *
+ * <p>Rejects: 404 unknown order or return; 409 an order not delivered yet or a move the table does
+ * not allow; 422 quantities, SKUs, dispositions or amounts that break the rules. History: the
+ * return's own events, and {@code return.*} milestones on the order.
+ */
+@Service
+public class Returns {
+
+  private final JdbcClient jdbc;
+  private final Orders orders;
+  private final OrderExecution execution;
+  private final Inventory inventory;
+  private final Transactions transactions;
+  private final Clock clock;
+  private final JsonMapper json;
+  private final String prefix;
+
+  Returns(
+      JdbcClient jdbc,
+      Orders orders,
+      OrderExecution execution,
+      Inventory inventory,
+      Transactions transactions,
+      Clock clock,
+      JsonMapper json,
+      org.springframework.core.env.Environment environment) {
+    this.jdbc = jdbc;
+    this.orders = orders;
+    this.execution = execution;
+    this.inventory = inventory;
+    this.transactions = transactions;
+    this.clock = clock;
+    this.json = json;
+    this.prefix = environment.getProperty("orderloop.orders.number-prefix", "OL");
+  }
+
+  /** Units of one SKU to return. */
+  public record RequestedLine(String sku, int quantity) {}
+
+  public ReturnView create(String orderIdOrNumber, List<RequestedLine> lines, String reason) {
+    return transactions.inTransaction(
+        () -> {
+          OrderView order = execution.lock(orderIdOrNumber);
+          if (order.state() != OrderState.DELIVERED && order.state() != OrderState.CLOSED) {
+            throw ApiProblem.conflict(
+                    "state-conflict",
+                    "Order not delivered",
+                    "only DELIVERED or CLOSED orders can be returned; order "
+                        + order.number()
+                        + " is "
+                        + order.state())
+                .with("currentState", order.state())
+                .with("allowedTransitions", order.allowedTransitions());
+          }
+          Map<String, Integer> returning = alreadyReturning(order.id());
+          UUID id = UUID.randomUUID();
+          Instant now = clock.instant();
+          Map<String, Integer> requested = new LinkedHashMap<>();
+          for (int i = 0; i < lines.size(); i++) {
+            RequestedLine l = lines.get(i);
+            String field = "lines[" + i + "]";
+            int shipped =
+                order.lines().stream()
+                    .filter(x -> x.sku().equals(l.sku()))
+                    .mapToInt(OrderView.Line::shipped)
+                    .sum();
+            if (order.lines().stream().noneMatch(x -> x.sku().equals(l.sku()))) {
+              throw ApiProblem.unprocessable(
+                  field + ".sku",
+                  "order " + order.number() + " has no line for SKU '" + l.sku() + "'");
+            }
+            int open =
+                shipped - returning.getOrDefault(l.sku(), 0) - requested.getOrDefault(l.sku(), 0);
+            if (l.quantity() > open) {
+              throw ApiProblem.unprocessable(
+                  field + ".quantity",
+                  "only "
+                      + Math.max(open, 0)
+                      + " shipped unit(s) of SKU '"
+                      + l.sku()
+                      + "' can still be returned, not "
+                      + l.quantity());
+            }
+            requested.merge(l.sku(), l.quantity(), Integer::sum);
+          }
+          String number =
+              jdbc.sql(
+                      """
+                      INSERT INTO returns (id, number, order_id, state, reason, currency, created_at, updated_at,
+                                           created_by)
+                      VALUES (:id, :prefix || '-RMA-' || :year || '-' || lpad(nextval('return_number_seq')::text, 4, '0'),
+                              :order, 'REQUESTED', :reason, :currency, :now, :now, :actor)
+                      RETURNING number""")
+                  .param("id", id)
+                  .param("prefix", prefix)
+                  .param("year", String.valueOf(now.atZone(ZoneOffset.UTC).getYear()))
+                  .param("order", order.id())
+                  .param("reason", reason)
+                  .param("currency", order.currency())
+                  .param("now", Timestamp.from(now))
+                  .param("actor", Actors.current())
+                  .query(String.class)
+                  .single();
+          int lineNo = 1;
+          for (RequestedLine l : lines) {
+            BigDecimal unitPrice =
+                order.lines().stream()
+                    .filter(x -> x.sku().equals(l.sku()))
+                    .findFirst()
+                    .orElseThrow()
+                    .unitPrice();
+            jdbc.sql(
+                    """
+                    INSERT INTO return_lines (return_id, line_no, sku, quantity, unit_price)
+                    VALUES (?, ?, ?, ?, ?)""")
+                .params(id, lineNo++, l.sku(), l.quantity(), unitPrice)
+                .update();
+          }
+          Map<String, Object> details = new LinkedHashMap<>();
+          details.put("returnId", id.toString());
+          details.put("number", number);
+          details.put(
+              "lines",
+              lines.stream().map(l -> Map.of("sku", l.sku(), "quantity", l.quantity())).toList());
+          appendEvent(id, ReturnState.REQUESTED.eventType(), null, ReturnState.REQUESTED, details);
+          execution.recordReturnMilestone(order.id(), "return.requested", reason, details);
+          return get(id.toString());
+        });
+  }
+
+  private Map<String, Integer> alreadyReturning(UUID orderId) {
+    Map<String, Integer> result = new HashMap<>();
+    jdbc.sql(
+            """
+            SELECT l.sku, sum(l.quantity)::int AS quantity FROM return_lines l JOIN returns r ON r.id = l.return_id
+            WHERE r.order_id = ? AND r.state <> 'REJECTED' GROUP BY l.sku""")
+        .param(orderId)
+        .query(
+            (rs, n) -> {
+              result.put(rs.getString("sku"), rs.getInt("quantity"));
+              return null;
+            })
+        .list();
+    return result;
+  }
+
+  /** How one returned SKU is dispositioned when the return is received. */
+  public record Disposition(String sku, String disposition, String location, String lot) {}
+
+  /**
+   * Moves a return. RECEIVED needs {@code dispositions} covering every line; REFUNDED needs {@code
+   * refundAmount}.
+   */
+  public ReturnView transition(
+      String idOrNumber,
+      ReturnState to,
+      String reason,
+      List<Disposition> dispositions,
+      BigDecimal refundAmount) {
+    return transactions.inTransaction(
+        () -> {
+          ReturnRow row = lockReturn(idOrNumber);
+          ReturnState from = ReturnState.valueOf(row.state());
+          if (!from.canTransitionTo(to)) {
+            throw ApiProblem.conflict(
+                    "state-conflict",
+                    "Not allowed in the return's current state",
+                    "cannot move return "
+                        + row.number()
+                        + " from "
+                        + from
+                        + " to "
+                        + to
+                        + " (allowed next: "
+                        + (from.allowedTransitions().isEmpty() ? "none" : from.allowedTransitions())
+                        + ")")
+                .with("currentState", from)
+                .with("allowedTransitions", from.allowedTransitions());
+          }
+          Map<String, Object> details = new LinkedHashMap<>();
+          details.put("returnId", row.id().toString());
+          details.put("number", row.number());
+          if (to == ReturnState.RECEIVED) {
+            details.put("lines", receive(row, dispositions == null ? List.of() : dispositions));
+          } else if (to == ReturnState.REFUNDED) {
+            details.put("refundAmount", refund(row, refundAmount).toPlainString());
+            details.put("currency", row.currency());
+          }
+          jdbc.sql(
+                  "UPDATE returns SET state = ?, updated_at = ?, version = version + 1 WHERE id = ?")
+              .params(to.name(), Timestamp.from(clock.instant()), row.id())
+              .update();
+          appendEvent(row.id(), to.eventType(), from, to, details);
+          execution.recordReturnMilestone(row.orderId(), to.eventType(), reason, details);
+          return get(row.id().toString());
+        });
+  }
+
+  private List<Map<String, Object>> receive(ReturnRow row, List<Disposition> dispositions) {
+    List<LineRow> lines = lines(row.id());
+    Map<String, Disposition> bySku = new HashMap<>();
+    for (int i = 0; i < dispositions.size(); i++) {
+      Disposition d = dispositions.get(i);
+      String field = "lines[" + i + "]";
+      if (d.disposition() == null
+          || !(d.disposition().equals("RESTOCK") || d.disposition().equals("SCRAP"))) {
+        throw ApiProblem.unprocessable(field + ".disposition", "give RESTOCK or SCRAP");
+      }
+      if (d.disposition().equals("RESTOCK") && (d.location() == null || d.location().isBlank())) {
+        throw ApiProblem.unprocessable(
+            field + ".location", "a restocked line needs the location it goes back to");
+      }
+      bySku.put(d.sku(), d);
+    }
+    List<Map<String, Object>> done = new ArrayList<>();
+    for (LineRow l : lines) {
+      Disposition d = bySku.get(l.sku());
+      if (d == null) {
+        throw ApiProblem.unprocessable(
+            "lines", "give a disposition (RESTOCK or SCRAP) for SKU '" + l.sku() + "'");
+      }
+      if (d.disposition().equals("RESTOCK")) {
+        inventory.restock(
+            l.sku(), d.location(), blankToNull(d.lot()), l.quantity(), "return " + row.number());
+      }
+      jdbc.sql(
+              "UPDATE return_lines SET disposition = ?, location = ?, lot = ? WHERE return_id = ? AND line_no = ?")
+          .params(d.disposition(), d.location(), blankToNull(d.lot()), row.id(), l.lineNo())
+          .update();
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("sku", l.sku());
+      entry.put("quantity", l.quantity());
+      entry.put("disposition", d.disposition());
+      entry.put("location", d.location());
+      entry.put("lot", blankToNull(d.lot()));
+      done.add(entry);
+    }
+    return done;
+  }
+
+  private BigDecimal refund(ReturnRow row, BigDecimal amount) {
+    if (amount == null || amount.signum() < 0) {
+      throw ApiProblem.unprocessable("refundAmount", "give the refunded amount (0 or more)");
+    }
+    BigDecimal value =
+        lines(row.id()).stream()
+            .map(l -> l.unitPrice().multiply(BigDecimal.valueOf(l.quantity())))
+            .reduce(BigDecimal.ZERO, BigDecimal::add);
+    if (amount.compareTo(value) > 0) {
+      throw ApiProblem.unprocessable(
+          "refundAmount",
+          amount.toPlainString()
+              + " is more than the returned units are worth ("
+              + value.stripTrailingZeros().toPlainString()
+              + " "
+              + row.currency()
+              + ")");
+    }
+    jdbc.sql("UPDATE returns SET refund_amount = ? WHERE id = ?").params(amount, row.id()).update();
+    return amount;
+  }
+
+  public ReturnView get(String idOrNumber) {
+    ReturnRow row =
+        find(idOrNumber, false)
+            .orElseThrow(
+                () -> ApiProblem.notFound("no return with id or number '" + idOrNumber + "'"));
+    String orderNumber = orders.get(row.orderId().toString()).number();
+    List<ReturnView.Line> lines =
+        lines(row.id()).stream()
+            .map(
+                l ->
+                    new ReturnView.Line(
+                        l.lineNo(),
+                        l.sku(),
+                        l.quantity(),
+                        l.unitPrice().stripTrailingZeros(),
+                        l.disposition(),
+                        l.location(),
+                        l.lot()))
+            .toList();
+    ReturnState state = ReturnState.valueOf(row.state());
+    return new ReturnView(
+        row.id(),
+        row.number(),
+        row.orderId(),
+        orderNumber,
+        state,
+        row.reason(),
+        row.currency(),
+        row.refundAmount(),
+        lines,
+        state.allowedTransitions(),
+        row.createdAt().toInstant(),
+        row.updatedAt().toInstant());
+  }
+
+  public List<ReturnView> forOrder(String orderIdOrNumber) {
+    OrderView order = orders.get(orderIdOrNumber);
+    return jdbc
+        .sql("SELECT id FROM returns WHERE order_id = ? ORDER BY created_at, number")
+        .param(order.id())
+        .query(UUID.class)
+        .list()
+        .stream()
+        .map(id -> get(id.toString()))
+        .toList();
+  }
+
+  /** One entry of a return's history. */
+  public record ReturnEvent(
+      int sequence,
+      String type,
+      ReturnState fromState,
+      ReturnState toState,
+      Instant at,
+      String actor,
+      Map<String, Object> details) {}
+
+  public List<ReturnEvent> history(String idOrNumber) {
+    ReturnRow row =
+        find(idOrNumber, false)
+            .orElseThrow(
+                () -> ApiProblem.notFound("no return with id or number '" + idOrNumber + "'"));
+    return jdbc.sql(
+            """
+            SELECT sequence, type, from_state, to_state, at, actor, details::text AS details
+            FROM return_events WHERE return_id = ? ORDER BY sequence""")
+        .param(row.id())
+        .query(
+            (rs, n) ->
+                new ReturnEvent(
+                    rs.getInt("sequence"),
+                    rs.getString("type"),
+                    rs.getString("from_state") == null
+                        ? null
+                        : ReturnState.valueOf(rs.getString("from_state")),
+                    ReturnState.valueOf(rs.getString("to_state")),
+                    rs.getTimestamp("at").toInstant(),
+                    rs.getString("actor"),
+                    json.readValue(
+                        rs.getString("details"), new TypeReference<Map<String, Object>>() {})))
+        .list();
+  }
+
+  private void appendEvent(
+      UUID returnId, String type, ReturnState from, ReturnState to, Map<String, Object> details) {
+    int sequence =
+        jdbc.sql(
+                "UPDATE returns SET last_event_seq = last_event_seq + 1 WHERE id = ? RETURNING last_event_seq")
+            .param(returnId)
+            .query(Integer.class)
+            .single();
+    jdbc.sql(
+            """
+            INSERT INTO return_events (return_id, sequence, type, from_state, to_state, at, actor, details)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)""")
+        .params(
+            returnId,
+            sequence,
+            type,
+            from == null ? null : from.name(),
+            to.name(),
+            Timestamp.from(clock.instant()),
+            Actors.current(),
+            json.writeValueAsString(details))
+        .update();
+  }
+
+  record ReturnRow(
+      UUID id,
+      String number,
+      UUID orderId,
+      String state,
+      String reason,
+      String currency,
+      BigDecimal refundAmount,
+      Timestamp createdAt,
+      Timestamp updatedAt) {}
+
+  record LineRow(
+      int lineNo,
+      String sku,
+      int quantity,
+      BigDecimal unitPrice,
+      String disposition,
+      String location,
+      String lot) {}
+
+  private ReturnRow lockReturn(String idOrNumber) {
+    return find(idOrNumber, true)
+        .orElseThrow(() -> ApiProblem.notFound("no return with id or number '" + idOrNumber + "'"));
+  }
+
+  private java.util.Optional<ReturnRow> find(String idOrNumber, boolean lock) {
+    String columns =
+        "SELECT id, number, order_id, state, reason, currency, refund_amount, created_at, updated_at FROM returns ";
+    String suffix = lock ? " FOR UPDATE" : "";
+    try {
+      UUID id = UUID.fromString(idOrNumber);
+      return jdbc.sql(columns + "WHERE id = ?" + suffix)
+          .param(id)
+          .query(ReturnRow.class)
+          .optional();
+    } catch (IllegalArgumentException notUuid) {
+      return jdbc.sql(columns + "WHERE number = ?" + suffix)
+          .param(idOrNumber)
+          .query(ReturnRow.class)
+          .optional();
+    }
+  }
+
+  private List<LineRow> lines(UUID returnId) {
+    return jdbc.sql(
+            """
+            SELECT line_no, sku, quantity, unit_price, disposition, location, lot
+            FROM return_lines WHERE return_id = ? ORDER BY line_no""")
+        .param(returnId)
+        .query(LineRow.class)
+        .list();
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+
+  static Set<ReturnState> terminal() {
+    return Set.of(ReturnState.CLOSED, ReturnState.REJECTED);
+  }
+}
