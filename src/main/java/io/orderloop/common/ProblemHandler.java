@@ -164,6 +164,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(DataIntegrityViolationException.class)
   ResponseEntity<ProblemDetail> integrity(DataIntegrityViolationException ex) {
+    if (sqlState(ex).startsWith("22")) {
+      // A data exception: a value the client sent is out of the range the database stores.
+      ProblemDetail body =
+          ProblemDetail.forStatusAndDetail(
+              HttpStatus.UNPROCESSABLE_CONTENT,
+              "a value in the request is out of the range this service stores (a quantity, amount or"
+                  + " date too large); check the numbers and dates");
+      body.setType(ProblemTypes.of("out-of-range"));
+      body.setTitle("Value out of range");
+      return respond(body);
+    }
     log.warn(
         "data integrity violation reached the client boundary: {}",
         ex.getMostSpecificCause().getMessage());
@@ -212,6 +223,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     body.setTitle("Internal error");
     body.setProperty("reference", reference);
     return respond(body);
+  }
+
+  private static String sqlState(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+        return sql.getSQLState();
+      }
+    }
+    return "";
   }
 
   private static ProblemDetail validation(String detail) {

@@ -196,6 +196,14 @@ public class Inventory {
             throw ApiProblem.unprocessable(
                 "lot", "SKU '" + sku.code() + "' is lot-controlled: name the lot received");
           }
+          if (!sku.lotControlled() && (receipt.lot() != null || receipt.expiresOn() != null)) {
+            throw ApiProblem.unprocessable(
+                "lot",
+                "SKU '"
+                    + sku.code()
+                    + "' is not lot-controlled: receive it without lot or expiry, or make it"
+                    + " lot-controlled first");
+          }
           Long lotId = null;
           if (receipt.lot() != null) {
             lotId = upsertLot(sku.code(), receipt.lot(), receipt.expiresOn());
@@ -252,14 +260,31 @@ public class Inventory {
       }
       return row.id();
     }
-    return jdbc.sql(
-            """
-            INSERT INTO lots (sku, code, expires_on, received_on) VALUES (?, ?, ?, ?)
-            ON CONFLICT (sku, code) DO UPDATE SET expires_on = coalesce(lots.expires_on, EXCLUDED.expires_on)
-            RETURNING id""")
-        .params(sku, lot, expiresOn, today())
-        .query(Long.class)
-        .single();
+    LotRow inserted =
+        jdbc.sql(
+                """
+                INSERT INTO lots (sku, code, expires_on, received_on) VALUES (?, ?, ?, ?)
+                ON CONFLICT (sku, code) DO UPDATE SET expires_on = coalesce(lots.expires_on, EXCLUDED.expires_on)
+                RETURNING id, expires_on""")
+            .params(sku, lot, expiresOn, today())
+            .query(LotRow.class)
+            .single();
+    if (expiresOn != null
+        && inserted.expiresOn() != null
+        && !expiresOn.equals(inserted.expiresOn())) {
+      // A concurrent first receipt of the same lot won with another expiry date.
+      throw ApiProblem.unprocessable(
+          "expiresOn",
+          "lot '"
+              + lot
+              + "' of SKU '"
+              + sku
+              + "' expires on "
+              + inserted.expiresOn()
+              + ", not "
+              + expiresOn);
+    }
+    return inserted.id();
   }
 
   record LotRow(long id, LocalDate expiresOn) {}
@@ -332,6 +357,10 @@ public class Inventory {
             if (sku.lotControlled() && adjustment.lot() == null) {
               throw ApiProblem.unprocessable(
                   "lot", "SKU '" + sku.code() + "' is lot-controlled: name the lot adjusted");
+            }
+            if (!sku.lotControlled() && adjustment.lot() != null) {
+              throw ApiProblem.unprocessable(
+                  "lot", "SKU '" + sku.code() + "' is not lot-controlled: adjust it without a lot");
             }
             Long lotId =
                 adjustment.lot() == null ? null : upsertLot(sku.code(), adjustment.lot(), null);
@@ -601,7 +630,6 @@ public class Inventory {
       }
       List<AllocationPlanner.StockRow> rows = availableRows(skus);
       AllocationPlanner.Plan plan = AllocationPlanner.plan(open, rows, today(), requiringPin);
-      plan.pinnedLots().forEach(pinnedLots::putIfAbsent);
       if (plan.takes().isEmpty()) {
         break;
       }
@@ -623,7 +651,12 @@ public class Inventory {
           lostARace = true;
           continue;
         }
-        boolean pinned = pinnedLots.containsKey(take.lineNo());
+        // A lot the planner chose to pin counts only once a take from it succeeded.
+        String plannedPin = plan.pinnedLots().get(take.lineNo());
+        if (plannedPin != null) {
+          pinnedLots.putIfAbsent(take.lineNo(), plannedPin);
+        }
+        boolean pinned = plannedPin != null;
         jdbc.sql(
                 """
                 INSERT INTO reservations (order_id, line_no, stock_id, quantity, pinned, status, created_at, updated_at)
@@ -922,6 +955,9 @@ public class Inventory {
     if (sku.lotControlled() && lot == null) {
       throw ApiProblem.unprocessable(
           "lot", "SKU '" + skuCode + "' is lot-controlled: name the lot the units go back to");
+    }
+    if (!sku.lotControlled()) {
+      lot = null;
     }
     Long lotId = lot == null ? null : upsertLot(skuCode, lot, null);
     long stockId =

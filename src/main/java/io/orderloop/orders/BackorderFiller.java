@@ -36,6 +36,11 @@ class BackorderFiller implements DisposableBean {
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final ConcurrentMap<String, AtomicBoolean> running = new ConcurrentHashMap<>();
 
+  /**
+   * At most this many SKUs are filled at once, so a backlog never takes the pool from API requests.
+   */
+  private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(2);
+
   BackorderFiller(Orders orders, OrderRepository repository, Inventory inventory) {
     this.orders = orders;
     this.repository = repository;
@@ -75,12 +80,20 @@ class BackorderFiller implements DisposableBean {
 
   private void run(String sku, AtomicBoolean again) {
     try {
+      slots.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running.remove(sku, again);
+      return;
+    }
+    try {
       while (again.getAndSet(false)) {
         fill(sku);
       }
     } catch (RuntimeException e) {
       log.warn("filling backorders of {} failed; the sweep will retry: {}", sku, e.getMessage());
     } finally {
+      slots.release();
       running.remove(sku, again);
       if (again.get()) {
         schedule(sku);
@@ -97,7 +110,12 @@ class BackorderFiller implements DisposableBean {
         break;
       }
       for (OrderRepository.BackorderCandidate candidate : page) {
-        filled += orders.fillBackorders(candidate.id());
+        try {
+          filled += orders.fillBackorders(candidate.id());
+        } catch (RuntimeException e) {
+          // One order that cannot be filled now must not hold up the rest of the queue.
+          log.warn("could not fill backorders of order {}: {}", candidate.id(), e.getMessage());
+        }
       }
       after = page.getLast();
     }

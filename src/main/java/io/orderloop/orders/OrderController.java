@@ -123,6 +123,10 @@ class OrderController {
       @Valid @RequestBody(required = false) CancelRequest request,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     CancelRequest r = request == null ? new CancelRequest(null, null) : request;
+    if (r.lines() != null && r.lines().isEmpty()) {
+      throw ApiProblem.unprocessable(
+          "lines", "name the lines to cancel, or leave lines out to cancel the whole order");
+    }
     List<Orders.CancelLine> lines =
         r.lines() == null
             ? List.of()

@@ -125,7 +125,7 @@ class OrderRepository {
             INSERT INTO orders (id, number, channel, external_id, type, state, fulfillment_policy, customer_name,
                 customer_email, ship_to, bill_to, currency, total_amount, buyer_po, payment_terms, window_from,
                 window_to, version, created_at, updated_at, created_by)
-            VALUES (:id, :prefix || '-ORD-' || :year || '-' || lpad(nextval('order_number_seq')::text, 4, '0'),
+            VALUES (:id, orderloop_number(:prefix, 'ORD', :year, nextval('order_number_seq')),
                 :channel, :externalId, :type, :state, :policy, :customerName, :customerEmail, :shipTo::jsonb,
                 :billTo::jsonb, :currency, :total, :buyerPo, :terms, :windowFrom, :windowTo, 0, :now, :now, :actor)
             ON CONFLICT (channel, external_id) DO NOTHING
@@ -244,16 +244,14 @@ class OrderRepository {
             WHERE o.state IN ('RECEIVED', 'ALLOCATED', 'FULFILLMENT_QUEUED', 'PARTIALLY_SHIPPED')
               AND EXISTS (SELECT 1 FROM order_lines l
                           WHERE l.order_id = o.id AND l.sku = :sku AND l.backordered > 0)
-              AND (coalesce(o.window_from::timestamp AT TIME ZONE 'UTC', o.created_at), o.id)
-                  > (:afterPriority, :afterId)
+              AND (CAST(:afterPriority AS timestamptz) IS NULL
+                   OR (coalesce(o.window_from::timestamp AT TIME ZONE 'UTC', o.created_at), o.id)
+                      > (CAST(:afterPriority AS timestamptz), CAST(:afterId AS uuid)))
             ORDER BY 2, o.id
             LIMIT :limit""")
         .param("sku", sku)
-        .param(
-            "afterPriority",
-            Timestamp.from(
-                after == null ? Instant.parse("0001-01-01T00:00:00Z") : after.priority()))
-        .param("afterId", after == null ? new UUID(0, 0) : after.id())
+        .param("afterPriority", after == null ? null : Timestamp.from(after.priority()))
+        .param("afterId", after == null ? null : after.id())
         .param("limit", limit)
         .query(
             (rs, n) ->
@@ -392,14 +390,13 @@ class OrderRepository {
                     + """
                     FROM orders
                     WHERE state IN ('FULFILLMENT_QUEUED', 'PARTIALLY_SHIPPED') AND hold_reason IS NULL
-                      AND (coalesce(window_from::timestamp AT TIME ZONE 'UTC', created_at), id) > (:p, :id)
+                      AND (CAST(:p AS timestamptz) IS NULL
+                           OR (coalesce(window_from::timestamp AT TIME ZONE 'UTC', created_at), id)
+                              > (CAST(:p AS timestamptz), CAST(:id AS uuid)))
                     ORDER BY coalesce(window_from::timestamp AT TIME ZONE 'UTC', created_at), id
                     LIMIT :limit""")
-            .param(
-                "p",
-                Timestamp.from(
-                    after == null ? Instant.parse("0001-01-01T00:00:00Z") : after.priority()))
-            .param("id", after == null ? new UUID(0, 0) : after.id())
+            .param("p", after == null ? null : Timestamp.from(after.priority()))
+            .param("id", after == null ? null : after.id())
             .param("limit", limit)
             .query((rs, n) -> mapOrder(rs))
             .list();
@@ -426,7 +423,7 @@ class OrderRepository {
             """
             INSERT INTO invoices (id, number, order_id, shipment_id, currency, total_amount, payment_terms, issued_on,
                                   due_on, lines, created_at)
-            VALUES (:id, :prefix || '-INV-' || :year || '-' || lpad(nextval('invoice_number_seq')::text, 4, '0'),
+            VALUES (:id, orderloop_number(:prefix, 'INV', :year, nextval('invoice_number_seq')),
                     :order, :shipment, :currency, :total, :terms, :issued, :due, :lines::jsonb, :now)
             RETURNING number""")
         .param("id", id)

@@ -48,6 +48,9 @@ public class Orders {
   private final Clock clock;
   private final OrderLoop loop;
 
+  /** The largest order total the database stores (numeric(19,4)). */
+  private static final BigDecimal MAX_TOTAL = new BigDecimal("99999999999999");
+
   Orders(
       OrderRepository repository,
       Inventory inventory,
@@ -80,9 +83,12 @@ public class Orders {
   public Intake create(CreateOrder command) {
     return transactions.inTransaction(
         () -> {
-          if (command.externalId() != null) {
-            Optional<UUID> existing =
-                repository.idByExternalId(command.channel(), command.externalId());
+          String externalId =
+              command.externalId() == null || command.externalId().isBlank()
+                  ? null
+                  : command.externalId().strip();
+          if (externalId != null) {
+            Optional<UUID> existing = repository.idByExternalId(command.channel(), externalId);
             if (existing.isPresent()) {
               return new Intake(view(existing.get()), false);
             }
@@ -95,8 +101,7 @@ public class Orders {
           if (inserted.isEmpty()) {
             // A concurrent request with the same channel order id committed first: that order is
             // the answer.
-            UUID existing =
-                repository.idByExternalId(command.channel(), command.externalId()).orElseThrow();
+            UUID existing = repository.idByExternalId(command.channel(), externalId).orElseThrow();
             return new Intake(view(existing), false);
           }
           Map<String, Object> received = new LinkedHashMap<>();
@@ -167,6 +172,15 @@ public class Orders {
               + ") before it starts ("
               + c.b2b().deliveryWindow().from()
               + ")");
+    }
+    if (c.b2b() != null && c.b2b().deliveryWindow() != null) {
+      for (java.time.LocalDate d :
+          List.of(c.b2b().deliveryWindow().from(), c.b2b().deliveryWindow().to())) {
+        if (d.getYear() < 2000 || d.getYear() > 2999) {
+          throw ApiProblem.unprocessable(
+              "b2b.deliveryWindow", d + " is not a plausible delivery date (years 2000 to 2999)");
+        }
+      }
     }
     Map<String, SkuInfo> skus =
         inventory.skus(c.lines().stream().map(CreateOrder.Line::sku).toList());
@@ -259,6 +273,10 @@ public class Orders {
               0));
       o.lines.getLast().palletQuantity = sku.palletQuantity();
       total = total.add(line.unitPrice().multiply(BigDecimal.valueOf(line.quantity())));
+    }
+    if (total.compareTo(MAX_TOTAL) > 0) {
+      throw ApiProblem.unprocessable(
+          "lines", "the order total " + total.toPlainString() + " is larger than an order can be");
     }
     o.total = total;
     return o;
@@ -384,6 +402,18 @@ public class Orders {
               }
               transitionTo(
                   order, to, actor, reason, Map.of("fulfillmentPolicy", order.policy.name()));
+            }
+            case FULFILLMENT_QUEUED -> {
+              if (!policyMet(order)) {
+                throw stateConflict(
+                    order,
+                    "fulfillment policy "
+                        + order.policy
+                        + " is not met ("
+                        + describeBackorders(order)
+                        + "); nothing can be released to fulfillment");
+              }
+              transitionTo(order, to, actor, reason, Map.of());
             }
             case SHIPPED, PARTIALLY_SHIPPED -> shipAllReserved(order, to, reason, actor);
             default -> transitionTo(order, to, actor, reason, Map.of());
@@ -955,14 +985,18 @@ public class Orders {
                 + "' can be cancelled, not "
                 + c.quantity());
       }
+      // Backordered units of every matching line go first, then reserved ones.
       int left = c.quantity();
+      Map<Integer, Integer> perLine = new LinkedHashMap<>();
       for (LineRecord l : matching) {
-        if (left == 0) {
-          break;
-        }
         int fromBackorder = Math.min(left, l.backordered);
-        l.backordered -= fromBackorder;
-        left -= fromBackorder;
+        if (fromBackorder > 0) {
+          l.backordered -= fromBackorder;
+          left -= fromBackorder;
+          perLine.merge(l.lineNo, fromBackorder, Integer::sum);
+        }
+      }
+      for (LineRecord l : matching) {
         int fromReserved = Math.min(left, l.allocated);
         if (fromReserved > 0) {
           int released = inventory.release(order.id, l.lineNo, fromReserved, "line cancelled");
@@ -979,13 +1013,14 @@ public class Orders {
           releasedTotal.merge(l.lineNo, released, Integer::sum);
           l.allocated -= fromReserved;
           left -= fromReserved;
+          perLine.merge(l.lineNo, fromReserved, Integer::sum);
         }
-        int total = fromBackorder + fromReserved;
-        if (total > 0) {
-          l.cancelled += total;
-          repository.updateLine(order.id, l);
-          cancelled.add(Map.of("lineNo", l.lineNo, "sku", l.sku, "quantity", total));
-        }
+      }
+      for (Map.Entry<Integer, Integer> e : perLine.entrySet()) {
+        LineRecord l = OrderLoop.line(order, e.getKey());
+        l.cancelled += e.getValue();
+        repository.updateLine(order.id, l);
+        cancelled.add(Map.of("lineNo", l.lineNo, "sku", l.sku, "quantity", e.getValue()));
       }
     }
     recordRelease(order, releasedTotal, reason, actor);
@@ -1012,6 +1047,9 @@ public class Orders {
           actor,
           null,
           Map.of("fulfillmentPolicy", order.policy.name()));
+    } else if (order.state == OrderState.ALLOCATED
+        || order.state == OrderState.FULFILLMENT_QUEUED) {
+      requirePolicyStillMet(order, "cancelling these units");
     }
   }
 

@@ -121,7 +121,7 @@ public class Returns {
                       """
                       INSERT INTO returns (id, number, order_id, state, reason, currency, created_at, updated_at,
                                            created_by)
-                      VALUES (:id, :prefix || '-RMA-' || :year || '-' || lpad(nextval('return_number_seq')::text, 4, '0'),
+                      VALUES (:id, orderloop_number(:prefix, 'RMA', :year, nextval('return_number_seq')),
                               :order, 'REQUESTED', :reason, :currency, :now, :now, :actor)
                       RETURNING number""")
                   .param("id", id)

@@ -79,7 +79,7 @@ class SecurityConfiguration {
                                     + ")")))
         .authorizeHttpRequests(
             a ->
-                a.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+                a.requestMatchers("/actuator/health", "/actuator/health/**")
                     .permitAll()
                     .requestMatchers(
                         "/v3/api-docs",

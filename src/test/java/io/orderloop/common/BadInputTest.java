@@ -169,6 +169,59 @@ class BadInputTest extends ApiTest {
   }
 
   @Test
+  void values_out_of_range_are_422_not_errors() {
+    assertProblem(
+        api.post(
+            "/api/v1/orders",
+            orderWith(
+                "lines",
+                "[{\"sku\":\"%s\",\"quantity\":1000000,\"unitPrice\":\"999999999999999\"}]"
+                    .formatted(sku))),
+        422);
+    assertProblem(
+        api.post(
+            "/api/v1/orders",
+            orderWith("b2b", "{\"deliveryWindow\":{\"from\":\"1500-01-01\",\"to\":\"1500-01-05\"}}")
+                .replace("\"DTC\"", "\"B2B\"")),
+        422);
+    String wh = location(1);
+    for (int i = 0; i < 25; i++) {
+      Api.Response r =
+          api.post(
+              "/api/v1/inventory/receipts",
+              Map.of("sku", sku, "location", wh, "quantity", 100_000_000));
+      if (r.status() != 201) {
+        assertProblem(r, 422);
+        return;
+      }
+    }
+    throw new AssertionError("on hand should overflow long before 25 receipts of 100,000,000");
+  }
+
+  @Test
+  void a_lot_on_a_sku_that_is_not_lot_controlled_is_refused() {
+    assertProblem(
+        api.post(
+            "/api/v1/inventory/receipts",
+            Map.of("sku", sku, "location", location(1), "lot", "L1", "quantity", 1)),
+        422);
+  }
+
+  @Test
+  void cancelling_with_an_empty_line_list_is_refused_rather_than_cancelling_everything() {
+    String id = createOrder(orderBody()).get("id").asString();
+    assertProblem(
+        api.post("/api/v1/orders/" + id + "/cancel", Map.of("reason", "x", "lines", List.of())),
+        422);
+    assertThat(getOrder(id).get("state").asString()).isEqualTo("ALLOCATED");
+  }
+
+  @Test
+  void actuator_endpoints_other_than_health_need_a_key() {
+    assertThat(api.as(null).get("/actuator/info").status()).isEqualTo(401);
+  }
+
+  @Test
   void unknown_paths_are_404_problems_not_errors() {
     assertProblem(api.get("/api/v1/nothing-here"), 404);
   }

@@ -299,6 +299,67 @@ class OrderLoopApiTest extends ApiTest {
   }
 
   @Test
+  void cancelling_units_of_a_sku_on_two_lines_takes_every_backordered_unit_before_reserved_ones() {
+    String sku = sku("TWOLINES");
+    receive(sku, location(1), 5);
+    JsonNode order = createOrder(order(sku, 5, sku, 5));
+    String id = order.get("id").asString();
+    assertThat(order.get("lines").get(0).get("allocated").asInt()).isEqualTo(5);
+    assertThat(order.get("lines").get(1).get("backordered").asInt()).isEqualTo(5);
+
+    Api.Response r =
+        api.post(
+            "/api/v1/orders/" + id + "/cancel",
+            Map.of("reason", "less", "lines", List.of(Map.of("sku", sku, "quantity", 5))));
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.json().get("lines").get(0).get("allocated").asInt()).isEqualTo(5);
+    assertThat(r.json().get("lines").get(1).get("cancelled").asInt()).isEqualTo(5);
+    assertThat(stock(sku).get("reserved").asInt()).isEqualTo(5);
+    assertStockInvariants(sku);
+  }
+
+  @Test
+  void
+      cancelling_every_reserved_unit_of_an_allocated_order_that_still_waits_for_others_is_refused() {
+    String inStock = sku("HAVE");
+    String missing = sku("LACK");
+    receive(inStock, location(1), 1);
+    String id = createOrder(order(inStock, 1, missing, 1)).get("id").asString();
+    Api.Response r =
+        api.post(
+            "/api/v1/orders/" + id + "/cancel",
+            Map.of("reason", "x", "lines", List.of(Map.of("sku", inStock, "quantity", 1))));
+    assertThat(r.status()).as(r.toString()).isEqualTo(409);
+    assertThat(stock(inStock).get("reserved").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void order_numbers_keep_counting_past_9999_without_collisions() {
+    String sku = sku("MANY");
+    receive(sku, location(1), 5);
+    jdbc.sql("SELECT setval('order_number_seq', 99998)").query(Long.class).single();
+    String a = createOrder(order(sku, 1)).get("number").asString();
+    String b = createOrder(order(sku, 1)).get("number").asString();
+    assertThat(a).endsWith("-99999");
+    assertThat(b).endsWith("-100000");
+  }
+
+  @Test
+  void a_channel_order_id_with_stray_whitespace_finds_the_same_order() {
+    String sku = sku("SPACE");
+    receive(sku, location(1), 5);
+    String externalId = unique("ext");
+    Map<String, Object> body = order(sku, 1);
+    body.put("channel", "API");
+    body.put("externalId", externalId);
+    String first = createOrder(body).get("id").asString();
+    body.put("externalId", externalId + " ");
+    Api.Response again = api.post("/api/v1/orders", body);
+    assertThat(again.status()).as(again.toString()).isEqualTo(200);
+    assertThat(again.json().get("id").asString()).isEqualTo(first);
+  }
+
+  @Test
   void a_stale_if_match_is_refused_with_412_and_a_current_one_is_accepted() {
     String sku = sku("ETAG");
     receive(sku, location(1), 5);

@@ -1,0 +1,177 @@
+package io.orderloop.returns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.orderloop.Api;
+import io.orderloop.ApiTest;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * HTTP flow: returns (RMA) with their own loop, restock or scrap, refunds, milestones on the order.
+ */
+class ReturnsApiTest extends ApiTest {
+
+  private String deliveredOrder(String sku, int quantity) {
+    String id = createOrder(order(sku, quantity)).get("id").asString();
+    transition(id, "FULFILLMENT_QUEUED");
+    String shipment =
+        api.post(
+                "/api/v1/orders/" + id + "/shipments",
+                Map.of(
+                    "carrier", "DHL",
+                    "trackingNumber", unique("JD"),
+                    "lines", List.of(Map.of("sku", sku, "quantity", quantity))))
+            .json()
+            .get("id")
+            .asString();
+    api.post("/api/v1/shipments/" + shipment + "/delivery", null);
+    assertThat(getOrder(id).get("state").asString()).isEqualTo("CLOSED");
+    return id;
+  }
+
+  private Api.Response move(String returnId, Map<String, Object> body) {
+    return api.post("/api/v1/returns/" + returnId + "/transitions", body);
+  }
+
+  @Test
+  void a_return_walks_its_loop_restocks_units_that_fill_backorders_and_records_the_refund() {
+    String sku = sku("RMA", Map.of("lotControlled", true));
+    String wh = location(1);
+    receive(sku, wh, "L-RMA", LocalDate.now().plusDays(100), 3);
+    String id = deliveredOrder(sku, 3);
+    String waiting = createOrder(order(sku, 2)).get("id").asString();
+    assertThat(getOrder(waiting).get("lines").get(0).get("backordered").asInt()).isEqualTo(2);
+
+    Api.Response created =
+        api.post(
+            "/api/v1/orders/" + id + "/returns",
+            Map.of("lines", List.of(Map.of("sku", sku, "quantity", 2)), "reason", "wrong size"));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String rma = created.json().get("id").asString();
+    assertThat(created.json().get("number").asString()).matches("LMB-RMA-\\d{4}-\\d{4,}");
+    assertThat(created.json().get("state").asString()).isEqualTo("REQUESTED");
+
+    assertThat(move(rma, Map.of("to", "RECEIVED")).status()).as("authorize first").isEqualTo(409);
+    assertThat(move(rma, Map.of("to", "AUTHORIZED")).status()).isEqualTo(200);
+    assertThat(move(rma, Map.of("to", "RECEIVED")).status())
+        .as("dispositions needed")
+        .isEqualTo(422);
+    Api.Response received =
+        move(
+            rma,
+            Map.of(
+                "to",
+                "RECEIVED",
+                "lines",
+                List.of(
+                    Map.of("sku", sku, "disposition", "RESTOCK", "location", wh, "lot", "L-RMA"))));
+    assertThat(received.status()).as(received.toString()).isEqualTo(200);
+    await(
+        "restocked units fill the waiting backorder",
+        () -> getOrder(waiting).get("lines").get(0).get("allocated").asInt() == 2);
+
+    assertThat(move(rma, Map.of("to", "REFUNDED", "refundAmount", "999.00")).status())
+        .as("more than the units are worth")
+        .isEqualTo(422);
+    Api.Response refunded = move(rma, Map.of("to", "REFUNDED", "refundAmount", "25.00"));
+    assertThat(refunded.json().get("refundAmount").decimalValue()).isEqualByComparingTo("25.00");
+    assertThat(move(rma, Map.of("to", "CLOSED")).json().get("state").asString())
+        .isEqualTo("CLOSED");
+
+    List<String> returnEvents = new ArrayList<>();
+    api.get("/api/v1/returns/" + rma + "/events")
+        .json()
+        .get("items")
+        .forEach(e -> returnEvents.add(e.get("type").asString()));
+    assertThat(returnEvents)
+        .containsExactly(
+            "return.requested",
+            "return.authorized",
+            "return.received",
+            "return.refunded",
+            "return.closed");
+    assertThat(history(id))
+        .extracting(e -> e.get("type").asString())
+        .contains("return.requested", "return.received", "return.closed");
+    JsonNode movements = api.get("/api/v1/inventory/" + sku + "/movements").json().get("items");
+    List<String> kinds = new ArrayList<>();
+    movements.forEach(m -> kinds.add(m.get("kind").asString()));
+    assertThat(kinds).contains("RETURN");
+    assertStockInvariants(sku);
+  }
+
+  @Test
+  void returns_are_limited_to_shipped_units_not_already_returning_and_to_delivered_orders() {
+    String sku = sku("LIMIT");
+    String wh = location(1);
+    receive(sku, wh, 10);
+    String id = deliveredOrder(sku, 3);
+    Map<String, Object> two =
+        Map.of("lines", List.of(Map.of("sku", sku, "quantity", 2)), "reason", "r");
+    assertThat(api.post("/api/v1/orders/" + id + "/returns", two).status()).isEqualTo(201);
+    Api.Response over = api.post("/api/v1/orders/" + id + "/returns", two);
+    assertThat(over.status()).isEqualTo(422);
+    assertThat(over.json().get("detail").asString()).contains("only 1");
+    assertThat(
+            api.post(
+                    "/api/v1/orders/" + id + "/returns",
+                    Map.of("lines", List.of(Map.of("sku", "OTHER", "quantity", 1)), "reason", "r"))
+                .status())
+        .isEqualTo(422);
+
+    String open = createOrder(order(sku, 1)).get("id").asString();
+    Api.Response early = api.post("/api/v1/orders/" + open + "/returns", two);
+    assertThat(early.status()).isEqualTo(409);
+    assertThat(early.json().get("currentState").asString()).isEqualTo("ALLOCATED");
+  }
+
+  @Test
+  void a_rejected_return_frees_its_units_and_scrapped_units_stay_out_of_stock() {
+    String sku = sku("REJ");
+    String wh = location(1);
+    receive(sku, wh, 4);
+    String id = deliveredOrder(sku, 4);
+    Map<String, Object> all =
+        Map.of("lines", List.of(Map.of("sku", sku, "quantity", 4)), "reason", "r");
+    String first = api.post("/api/v1/orders/" + id + "/returns", all).json().get("id").asString();
+    assertThat(move(first, Map.of("to", "REJECTED")).json().get("state").asString())
+        .isEqualTo("REJECTED");
+    assertThat(move(first, Map.of("to", "AUTHORIZED")).status()).isEqualTo(409);
+
+    String second = api.post("/api/v1/orders/" + id + "/returns", all).json().get("id").asString();
+    move(second, Map.of("to", "AUTHORIZED"));
+    Api.Response scrapped =
+        move(
+            second,
+            Map.of("to", "RECEIVED", "lines", List.of(Map.of("sku", sku, "disposition", "SCRAP"))));
+    assertThat(scrapped.status()).as(scrapped.toString()).isEqualTo(200);
+    assertThat(scrapped.json().get("lines").get(0).get("disposition").asString())
+        .isEqualTo("SCRAP");
+    assertThat(stock(sku).get("onHand").asInt()).isZero();
+  }
+
+  @Test
+  void every_move_the_return_table_refuses_is_409() {
+    for (ReturnState from : ReturnState.values()) {
+      for (ReturnState to : ReturnState.values()) {
+        boolean expected =
+            switch (from) {
+              case REQUESTED ->
+                  EnumSet.of(ReturnState.AUTHORIZED, ReturnState.REJECTED).contains(to);
+              case AUTHORIZED ->
+                  EnumSet.of(ReturnState.RECEIVED, ReturnState.REJECTED).contains(to);
+              case RECEIVED -> to == ReturnState.REFUNDED;
+              case REFUNDED -> to == ReturnState.CLOSED;
+              case CLOSED, REJECTED -> false;
+            };
+        assertThat(from.canTransitionTo(to)).as(from + " → " + to).isEqualTo(expected);
+      }
+    }
+  }
+}
