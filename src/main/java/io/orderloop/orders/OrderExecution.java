@@ -298,7 +298,13 @@ public class OrderExecution {
           line.unitPrice
               .multiply(BigDecimal.valueOf(e.getValue()))
               .setScale(digits, RoundingMode.HALF_EVEN);
-      lines.add(new Invoice.Line(line.lineNo, line.sku, e.getValue(), line.unitPrice, amount));
+      lines.add(
+          new Invoice.Line(
+              line.lineNo,
+              line.sku,
+              e.getValue(),
+              OrderRepository.atCurrencyScale(line.unitPrice, order.currency),
+              amount));
       total = total.add(amount);
     }
     Instant now = clock.instant();

@@ -450,19 +450,31 @@ class OrderRepository {
             FROM invoices WHERE order_id = ? ORDER BY created_at, number""")
         .param(orderId)
         .query(
-            (rs, n) ->
-                new Invoice(
-                    rs.getObject("id", UUID.class),
-                    rs.getString("number"),
-                    rs.getObject("order_id", UUID.class),
-                    rs.getObject("shipment_id", UUID.class),
-                    rs.getString("currency"),
-                    rs.getBigDecimal("total_amount"),
-                    rs.getString("payment_terms"),
-                    rs.getObject("issued_on", java.time.LocalDate.class),
-                    rs.getObject("due_on", java.time.LocalDate.class),
-                    json.readValue(
-                        rs.getString("lines"), new TypeReference<List<Invoice.Line>>() {})))
+            (rs, n) -> {
+              String currency = rs.getString("currency");
+              return new Invoice(
+                  rs.getObject("id", UUID.class),
+                  rs.getString("number"),
+                  rs.getObject("order_id", UUID.class),
+                  rs.getObject("shipment_id", UUID.class),
+                  rs.getString("currency"),
+                  atCurrencyScale(rs.getBigDecimal("total_amount"), rs.getString("currency")),
+                  rs.getString("payment_terms"),
+                  rs.getObject("issued_on", java.time.LocalDate.class),
+                  rs.getObject("due_on", java.time.LocalDate.class),
+                  json
+                      .readValue(rs.getString("lines"), new TypeReference<List<Invoice.Line>>() {})
+                      .stream()
+                      .map(
+                          l ->
+                              new Invoice.Line(
+                                  l.lineNo(),
+                                  l.sku(),
+                                  l.quantity(),
+                                  atCurrencyScale(l.unitPrice(), currency),
+                                  l.amount()))
+                      .toList());
+            })
         .list();
   }
 
@@ -721,7 +733,7 @@ class OrderRepository {
    * Trailing zeros trimmed down to the currency's scale: 2.5000 USD shows as 2.50, a per-unit
    * 0.8333 stays.
    */
-  private static BigDecimal atCurrencyScale(BigDecimal amount, String currency) {
+  static BigDecimal atCurrencyScale(BigDecimal amount, String currency) {
     int digits = Math.max(java.util.Currency.getInstance(currency).getDefaultFractionDigits(), 0);
     BigDecimal stripped = amount.stripTrailingZeros();
     return stripped.setScale(
