@@ -13,6 +13,13 @@ public final class Actors {
 
   private Actors() {}
 
+  /** True when the caller holds the authority (e.g. {@code SCOPE_inventory:write}). */
+  public static boolean has(String authority) {
+    Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+    return auth != null
+        && auth.getAuthorities().stream().anyMatch(a -> authority.equals(a.getAuthority()));
+  }
+
   public static String current() {
     Authentication auth = SecurityContextHolder.getContext().getAuthentication();
     if (auth == null || !auth.isAuthenticated() || auth.getName() == null) {

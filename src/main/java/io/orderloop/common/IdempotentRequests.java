@@ -32,6 +32,20 @@ public class IdempotentRequests {
     this.clock = clock;
   }
 
+  /**
+   * A SHA-256 digest of a request's method, path and body, as the fingerprint of {@link #execute}.
+   */
+  public static String fingerprint(String request) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(request.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A response as stored and replayed: status, JSON body, and the Location header if any. */
   public record StoredResponse(int status, String body, String location, boolean replayed) {
     public StoredResponse(int status, String body, String location) {

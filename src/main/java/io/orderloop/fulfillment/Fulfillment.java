@@ -4,7 +4,9 @@ import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
 import io.orderloop.common.Transactions;
 import io.orderloop.inventory.Inventory;
+import io.orderloop.orders.OrderDeliveryConfirmed;
 import io.orderloop.orders.OrderExecution;
+import io.orderloop.orders.OrderShipped;
 import io.orderloop.orders.OrderView;
 import io.orderloop.orders.Orders;
 import java.math.BigDecimal;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -69,50 +72,73 @@ public class Fulfillment {
           OrderExecution.ShipmentRecorded recorded =
               execution.recordShipment(
                   id, idOrNumber, carrier, trackingNumber, lines, expectedVersion);
-          Instant now = clock.instant();
-          jdbc.sql(
-                  """
-                  INSERT INTO shipments (id, order_id, carrier, tracking_number, state, shipped_at, created_by)
-                  VALUES (?, ?, ?, ?, 'SHIPPED', ?, ?)""")
-              .params(
-                  id,
-                  recorded.orderId(),
-                  carrier,
-                  trackingNumber,
-                  Timestamp.from(now),
-                  Actors.current())
-              .update();
-          List<ShipmentView.Line> viewLines = new ArrayList<>();
-          for (OrderExecution.ShippedUnits u : recorded.units()) {
-            jdbc.sql(
-                    """
-                    INSERT INTO shipment_lines (shipment_id, line_no, sku, quantity, lot, location)
-                    VALUES (?, ?, ?, ?, ?, ?)""")
-                .params(id, u.lineNo(), u.sku(), u.quantity(), u.lot(), u.location())
-                .update();
-            viewLines.add(
-                line(
-                    u.lineNo(),
-                    u.sku(),
-                    u.quantity(),
-                    u.lot(),
-                    u.location(),
-                    u.casePack(),
-                    u.palletQuantity()));
-          }
+          ShipmentView stored = shipment(id);
           return new ShipmentView(
-              id,
-              recorded.orderId(),
-              recorded.orderNumber(),
-              carrier,
-              trackingNumber,
-              "SHIPPED",
-              now,
-              null,
-              viewLines,
+              stored.id(),
+              stored.orderId(),
+              stored.orderNumber(),
+              stored.carrier(),
+              stored.trackingNumber(),
+              stored.state(),
+              stored.shippedAt(),
+              stored.deliveredAt(),
+              stored.lines(),
               recorded.state(),
               recorded.invoice());
         });
+  }
+
+  /**
+   * Records the shipment of an {@link OrderShipped} in the same transaction as the order's change.
+   */
+  @EventListener
+  void record(OrderShipped shipped) {
+    jdbc.sql(
+            """
+            INSERT INTO shipments (id, order_id, carrier, tracking_number, state, shipped_at, created_by)
+            VALUES (?, ?, ?, ?, 'SHIPPED', ?, ?)""")
+        .params(
+            shipped.shipmentId(),
+            shipped.orderId(),
+            shipped.carrier(),
+            shipped.trackingNumber(),
+            Timestamp.from(shipped.shippedAt()),
+            Actors.current())
+        .update();
+    for (OrderExecution.ShippedUnits u : shipped.units()) {
+      jdbc.sql(
+              """
+              INSERT INTO shipment_lines (shipment_id, line_no, sku, quantity, lot, location)
+              VALUES (?, ?, ?, ?, ?, ?)""")
+          .params(shipped.shipmentId(), u.lineNo(), u.sku(), u.quantity(), u.lot(), u.location())
+          .update();
+    }
+  }
+
+  /**
+   * An order confirmed delivered as a whole: its shipments still travelling count as delivered
+   * then.
+   */
+  @EventListener
+  void record(OrderDeliveryConfirmed confirmed) {
+    jdbc.sql(
+            """
+            UPDATE shipments SET state = 'DELIVERED', delivered_at = ?, version = version + 1
+            WHERE order_id = ? AND state = 'SHIPPED'""")
+        .params(Timestamp.from(confirmed.deliveredAt()), confirmed.orderId())
+        .update();
+  }
+
+  /** The lots a SKU of an order shipped from (returns go back to one of these). */
+  public java.util.Set<String> shippedLots(UUID orderId, String sku) {
+    return new java.util.HashSet<>(
+        jdbc.sql(
+                """
+                SELECT DISTINCT l.lot FROM shipment_lines l JOIN shipments s ON s.id = l.shipment_id
+                WHERE s.order_id = ? AND l.sku = ? AND l.lot IS NOT NULL""")
+            .params(orderId, sku)
+            .query(String.class)
+            .list());
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.orderloop.fulfillment;
 
+import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
+import io.orderloop.common.IdempotentRequests;
 import io.orderloop.orders.OrderExecution;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -22,15 +25,20 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Shipments, delivery and the fulfillment queue over HTTP. */
 @RestController
 class FulfillmentController {
 
   private final Fulfillment fulfillment;
+  private final IdempotentRequests idempotency;
+  private final JsonMapper json;
 
-  FulfillmentController(Fulfillment fulfillment) {
+  FulfillmentController(Fulfillment fulfillment, IdempotentRequests idempotency, JsonMapper json) {
     this.fulfillment = fulfillment;
+    this.idempotency = idempotency;
+    this.json = json;
   }
 
   record ShipLineRequest(
@@ -42,10 +50,11 @@ class FulfillmentController {
       @NotEmpty @Size(max = 500) List<@NotNull @Valid ShipLineRequest> lines) {}
 
   @PostMapping("/api/v1/orders/{idOrNumber}/shipments")
-  ResponseEntity<ShipmentView> ship(
+  ResponseEntity<String> ship(
       @PathVariable String idOrNumber,
       @Valid @RequestBody ShipmentRequest request,
-      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
     List<OrderExecution.ShipLine> lines =
         request.lines().stream()
             .map(
@@ -55,14 +64,33 @@ class FulfillmentController {
                         l.quantity(),
                         l.lot() == null || l.lot().isBlank() ? null : l.lot()))
             .toList();
-    ShipmentView shipment =
-        fulfillment.ship(
-            idOrNumber,
-            request.carrier().strip(),
-            request.trackingNumber().strip(),
-            lines,
-            version(ifMatch));
-    return ResponseEntity.created(URI.create("/api/v1/shipments/" + shipment.id())).body(shipment);
+    String fingerprint =
+        IdempotentRequests.fingerprint(
+            "POST /api/v1/orders/"
+                + idOrNumber
+                + "/shipments\n"
+                + json.writeValueAsString(request));
+    IdempotentRequests.StoredResponse response =
+        idempotency.execute(
+            Actors.current(),
+            idempotencyKey,
+            fingerprint,
+            () -> {
+              ShipmentView shipment =
+                  fulfillment.ship(
+                      idOrNumber,
+                      request.carrier().strip(),
+                      request.trackingNumber().strip(),
+                      lines,
+                      version(ifMatch));
+              return new IdempotentRequests.StoredResponse(
+                  201, json.writeValueAsString(shipment), "/api/v1/shipments/" + shipment.id());
+            });
+    return ResponseEntity.status(response.status())
+        .location(URI.create(response.location()))
+        .contentType(MediaType.APPLICATION_JSON)
+        .header("Idempotent-Replayed", String.valueOf(response.replayed()))
+        .body(response.body());
   }
 
   @GetMapping("/api/v1/orders/{idOrNumber}/shipments")

@@ -848,43 +848,6 @@ public class Inventory {
   }
 
   /**
-   * Ships every active reservation of an order: on hand and reserved both go down, reservations
-   * become CONSUMED, with SHIPMENT movements. Returns units shipped per line.
-   */
-  public Map<Integer, Integer> consumeAll(UUID orderId, String reason) {
-    List<ActiveReservationOfLine> active =
-        jdbc.sql(
-                """
-            SELECT id, line_no, stock_id, quantity FROM reservations
-            WHERE order_id = ? AND status = 'ACTIVE' ORDER BY stock_id FOR UPDATE""")
-            .param(orderId)
-            .query(ActiveReservationOfLine.class)
-            .list();
-    Map<Integer, Integer> shipped = new HashMap<>();
-    Timestamp now = now();
-    for (ActiveReservationOfLine r : active) {
-      int updated =
-          jdbc.sql(
-                  """
-              UPDATE stock SET on_hand = on_hand - :q, reserved = reserved - :q, version = version + 1
-              WHERE id = :id AND reserved >= :q""")
-              .param("q", r.quantity())
-              .param("id", r.stockId())
-              .update();
-      if (updated != 1) {
-        throw new IllegalStateException(
-            "stock row " + r.stockId() + " holds less than its reservations");
-      }
-      jdbc.sql("UPDATE reservations SET status = 'CONSUMED', updated_at = ? WHERE id = ?")
-          .params(now, r.id())
-          .update();
-      movement(r.stockId(), "SHIPMENT", -r.quantity(), -r.quantity(), reason, orderId);
-      shipped.merge(r.lineNo(), r.quantity(), Integer::sum);
-    }
-    return shipped;
-  }
-
-  /**
    * Ships {@code quantity} reserved units of one order line (of {@code lot} only, when given),
    * oldest reservations first: on hand and reserved both go down, with SHIPMENT movements. Returns
    * where the units came from; fewer than asked when the line holds fewer reserved units (of that

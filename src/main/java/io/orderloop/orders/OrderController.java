@@ -9,11 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
@@ -51,7 +47,8 @@ class OrderController {
   ResponseEntity<String> create(
       @Valid @RequestBody CreateOrder request,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-    String fingerprint = sha256("POST /api/v1/orders\n" + json.writeValueAsString(request));
+    String fingerprint =
+        IdempotentRequests.fingerprint("POST /api/v1/orders\n" + json.writeValueAsString(request));
     IdempotentRequests.StoredResponse response =
         idempotency.execute(
             Actors.current(),
@@ -254,16 +251,6 @@ class OrderController {
     } catch (NumberFormatException e) {
       throw ApiProblem.badRequest(
           "If-Match: '" + ifMatch + "' is not an ETag this service issued (e.g. \"3\")");
-    }
-  }
-
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

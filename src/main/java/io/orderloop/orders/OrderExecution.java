@@ -44,6 +44,7 @@ public class OrderExecution {
   private final OrderProperties properties;
   private final Clock clock;
   private final JsonMapper json;
+  private final org.springframework.context.ApplicationEventPublisher events;
 
   OrderExecution(
       OrderRepository repository,
@@ -52,7 +53,8 @@ public class OrderExecution {
       Transactions transactions,
       OrderProperties properties,
       Clock clock,
-      JsonMapper json) {
+      JsonMapper json,
+      org.springframework.context.ApplicationEventPublisher events) {
     this.repository = repository;
     this.loop = loop;
     this.inventory = inventory;
@@ -60,6 +62,7 @@ public class OrderExecution {
     this.properties = properties;
     this.clock = clock;
     this.json = json;
+    this.events = events;
   }
 
   // ------------------------------------------------------------------ holds
@@ -213,6 +216,9 @@ public class OrderExecution {
           }
           Invoice invoice =
               order.type == OrderType.B2B ? issueInvoice(order, shipmentId, shipped, actor) : null;
+          events.publishEvent(
+              new OrderShipped(
+                  order.id, shipmentId, carrier, trackingNumber, clock.instant(), shipped));
           repository.bumpVersion(order.id, clock.instant());
           return new ShipmentRecorded(
               order.id, order.number, order.type, order.state, shipped, invoice);
@@ -294,10 +300,11 @@ public class OrderExecution {
     BigDecimal total = BigDecimal.ZERO;
     for (Map.Entry<Integer, Integer> e : quantities.entrySet()) {
       LineRecord line = OrderLoop.line(order, e.getKey());
+      // Cumulative rounding: the line's invoices always add up to its ordered amount.
+      int before = line.shipped - e.getValue();
       BigDecimal amount =
-          line.unitPrice
-              .multiply(BigDecimal.valueOf(e.getValue()))
-              .setScale(digits, RoundingMode.HALF_EVEN);
+          share(line.lineAmount, line.shipped, line.quantity, digits)
+              .subtract(share(line.lineAmount, before, line.quantity, digits));
       lines.add(
           new Invoice.Line(
               line.lineNo,
@@ -339,6 +346,13 @@ public class OrderExecution {
         id, number, order.id, shipmentId, order.currency, total, terms, issuedOn, dueOn, lines);
   }
 
+  /** {@code amount × part / whole}, rounded half-even to the currency's digits. */
+  static BigDecimal share(BigDecimal amount, int part, int whole, int digits) {
+    return amount
+        .multiply(BigDecimal.valueOf(part))
+        .divide(BigDecimal.valueOf(whole), digits, RoundingMode.HALF_EVEN);
+  }
+
   /** Days until an invoice is due: {@code NET_<days>}; any other terms are due on issue. */
   static int termDays(String terms) {
     if (terms != null && terms.startsWith("NET_")) {
@@ -370,6 +384,13 @@ public class OrderExecution {
               repository
                   .load(orderId, true)
                   .orElseThrow(() -> OrderLoop.notFound(orderId.toString()));
+          if (order.state == OrderState.DELIVERED || order.state == OrderState.CLOSED) {
+            return order.state; // confirmed already, e.g. by hand for the whole order
+          }
+          order.deliveredAt =
+              order.deliveredAt == null || deliveredAt.isAfter(order.deliveredAt)
+                  ? deliveredAt
+                  : order.deliveredAt;
           for (DeliveredUnits u : units) {
             LineRecord line = OrderLoop.line(order, u.lineNo());
             line.delivered = Math.min(line.shipped, line.delivered + u.quantity());

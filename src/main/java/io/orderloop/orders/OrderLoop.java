@@ -41,11 +41,17 @@ class OrderLoop {
     repository.updateState(order.id, to);
     repository.appendEvent(order.id, to.eventType(), from, to, now, actor, reason, details);
     order.state = to;
+    if ((to == OrderState.SHIPPED || to == OrderState.CANCELLED) && order.atRisk) {
+      repository.clearAtRisk(order.id);
+      order.atRisk = false;
+    }
     if (to == OrderState.SHIPPED && allShippedUnitsDelivered(order)) {
       transitionTo(order, OrderState.DELIVERED, actor, null, Map.of("allShipmentsDelivered", true));
     } else if (to == OrderState.DELIVERED) {
-      order.deliveredAt = now;
-      repository.markDelivered(order.id, now);
+      // Grace runs from the delivery itself (a carrier's time), not from when it was reported.
+      Instant deliveredAt = order.deliveredAt != null ? order.deliveredAt : now;
+      order.deliveredAt = deliveredAt;
+      repository.markDelivered(order.id, deliveredAt);
       if (properties.closeGrace().isZero()) {
         transitionTo(order, OrderState.CLOSED, actor, null, Map.of("closeGrace", "PT0S"));
       }
@@ -97,8 +103,20 @@ class OrderLoop {
     return ApiProblem.notFound("no order with id or number '" + idOrNumber + "'");
   }
 
+  /** The moves the table allows from the order's state, less those its hold blocks. */
+  static Set<OrderState> allowed(OrderRecord order) {
+    if (order.holdReason == null) {
+      return order.state.allowedTransitions();
+    }
+    Set<OrderState> allowed = new java.util.LinkedHashSet<>(order.state.allowedTransitions());
+    allowed.remove(OrderState.FULFILLMENT_QUEUED);
+    allowed.remove(OrderState.SHIPPED);
+    allowed.remove(OrderState.PARTIALLY_SHIPPED);
+    return java.util.Collections.unmodifiableSet(allowed);
+  }
+
   static ApiProblem stateConflict(OrderRecord order, String detail) {
-    Set<OrderState> allowed = order.state.allowedTransitions();
+    Set<OrderState> allowed = allowed(order);
     return ApiProblem.conflict(
             "state-conflict",
             "Not allowed in the order's current state",

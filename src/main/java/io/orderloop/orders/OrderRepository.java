@@ -57,6 +57,12 @@ class OrderRepository {
     int delivered;
     Integer palletQuantity;
 
+    /**
+     * Price × quantity as ordered (e.g. per case): invoices and refunds divide this, never a
+     * rounded unit price.
+     */
+    BigDecimal lineAmount;
+
     LineRecord(
         int lineNo,
         String sku,
@@ -157,8 +163,8 @@ class OrderRepository {
         jdbc.sql(
                 """
                 INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_of_measure, case_pack, unit_price, lot,
-                    lot_pinned, allocated, backordered, shipped, cancelled, pallet_quantity)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    lot_pinned, allocated, backordered, shipped, cancelled, pallet_quantity, line_amount)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
             .params(
                 o.id,
                 l.lineNo,
@@ -173,7 +179,8 @@ class OrderRepository {
                 l.backordered,
                 l.shipped,
                 l.cancelled,
-                l.palletQuantity)
+                l.palletQuantity,
+                l.lineAmount)
             .update();
       }
     }
@@ -279,7 +286,7 @@ class OrderRepository {
     jdbc.sql(
             """
             SELECT order_id, line_no, sku, quantity, unit_of_measure, case_pack, unit_price, lot, lot_pinned, allocated,
-                   backordered, shipped, cancelled, delivered, pallet_quantity
+                   backordered, shipped, cancelled, delivered, pallet_quantity, line_amount
             FROM order_lines WHERE order_id IN (:ids) ORDER BY order_id, line_no""")
         .param("ids", orderIds)
         .query(
@@ -300,6 +307,7 @@ class OrderRepository {
                       rs.getInt("cancelled"));
               l.delivered = rs.getInt("delivered");
               l.palletQuantity = (Integer) rs.getObject("pallet_quantity");
+              l.lineAmount = rs.getBigDecimal("line_amount");
               result
                   .computeIfAbsent(rs.getObject("order_id", UUID.class), k -> new ArrayList<>())
                   .add(l);
@@ -338,6 +346,10 @@ class OrderRepository {
     jdbc.sql("UPDATE orders SET hold_reason = ?, hold_by = ?, hold_at = ? WHERE id = ?")
         .params(reason, by, at == null ? null : Timestamp.from(at), orderId)
         .update();
+  }
+
+  void clearAtRisk(UUID orderId) {
+    jdbc.sql("UPDATE orders SET at_risk = false WHERE id = ?").param(orderId).update();
   }
 
   void setAtRisk(UUID orderId) {
@@ -624,9 +636,12 @@ class OrderRepository {
       try {
         String[] parts =
             new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":");
+        long seconds = Long.parseLong(parts[0]);
+        if (seconds < 0 || seconds > 253402300799L) {
+          return null; // outside 1970..9999: not a cursor this service issued
+        }
         return new Cursor(
-            Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
-            UUID.fromString(parts[2]));
+            Instant.ofEpochSecond(seconds, Long.parseLong(parts[1])), UUID.fromString(parts[2]));
       } catch (RuntimeException e) {
         return null;
       }
@@ -688,6 +703,7 @@ class OrderRepository {
                             ? l.quantity / l.casePack
                             : null,
                         atCurrencyScale(l.unitPrice, o.currency),
+                        atCurrencyScale(l.lineAmount, o.currency),
                         l.allocated,
                         l.backordered,
                         l.shipped,
@@ -715,15 +731,7 @@ class OrderRepository {
         o.b2b,
         o.atRisk,
         o.holdReason == null ? null : new OrderView.Hold(o.holdReason, o.holdBy, o.holdAt),
-        o.holdReason == null
-            ? o.state.allowedTransitions()
-            : o.state.allowedTransitions().stream()
-                .filter(
-                    s ->
-                        s != OrderState.FULFILLMENT_QUEUED
-                            && s != OrderState.SHIPPED
-                            && s != OrderState.PARTIALLY_SHIPPED)
-                .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)),
+        OrderLoop.allowed(o),
         o.createdAt,
         o.updatedAt,
         o.deliveredAt);

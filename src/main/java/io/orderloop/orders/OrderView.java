@@ -40,7 +40,7 @@ public record OrderView(
   /**
    * A line; {@code casePack} and {@code palletQuantity} are the SKU's when the order was taken,
    * {@code cases} the quantity in whole cases for B2B lines, {@code delivered} the shipped units
-   * confirmed delivered.
+   * confirmed delivered, {@code amount} the line's price × quantity as ordered.
    */
   public record Line(
       int lineNo,
@@ -50,6 +50,7 @@ public record OrderView(
       int casePack,
       Integer cases,
       BigDecimal unitPrice,
+      BigDecimal amount,
       int allocated,
       int backordered,
       int shipped,

@@ -47,6 +47,8 @@ public class Orders {
   private final OrderProperties properties;
   private final Clock clock;
   private final OrderLoop loop;
+  private final OrderExecution execution;
+  private final org.springframework.context.ApplicationEventPublisher events;
 
   /** The largest order total the database stores (numeric(19,4)). */
   private static final BigDecimal MAX_TOTAL = new BigDecimal("99999999999999");
@@ -57,13 +59,17 @@ public class Orders {
       Transactions transactions,
       OrderProperties properties,
       Clock clock,
-      OrderLoop loop) {
+      OrderLoop loop,
+      OrderExecution execution,
+      org.springframework.context.ApplicationEventPublisher events) {
     this.repository = repository;
     this.inventory = inventory;
     this.transactions = transactions;
     this.properties = properties;
     this.clock = clock;
     this.loop = loop;
+    this.execution = execution;
+    this.events = events;
   }
 
   /**
@@ -272,6 +278,7 @@ public class Orders {
               0,
               0));
       o.lines.getLast().palletQuantity = sku.palletQuantity();
+      o.lines.getLast().lineAmount = line.unitPrice().multiply(BigDecimal.valueOf(line.quantity()));
       total = total.add(line.unitPrice().multiply(BigDecimal.valueOf(line.quantity())));
     }
     if (total.compareTo(MAX_TOTAL) > 0) {
@@ -388,6 +395,7 @@ public class Orders {
                 repository.updateLine(order.id, l);
               }
               transitionTo(order, to, actor, reason, Map.of("confirmedBy", "transition"));
+              events.publishEvent(new OrderDeliveryConfirmed(order.id, order.deliveredAt));
             }
             case ALLOCATED -> {
               allocateOpenUnits(order, actor, false);
@@ -1053,23 +1061,22 @@ public class Orders {
     }
   }
 
+  /**
+   * The operator's shortcut: ships every reserved unit as one shipment with carrier {@code MANUAL},
+   * through the same path as {@code POST …/shipments} (ledger, shipment record, B2B invoice). The
+   * requested state must be the one that leaves.
+   */
   private void shipAllReserved(
       OrderRecord order, OrderState requested, String reason, String actor) {
-    Map<Integer, Integer> shipped = inventory.consumeAll(order.id, "shipped");
-    if (shipped.isEmpty()) {
+    Map<String, Integer> perSku = new LinkedHashMap<>();
+    order.lines.stream()
+        .filter(l -> l.allocated > 0)
+        .forEach(l -> perSku.merge(l.sku, l.allocated, Integer::sum));
+    if (perSku.isEmpty()) {
       throw stateConflict(order, "nothing is reserved to ship: " + describeBackorders(order));
     }
-    List<Map<String, Object>> lines = new ArrayList<>();
-    for (LineRecord l : order.lines) {
-      int q = shipped.getOrDefault(l.lineNo, 0);
-      if (q > 0) {
-        l.shipped += q;
-        l.allocated -= q;
-        repository.updateLine(order.id, l);
-        lines.add(Map.of("lineNo", l.lineNo, "sku", l.sku, "quantity", q));
-      }
-    }
-    boolean complete = order.lines.stream().allMatch(l -> l.open() == 0);
+    boolean complete =
+        order.lines.stream().allMatch(l -> l.open() == l.allocated) && !perSku.isEmpty();
     OrderState result = complete ? OrderState.SHIPPED : OrderState.PARTIALLY_SHIPPED;
     if (result != requested) {
       throw stateConflict(
@@ -1080,18 +1087,9 @@ public class Orders {
               + requested
               + (complete ? "" : ": " + describeBackorders(order)));
     }
-    repository.appendEvent(
-        order.id,
-        "order.shipment_recorded",
-        null,
-        null,
-        clock.instant(),
-        actor,
-        reason,
-        Map.of("lines", lines));
-    if (order.state != result) {
-      transitionTo(order, result, actor, reason, Map.of());
-    }
+    List<OrderExecution.ShipLine> lines = new ArrayList<>();
+    perSku.forEach((sku, q) -> lines.add(new OrderExecution.ShipLine(sku, q, null)));
+    execution.recordShipment(UUID.randomUUID(), order.id.toString(), "MANUAL", "none", lines, null);
   }
 
   private void recordRelease(

@@ -47,6 +47,7 @@ public class Returns {
   private final Clock clock;
   private final JsonMapper json;
   private final String prefix;
+  private final io.orderloop.fulfillment.Fulfillment fulfillment;
 
   Returns(
       JdbcClient jdbc,
@@ -56,7 +57,8 @@ public class Returns {
       Transactions transactions,
       Clock clock,
       JsonMapper json,
-      org.springframework.core.env.Environment environment) {
+      io.orderloop.orders.OrderProperties orderProperties,
+      io.orderloop.fulfillment.Fulfillment fulfillment) {
     this.jdbc = jdbc;
     this.orders = orders;
     this.execution = execution;
@@ -64,7 +66,8 @@ public class Returns {
     this.transactions = transactions;
     this.clock = clock;
     this.json = json;
-    this.prefix = environment.getProperty("orderloop.orders.number-prefix", "OL");
+    this.prefix = orderProperties.numberPrefix();
+    this.fulfillment = fulfillment;
   }
 
   /** Units of one SKU to return. */
@@ -135,18 +138,22 @@ public class Returns {
                   .query(String.class)
                   .single();
           int lineNo = 1;
+          Map<String, Integer> drawn = new HashMap<>(returning);
+          int digits =
+              Math.max(
+                  java.util.Currency.getInstance(order.currency()).getDefaultFractionDigits(), 0);
           for (RequestedLine l : lines) {
+            BigDecimal amount =
+                value(order, l.sku(), drawn.getOrDefault(l.sku(), 0), l.quantity(), digits);
+            drawn.merge(l.sku(), l.quantity(), Integer::sum);
             BigDecimal unitPrice =
-                order.lines().stream()
-                    .filter(x -> x.sku().equals(l.sku()))
-                    .findFirst()
-                    .orElseThrow()
-                    .unitPrice();
+                amount.divide(
+                    BigDecimal.valueOf(l.quantity()), 4, java.math.RoundingMode.HALF_EVEN);
             jdbc.sql(
                     """
-                    INSERT INTO return_lines (return_id, line_no, sku, quantity, unit_price)
-                    VALUES (?, ?, ?, ?, ?)""")
-                .params(id, lineNo++, l.sku(), l.quantity(), unitPrice)
+                    INSERT INTO return_lines (return_id, line_no, sku, quantity, unit_price, amount)
+                    VALUES (?, ?, ?, ?, ?, ?)""")
+                .params(id, lineNo++, l.sku(), l.quantity(), unitPrice, amount)
                 .update();
           }
           Map<String, Object> details = new LinkedHashMap<>();
@@ -159,6 +166,36 @@ public class Returns {
           execution.recordReturnMilestone(order.id(), "return.requested", reason, details);
           return get(id.toString());
         });
+  }
+
+  /**
+   * What {@code quantity} returned units of a SKU were paid, drawing them from the order's lines of
+   * that SKU in line order after the {@code skip} units already being returned, at each line's
+   * amount per unit.
+   */
+  private static BigDecimal value(OrderView order, String sku, int skip, int quantity, int digits) {
+    BigDecimal total = BigDecimal.ZERO;
+    int toSkip = skip;
+    int left = quantity;
+    for (OrderView.Line line : order.lines()) {
+      if (!line.sku().equals(sku) || left == 0) {
+        continue;
+      }
+      int available = line.shipped();
+      int skipped = Math.min(toSkip, available);
+      toSkip -= skipped;
+      int take = Math.min(left, available - skipped);
+      if (take > 0) {
+        total =
+            total.add(
+                line.amount()
+                    .multiply(BigDecimal.valueOf(take))
+                    .divide(
+                        BigDecimal.valueOf(line.quantity()), 8, java.math.RoundingMode.HALF_EVEN));
+        left -= take;
+      }
+    }
+    return total.setScale(digits, java.math.RoundingMode.HALF_EVEN);
   }
 
   private Map<String, Integer> alreadyReturning(UUID orderId) {
@@ -213,6 +250,13 @@ public class Returns {
           Map<String, Object> details = new LinkedHashMap<>();
           details.put("returnId", row.id().toString());
           details.put("number", row.number());
+          if (to == ReturnState.RECEIVED && !Actors.has("SCOPE_inventory:write")) {
+            throw new ApiProblem(
+                org.springframework.http.HttpStatus.FORBIDDEN,
+                "forbidden",
+                "Forbidden",
+                "receiving a return puts units back in stock: it needs the inventory:write scope");
+          }
           if (to == ReturnState.RECEIVED) {
             details.put("lines", receive(row, dispositions == null ? List.of() : dispositions));
           } else if (to == ReturnState.REFUNDED) {
@@ -253,6 +297,20 @@ public class Returns {
             "lines", "give a disposition (RESTOCK or SCRAP) for SKU '" + l.sku() + "'");
       }
       if (d.disposition().equals("RESTOCK")) {
+        boolean lotControlled =
+            inventory.sku(l.sku()).map(io.orderloop.inventory.SkuInfo::lotControlled).orElse(false);
+        java.util.Set<String> shippedLots = fulfillment.shippedLots(row.orderId(), l.sku());
+        if (lotControlled
+            && !shippedLots.isEmpty()
+            && !shippedLots.contains(blankToNull(d.lot()))) {
+          throw ApiProblem.unprocessable(
+              "lines",
+              "SKU '"
+                  + l.sku()
+                  + "' shipped from lot(s) "
+                  + new java.util.TreeSet<>(shippedLots)
+                  + "; restock it to one of those, or scrap it");
+        }
         inventory.restock(
             l.sku(), d.location(), blankToNull(d.lot()), l.quantity(), "return " + row.number());
       }
@@ -275,10 +333,14 @@ public class Returns {
     if (amount == null || amount.signum() < 0) {
       throw ApiProblem.unprocessable("refundAmount", "give the refunded amount (0 or more)");
     }
+    if (!io.orderloop.common.Currencies.fitsScale(
+        amount, java.util.Currency.getInstance(row.currency()))) {
+      throw ApiProblem.unprocessable(
+          "refundAmount",
+          amount.toPlainString() + " has more decimal places than " + row.currency() + " allows");
+    }
     BigDecimal value =
-        lines(row.id()).stream()
-            .map(l -> l.unitPrice().multiply(BigDecimal.valueOf(l.quantity())))
-            .reduce(BigDecimal.ZERO, BigDecimal::add);
+        lines(row.id()).stream().map(LineRow::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
     if (amount.compareTo(value) > 0) {
       throw ApiProblem.unprocessable(
           "refundAmount",
@@ -416,6 +478,7 @@ public class Returns {
       String sku,
       int quantity,
       BigDecimal unitPrice,
+      BigDecimal amount,
       String disposition,
       String location,
       String lot) {}
@@ -446,7 +509,7 @@ public class Returns {
   private List<LineRow> lines(UUID returnId) {
     return jdbc.sql(
             """
-            SELECT line_no, sku, quantity, unit_price, disposition, location, lot
+            SELECT line_no, sku, quantity, unit_price, amount, disposition, location, lot
             FROM return_lines WHERE return_id = ? ORDER BY line_no""")
         .param(returnId)
         .query(LineRow.class)

@@ -269,7 +269,7 @@ class ExecutionApiTest extends ApiTest {
             signed
                 .post(
                     "/carriers/tracking-events",
-                    Map.of("trackingNumber", tracking, "status", "IN_TRANSIT"))
+                    Map.of("carrier", "UPS", "trackingNumber", tracking, "status", "IN_TRANSIT"))
                 .status())
         .isEqualTo(202);
     assertThat(getOrder(id).get("state").asString()).isEqualTo("SHIPPED");
@@ -280,7 +280,7 @@ class ExecutionApiTest extends ApiTest {
             signed
                 .post(
                     "/carriers/tracking-events",
-                    Map.of("trackingNumber", "NOPE", "status", "DELIVERED"))
+                    Map.of("carrier", "UPS", "trackingNumber", "NOPE", "status", "DELIVERED"))
                 .status())
         .isEqualTo(404);
   }
@@ -314,6 +314,97 @@ class ExecutionApiTest extends ApiTest {
     assertThat(stock.get("onHand").asInt()).isEqualTo(40 - shipped);
     assertThat(stock.get("reserved").asInt()).isZero();
     assertStockInvariants(sku);
+  }
+
+  @Test
+  void a_manual_shipped_transition_records_a_shipment_and_the_b2b_invoice_like_any_other() {
+    String sku = sku("MANUAL");
+    receive(sku, location(1), 10);
+    Map<String, Object> body = orderOfType("B2B", sku, 4);
+    body.put("b2b", Map.of("paymentTerms", "NET_60"));
+    String id = released(body);
+    assertThat(transition(id, "SHIPPED").get("state").asString()).isEqualTo("SHIPPED");
+    JsonNode shipments = api.get("/api/v1/orders/" + id + "/shipments").json().get("items");
+    assertThat(shipments.size()).isEqualTo(1);
+    assertThat(shipments.get(0).get("carrier").asString()).isEqualTo("MANUAL");
+    assertThat(api.get("/api/v1/orders/" + id + "/invoices").json().get("items").size())
+        .isEqualTo(1);
+
+    assertThat(transition(id, "DELIVERED").get("state").asString()).isEqualTo("CLOSED");
+    JsonNode after = api.get("/api/v1/orders/" + id + "/shipments").json().get("items").get(0);
+    assertThat(after.get("state").asString())
+        .as("whole order confirmed by hand")
+        .isEqualTo("DELIVERED");
+    int events = history(id).size();
+    api.post("/api/v1/shipments/" + after.get("id").asString() + "/delivery", null);
+    assertThat(history(id)).as("a late confirmation changes nothing").hasSize(events);
+  }
+
+  @Test
+  void invoices_of_a_line_ordered_in_cases_add_up_to_what_was_ordered() {
+    String sku = sku("SEVEN", Map.of("casePack", 7));
+    receive(sku, location(1), 700);
+    Map<String, Object> body = orderOfType("B2B", sku, 100);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> lines = (List<Map<String, Object>>) body.get("lines");
+    lines.get(0).put("unitOfMeasure", "CASE");
+    lines.get(0).put("unitPrice", "10.00");
+    body.put("b2b", Map.of("paymentTerms", "NET_30"));
+    String id = released(body);
+    ship(id, sku, 350);
+    ship(id, sku, 350);
+    java.math.BigDecimal invoiced = java.math.BigDecimal.ZERO;
+    for (JsonNode invoice : api.get("/api/v1/orders/" + id + "/invoices").json().get("items")) {
+      invoiced = invoiced.add(invoice.get("total").decimalValue());
+    }
+    assertThat(invoiced).isEqualByComparingTo("1000.00");
+    assertThat(getOrder(id).get("total").get("amount").decimalValue())
+        .isEqualByComparingTo("1000.00");
+  }
+
+  @Test
+  void a_retried_shipment_with_its_idempotency_key_is_recorded_once() {
+    String sku = sku("RETRY");
+    receive(sku, location(1), 5);
+    String id = released(order(sku, 2));
+    Api keyed = api.with("Idempotency-Key", unique("wms"));
+    Map<String, Object> body =
+        Map.of(
+            "carrier",
+            "FedEx",
+            "trackingNumber",
+            unique("7"),
+            "lines",
+            List.of(Map.of("sku", sku, "quantity", 1)));
+    Api.Response first = keyed.post("/api/v1/orders/" + id + "/shipments", body);
+    Api.Response retry = keyed.post("/api/v1/orders/" + id + "/shipments", body);
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(retry.body()).isEqualTo(first.body());
+    assertThat(api.get("/api/v1/orders/" + id + "/shipments").json().get("items").size())
+        .isEqualTo(1);
+    assertThat(getOrder(id).get("lines").get(0).get("shipped").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void a_held_order_refusal_names_only_the_moves_the_hold_allows() {
+    String sku = sku("HELD409");
+    receive(sku, location(1), 1);
+    String id = createOrder(order(sku, 1)).get("id").asString();
+    api.post("/api/v1/orders/" + id + "/hold", Map.of("reason", "check"));
+    Api.Response r =
+        api.post("/api/v1/orders/" + id + "/transitions", Map.of("to", "FULFILLMENT_QUEUED"));
+    assertThat(r.status()).isEqualTo(409);
+    assertThat(r.json().get("allowedTransitions").toString()).doesNotContain("FULFILLMENT_QUEUED");
+  }
+
+  @Test
+  void a_forged_cursor_is_a_400_not_an_error() {
+    String forged =
+        java.util.Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString("10000000000000000:0:00000000-0000-0000-0000-000000000000".getBytes());
+    assertThat(api.get("/api/v1/fulfillment-queue?cursor=" + forged).status()).isEqualTo(400);
+    assertThat(api.get("/api/v1/orders?cursor=" + forged).status()).isEqualTo(400);
   }
 
   @Test

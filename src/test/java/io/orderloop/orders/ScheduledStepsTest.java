@@ -76,5 +76,8 @@ class ScheduledStepsTest extends ApiTest {
     assertThat(api.get("/api/v1/orders?atRisk=true&limit=500").body())
         .contains(late)
         .doesNotContain(fine);
+    transition(late, "FULFILLMENT_QUEUED");
+    transition(late, "SHIPPED");
+    assertThat(getOrder(late).get("atRisk").asBoolean()).as("shipped: no longer at risk").isFalse();
   }
 }

@@ -157,6 +157,81 @@ class ReturnsApiTest extends ApiTest {
   }
 
   @Test
+  void a_refund_is_capped_at_what_the_returned_units_were_paid_line_by_line() {
+    String sku = sku("TWOPRICES");
+    receive(sku, location(1), 5);
+    Map<String, Object> body = order(sku, 1, sku, 1);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> lines = (List<Map<String, Object>>) body.get("lines");
+    lines.get(0).put("unitPrice", "100.00");
+    lines.get(1).put("unitPrice", "0.00");
+    String id = createOrder(body).get("id").asString();
+    transition(id, "FULFILLMENT_QUEUED");
+    transition(id, "SHIPPED");
+    transition(id, "DELIVERED");
+    String rma =
+        api.post(
+                "/api/v1/orders/" + id + "/returns",
+                Map.of("lines", List.of(Map.of("sku", sku, "quantity", 2)), "reason", "both"))
+            .json()
+            .get("id")
+            .asString();
+    move(rma, Map.of("to", "AUTHORIZED"));
+    move(
+        rma,
+        Map.of("to", "RECEIVED", "lines", List.of(Map.of("sku", sku, "disposition", "SCRAP"))));
+    assertThat(move(rma, Map.of("to", "REFUNDED", "refundAmount", "200.00")).status())
+        .isEqualTo(422);
+    assertThat(move(rma, Map.of("to", "REFUNDED", "refundAmount", "99.999")).status())
+        .isEqualTo(422);
+    assertThat(move(rma, Map.of("to", "REFUNDED", "refundAmount", "100.00")).status())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void receiving_a_return_needs_inventory_write_and_a_lot_it_shipped_from() {
+    String sku = sku("RLOT", Map.of("lotControlled", true));
+    String wh = location(1);
+    receive(sku, wh, "SHIPPED-LOT", LocalDate.now().plusDays(50), 2);
+    String id = deliveredOrder(sku, 2);
+    String rma =
+        api.post(
+                "/api/v1/orders/" + id + "/returns",
+                Map.of("lines", List.of(Map.of("sku", sku, "quantity", 1)), "reason", "r"))
+            .json()
+            .get("id")
+            .asString();
+    move(rma, Map.of("to", "AUTHORIZED"));
+    String ordersOnly =
+        api.post(
+                "/api/v1/api-keys",
+                Map.of("name", unique("cs"), "scopes", List.of("orders:read", "orders:write")))
+            .json()
+            .get("key")
+            .asString();
+    Map<String, Object> restock =
+        Map.of(
+            "to",
+            "RECEIVED",
+            "lines",
+            List.of(
+                Map.of(
+                    "sku", sku, "disposition", "RESTOCK", "location", wh, "lot", "SHIPPED-LOT")));
+    assertThat(api.as(ordersOnly).post("/api/v1/returns/" + rma + "/transitions", restock).status())
+        .isEqualTo(403);
+    Map<String, Object> madeUp =
+        Map.of(
+            "to",
+            "RECEIVED",
+            "lines",
+            List.of(
+                Map.of("sku", sku, "disposition", "RESTOCK", "location", wh, "lot", "MADE-UP")));
+    assertThat(move(rma, madeUp).status()).isEqualTo(422);
+    assertThat(move(rma, restock).status()).isEqualTo(200);
+    assertThat(stock(sku).get("onHand").asInt()).isEqualTo(1);
+  }
+
+  @Test
   void every_move_the_return_table_refuses_is_409() {
     for (ReturnState from : ReturnState.values()) {
       for (ReturnState to : ReturnState.values()) {
