@@ -34,10 +34,15 @@ class OrderRepository {
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
+  private final org.springframework.context.ApplicationEventPublisher events;
 
-  OrderRepository(JdbcClient jdbc, JsonMapper json) {
+  OrderRepository(
+      JdbcClient jdbc,
+      JsonMapper json,
+      org.springframework.context.ApplicationEventPublisher events) {
     this.jdbc = jdbc;
     this.json = json;
+    this.events = events;
   }
 
   /** Mutable line quantities while a command runs. */
@@ -512,12 +517,15 @@ class OrderRepository {
       String actor,
       String reason,
       Map<String, Object> details) {
-    int sequence =
+    SequenceAndNumber next =
         jdbc.sql(
-                "UPDATE orders SET last_event_seq = last_event_seq + 1 WHERE id = ? RETURNING last_event_seq")
+                """
+                UPDATE orders SET last_event_seq = last_event_seq + 1 WHERE id = ?
+                RETURNING last_event_seq AS sequence, number""")
             .param(orderId)
-            .query(Integer.class)
+            .query(SequenceAndNumber.class)
             .single();
+    int sequence = next.sequence();
     jdbc.sql(
             """
             INSERT INTO order_events (order_id, sequence, type, from_state, to_state, at, actor, reason, details)
@@ -533,7 +541,12 @@ class OrderRepository {
             reason,
             json.writeValueAsString(details))
         .update();
+    events.publishEvent(
+        new OrderHistoryAppended(
+            orderId, next.number(), sequence, type, from, to, at, actor, reason, details));
   }
+
+  record SequenceAndNumber(int sequence, String number) {}
 
   List<OrderEvent> events(UUID orderId) {
     return jdbc.sql(

@@ -91,6 +91,11 @@ class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers("/api/v1/api-keys", "/api/v1/api-keys/**")
                     .hasAuthority(ADMIN)
+                    .requestMatchers(
+                        "/api/v1/webhook-subscriptions", "/api/v1/webhook-subscriptions/**")
+                    .hasAuthority(ADMIN)
+                    .requestMatchers(HttpMethod.GET, "/api/v1/events")
+                    .hasAuthority(READ_ORDERS)
                     .requestMatchers("/carriers/tracking-events")
                     .permitAll()
                     .requestMatchers(

@@ -1,0 +1,28 @@
+package io.orderloop.events;
+
+import io.orderloop.common.ApiProblem;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The pull feed: every event in commit order, after an opaque cursor. */
+@RestController
+class FeedController {
+
+  private final Feed feed;
+
+  FeedController(Feed feed) {
+    this.feed = feed;
+  }
+
+  @GetMapping("/api/v1/events")
+  Feed.Page events(
+      @RequestParam(required = false) String after,
+      @RequestParam(defaultValue = "100") int limit,
+      @RequestParam(required = false) String type) {
+    if (limit < 1 || limit > 1000) {
+      throw ApiProblem.badRequest("limit: give 1 to 1000");
+    }
+    return feed.page(after, limit, type == null || type.isBlank() ? null : type);
+  }
+}
