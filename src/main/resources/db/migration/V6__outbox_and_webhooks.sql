@@ -24,6 +24,7 @@ CREATE TABLE webhook_subscriptions (
     attempts      integer     NOT NULL DEFAULT 0,     -- failed attempts at the event after the cursor
     next_attempt_at timestamptz,
     leased_until  timestamptz,
+    lease_token   uuid,
     last_error    text,
     created_at    timestamptz NOT NULL,
     updated_at    timestamptz NOT NULL,

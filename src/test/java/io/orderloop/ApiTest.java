@@ -34,7 +34,10 @@ import tools.jackson.databind.JsonNode;
       "orderloop.security.bootstrap-api-key=" + ApiTest.ADMIN_KEY,
       "orderloop.orders.number-prefix=LMB",
       "spring.lifecycle.timeout-per-shutdown-phase=1s",
-      "orderloop.fulfillment.carrier-secret=" + ApiTest.CARRIER_SECRET
+      "orderloop.fulfillment.carrier-secret=" + ApiTest.CARRIER_SECRET,
+      "orderloop.webhooks.initial-backoff=PT0.05S",
+      "orderloop.webhooks.max-attempts=5",
+      "orderloop.webhooks.timeout=PT2S"
     })
 @Import(ApiTest.TestClockConfiguration.class)
 public abstract class ApiTest {

@@ -1,0 +1,239 @@
+package io.orderloop.events;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Delivers the feed to webhook subscriptions, each strictly in feed order: an event is not sent
+ * before every earlier one was delivered (or filtered out), so per-order order holds. A
+ * subscription is leased by one instance at a time (a lease token in its row); progress is saved
+ * after every delivery, so a crash repeats at most the event in flight — at least once, never out
+ * of order. Failures retry with jittered exponential backoff; after {@code max-attempts} the
+ * subscription is DEAD and keeps its backlog until replayed.
+ */
+@Component
+class WebhookDispatcher {
+
+  private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
+  private static final Duration LEASE = Duration.ofSeconds(60);
+
+  private final JdbcClient jdbc;
+  private final Feed feed;
+  private final WebhookProperties properties;
+  private final JsonMapper json;
+  private final Clock clock;
+  private final HttpClient http;
+
+  WebhookDispatcher(
+      JdbcClient jdbc, Feed feed, WebhookProperties properties, JsonMapper json, Clock clock) {
+    this.jdbc = jdbc;
+    this.feed = feed;
+    this.properties = properties;
+    this.json = json;
+    this.clock = clock;
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(properties.timeout())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+  }
+
+  record Claim(
+      UUID id, String url, String[] eventTypes, String secret, long cursor, int attempts) {}
+
+  @Scheduled(fixedDelayString = "${orderloop.webhooks.poll-interval:PT0.25S}")
+  void dispatch() {
+    try {
+      for (int i = 0; i < 10; i++) {
+        UUID token = UUID.randomUUID();
+        Optional<Claim> claim = claim(token);
+        if (claim.isEmpty()) {
+          return;
+        }
+        try {
+          deliver(claim.get(), token);
+        } finally {
+          jdbc.sql(
+                  "UPDATE webhook_subscriptions SET leased_until = NULL, lease_token = NULL WHERE lease_token = ?")
+              .param(token)
+              .update();
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("webhook dispatch failed, will retry: {}", e.getMessage());
+    }
+  }
+
+  private Optional<Claim> claim(UUID token) {
+    Timestamp now = Timestamp.from(clock.instant());
+    return jdbc.sql(
+            """
+            UPDATE webhook_subscriptions s SET leased_until = :until, lease_token = :token
+            WHERE s.id = (SELECT id FROM webhook_subscriptions
+                          WHERE state = 'ACTIVE' AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
+                            AND (leased_until IS NULL OR leased_until < :now)
+                            AND cursor < (SELECT coalesce(max(position), 0) FROM outbox)
+                          ORDER BY coalesce(next_attempt_at, updated_at) LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING id, url, event_types, secret, cursor, attempts""")
+        .param("until", Timestamp.from(clock.instant().plus(LEASE)))
+        .param("token", token)
+        .param("now", now)
+        .query(
+            (rs, n) -> {
+              java.sql.Array types = rs.getArray("event_types");
+              return new Claim(
+                  rs.getObject("id", UUID.class),
+                  rs.getString("url"),
+                  types == null ? null : (String[]) types.getArray(),
+                  rs.getString("secret"),
+                  rs.getLong("cursor"),
+                  rs.getInt("attempts"));
+            })
+        .optional();
+  }
+
+  private void deliver(Claim claim, UUID token) {
+    int attempts = claim.attempts();
+    List<Feed.Positioned> events = feed.after(claim.cursor(), 50);
+    for (Feed.Positioned p : events) {
+      CloudEvent event = p.event();
+      if (claim.eventTypes() != null && !List.of(claim.eventTypes()).contains(event.type())) {
+        advance(token, p.position());
+        continue;
+      }
+      Outcome outcome = post(claim, event);
+      attempts++;
+      jdbc.sql(
+              """
+              INSERT INTO webhook_deliveries (subscription_id, event_id, position, event_type, attempt, status_code,
+                                              latency_ms, error, succeeded, at)
+              VALUES (?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?)""")
+          .params(
+              claim.id(),
+              event.id(),
+              p.position(),
+              event.type(),
+              attempts,
+              outcome.status(),
+              outcome.latencyMs(),
+              outcome.error(),
+              outcome.ok(),
+              Timestamp.from(clock.instant()))
+          .update();
+      if (outcome.ok()) {
+        advance(token, p.position());
+        attempts = 0;
+        continue;
+      }
+      boolean dead = attempts >= properties.maxAttempts();
+      jdbc.sql(
+              """
+              UPDATE webhook_subscriptions SET attempts = ?, next_attempt_at = ?, last_error = ?, state = ?,
+                  updated_at = ?
+              WHERE lease_token = ?""")
+          .params(
+              attempts,
+              Timestamp.from(clock.instant().plus(backoff(attempts))),
+              outcome.error() != null ? outcome.error() : "HTTP " + outcome.status(),
+              dead ? "DEAD" : "ACTIVE",
+              Timestamp.from(clock.instant()),
+              token)
+          .update();
+      if (dead) {
+        log.warn("webhook subscription {} is DEAD after {} attempts", claim.id(), attempts);
+      }
+      return;
+    }
+  }
+
+  private void advance(UUID token, long position) {
+    jdbc.sql(
+            """
+            UPDATE webhook_subscriptions SET cursor = ?, attempts = 0, next_attempt_at = NULL, last_error = NULL,
+                leased_until = ?
+            WHERE lease_token = ? AND cursor < ?""")
+        .params(position, Timestamp.from(clock.instant().plus(LEASE)), token, position)
+        .update();
+  }
+
+  /** Doubling from the initial backoff, ±20 % jitter, capped. */
+  Duration backoff(int attempts) {
+    long base = properties.initialBackoff().toMillis() << Math.min(attempts - 1, 20);
+    long capped = Math.min(base, properties.maxBackoff().toMillis());
+    double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
+    return Duration.ofMillis(Math.max(1, (long) (capped * jitter)));
+  }
+
+  record Outcome(boolean ok, Integer status, Integer latencyMs, String error) {}
+
+  private Outcome post(Claim claim, CloudEvent event) {
+    String body = json.writeValueAsString(event);
+    long timestamp = clock.instant().getEpochSecond();
+    long start = System.nanoTime();
+    try {
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(claim.url()))
+              .timeout(properties.timeout())
+              .header("Content-Type", "application/cloudevents+json")
+              .header("webhook-id", event.id())
+              .header("webhook-timestamp", String.valueOf(timestamp))
+              .header(
+                  "webhook-signature", "v1," + sign(claim.secret(), event.id(), timestamp, body))
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build();
+      HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+      int latency = (int) Duration.ofNanos(System.nanoTime() - start).toMillis();
+      boolean ok = response.statusCode() >= 200 && response.statusCode() < 300;
+      return new Outcome(ok, response.statusCode(), latency, null);
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      int latency = (int) Duration.ofNanos(System.nanoTime() - start).toMillis();
+      return new Outcome(
+          false, null, latency, e.getClass().getSimpleName() + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Outcome(false, null, null, "interrupted");
+    }
+  }
+
+  /**
+   * Standard Webhooks: base64 HMAC-SHA256 of {@code id.timestamp.body} with the secret after {@code
+   * whsec_}.
+   */
+  static String sign(String secret, String id, long timestamp, String body) {
+    try {
+      byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      byte[] digest =
+          mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
+      return Base64.getEncoder().encodeToString(digest);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+}

@@ -1,0 +1,30 @@
+package io.orderloop.events;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Webhook delivery settings.
+ *
+ * @param initialBackoff wait before the first retry of a failed delivery, doubling per attempt with
+ *     ±20 % jitter ({@code orderloop.webhooks.initial-backoff}, env {@code
+ *     ORDERLOOP_WEBHOOKS_INITIAL_BACKOFF}, default 5 s)
+ * @param maxBackoff the longest wait between retries ({@code orderloop.webhooks.max-backoff},
+ *     default 1 h)
+ * @param maxAttempts attempts at one event before the subscription is marked DEAD; it keeps its
+ *     backlog and resumes on replay ({@code orderloop.webhooks.max-attempts}, default 12)
+ * @param timeout how long one delivery may take ({@code orderloop.webhooks.timeout}, default 10 s)
+ * @param allowPrivateTargets accept link-local and cloud metadata addresses as targets ({@code
+ *     orderloop.webhooks.allow-private-targets}, default false)
+ * @param pollInterval how often an instance looks for subscriptions with events to deliver ({@code
+ *     orderloop.webhooks.poll-interval}, default 250 ms)
+ */
+@ConfigurationProperties("orderloop.webhooks")
+public record WebhookProperties(
+    @DefaultValue("PT5S") Duration initialBackoff,
+    @DefaultValue("PT1H") Duration maxBackoff,
+    @DefaultValue("12") int maxAttempts,
+    @DefaultValue("PT10S") Duration timeout,
+    @DefaultValue("false") boolean allowPrivateTargets,
+    @DefaultValue("PT0.25S") Duration pollInterval) {}

@@ -1,0 +1,250 @@
+package io.orderloop.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.orderloop.Api;
+import io.orderloop.ApiTest;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * HTTP: webhook subscriptions against a real local receiver — signed per Standard Webhooks, retried
+ * with backoff, in per-order order, dead after too many failures and resumed by replay.
+ */
+class WebhookApiTest extends ApiTest {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /**
+   * A local HTTP receiver that fails its first {@code failFirst} requests (or all, while {@code
+   * failing}).
+   */
+  static final class Receiver implements AutoCloseable {
+    final HttpServer server;
+    final List<JsonNode> received = new CopyOnWriteArrayList<>();
+    final List<String> badSignatures = new CopyOnWriteArrayList<>();
+    final AtomicInteger requests = new AtomicInteger();
+    volatile int failFirst;
+    volatile boolean failing;
+    volatile String secret;
+
+    Receiver(int failFirst) throws IOException {
+      this.failFirst = failFirst;
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext(
+          "/hook",
+          exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            int n = requests.incrementAndGet();
+            int status = failing || n <= this.failFirst ? 500 : 204;
+            if (status == 204) {
+              String id = exchange.getRequestHeaders().getFirst("webhook-id");
+              String ts = exchange.getRequestHeaders().getFirst("webhook-timestamp");
+              String signature = exchange.getRequestHeaders().getFirst("webhook-signature");
+              String text = new String(body, StandardCharsets.UTF_8);
+              if (!("v1," + sign(secret, id, ts, text)).equals(signature)) {
+                badSignatures.add(id);
+              }
+              received.add(JSON.readTree(text));
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+          });
+      server.start();
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+
+    static String sign(String secret, String id, String ts, String body) {
+      try {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring(6)), "HmacSHA256"));
+        return Base64.getEncoder()
+            .encodeToString(
+                mac.doFinal((id + "." + ts + "." + body).getBytes(StandardCharsets.UTF_8)));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private final List<String> subscriptions = new ArrayList<>();
+  private final List<Receiver> receivers = new ArrayList<>();
+
+  @AfterEach
+  void cleanUp() {
+    subscriptions.forEach(id -> api.delete("/api/v1/webhook-subscriptions/" + id));
+    receivers.forEach(Receiver::close);
+  }
+
+  private Receiver receiver(int failFirst) throws IOException {
+    Receiver r = new Receiver(failFirst);
+    receivers.add(r);
+    return r;
+  }
+
+  private JsonNode subscribe(Receiver receiver, Map<String, Object> extra) {
+    Map<String, Object> body = new HashMap<>(extra);
+    body.put("url", receiver.url());
+    Api.Response r = api.post("/api/v1/webhook-subscriptions", body);
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    receiver.secret = r.json().get("secret").asString();
+    subscriptions.add(r.json().get("id").asString());
+    return r.json();
+  }
+
+  private List<JsonNode> of(Receiver receiver, Set<String> orderIds) {
+    return receiver.received.stream()
+        .filter(e -> orderIds.contains(e.get("subject").asString()))
+        .toList();
+  }
+
+  @Test
+  void a_receiver_that_fails_at_first_still_gets_every_event_signed_and_in_order_per_order()
+      throws Exception {
+    Receiver receiver = receiver(3);
+    JsonNode subscription = subscribe(receiver, Map.of());
+    assertThat(subscription.get("secret").asString()).startsWith("whsec_");
+    String sku = sku("HOOK");
+    receive(sku, location(1), 10);
+    Set<String> ids = new LinkedHashSet<>();
+    for (int i = 0; i < 4; i++) {
+      String id = createOrder(order(sku, 1)).get("id").asString();
+      ids.add(id);
+      if (i % 2 == 0) {
+        api.post("/api/v1/orders/" + id + "/cancel", Map.of("reason", "hook"));
+      }
+    }
+    int expected = ids.stream().mapToInt(id -> history(id).size()).sum();
+
+    await(
+        "every event of these orders arrived",
+        () ->
+            of(receiver, ids).stream().map(e -> e.get("id").asString()).distinct().count()
+                == expected);
+
+    assertThat(receiver.badSignatures).isEmpty();
+    Map<String, Integer> last = new HashMap<>();
+    Set<String> firstSeen = new LinkedHashSet<>();
+    for (JsonNode e : of(receiver, ids)) {
+      if (!firstSeen.add(e.get("id").asString())) {
+        continue; // at least once: a repeat is allowed, receivers dedupe by id
+      }
+      int sequence = e.get("data").get("sequence").asInt();
+      Integer previous = last.put(e.get("subject").asString(), sequence);
+      assertThat(sequence).isEqualTo(previous == null ? 1 : previous + 1);
+    }
+    JsonNode deliveries =
+        api.get(
+                "/api/v1/webhook-subscriptions/"
+                    + subscription.get("id").asString()
+                    + "/deliveries")
+            .json()
+            .get("items");
+    List<Integer> statuses = new ArrayList<>();
+    deliveries.forEach(d -> statuses.add(d.get("statusCode").asInt()));
+    assertThat(statuses).contains(500, 204);
+  }
+
+  @Test
+  void a_subscription_that_keeps_failing_dies_keeps_its_backlog_and_resumes_on_replay()
+      throws Exception {
+    Receiver receiver = receiver(0);
+    receiver.failing = true;
+    String id = subscribe(receiver, Map.of()).get("id").asString();
+    String sku = sku("DEAD");
+    receive(sku, location(1), 1);
+    String order = createOrder(order(sku, 1)).get("id").asString();
+
+    await(
+        "the subscription is dead",
+        () ->
+            api.get("/api/v1/webhook-subscriptions/" + id)
+                .json()
+                .get("state")
+                .asString()
+                .equals("DEAD"));
+    receiver.failing = false;
+    Api.Response replay = api.post("/api/v1/webhook-subscriptions/" + id + "/replay", null);
+    assertThat(replay.json().get("state").asString()).isEqualTo("ACTIVE");
+    int expected = history(order).size();
+    await("the backlog arrives", () -> of(receiver, Set.of(order)).size() >= expected);
+  }
+
+  @Test
+  void paused_subscriptions_keep_their_backlog_and_filters_pick_event_types() throws Exception {
+    Receiver all = receiver(0);
+    Receiver cancellations = receiver(0);
+    String pausedId = subscribe(all, Map.of()).get("id").asString();
+    subscribe(cancellations, Map.of("eventTypes", List.of("order.cancelled")));
+    api.send("PATCH", "/api/v1/webhook-subscriptions/" + pausedId, Map.of("paused", true));
+    String sku = sku("PAUSE");
+    receive(sku, location(1), 2);
+    String id = createOrder(order(sku, 1)).get("id").asString();
+    api.post("/api/v1/orders/" + id + "/cancel", Map.of("reason", "filter"));
+
+    await("the cancellation arrives", () -> of(cancellations, Set.of(id)).size() == 1);
+    assertThat(of(cancellations, Set.of(id)).getFirst().get("type").asString())
+        .isEqualTo("order.cancelled");
+    assertThat(of(all, Set.of(id))).as("paused").isEmpty();
+    api.send("PATCH", "/api/v1/webhook-subscriptions/" + pausedId, Map.of("paused", false));
+    int expected = history(id).size();
+    await("the backlog arrives after resuming", () -> of(all, Set.of(id)).size() >= expected);
+  }
+
+  @Test
+  void targets_must_be_http_and_not_link_local_and_secrets_rotate() throws Exception {
+    assertThat(
+            api.post("/api/v1/webhook-subscriptions", Map.of("url", "ftp://example.com/x"))
+                .status())
+        .isEqualTo(422);
+    assertThat(
+            api.post(
+                    "/api/v1/webhook-subscriptions", Map.of("url", "http://169.254.169.254/latest"))
+                .status())
+        .isEqualTo(422);
+    Receiver receiver = receiver(0);
+    JsonNode created = subscribe(receiver, Map.of());
+    String id = created.get("id").asString();
+    assertThat(api.get("/api/v1/webhook-subscriptions").body())
+        .doesNotContain(created.get("secret").asString());
+    String rotated =
+        api.post("/api/v1/webhook-subscriptions/" + id + "/rotate-secret", null)
+            .json()
+            .get("secret")
+            .asString();
+    assertThat(rotated).startsWith("whsec_").isNotEqualTo(created.get("secret").asString());
+    String key =
+        api.post(
+                "/api/v1/api-keys",
+                Map.of("name", unique("ops"), "scopes", List.of("orders:write")))
+            .json()
+            .get("key")
+            .asString();
+    assertThat(api.as(key).get("/api/v1/webhook-subscriptions").status()).isEqualTo(403);
+  }
+}
