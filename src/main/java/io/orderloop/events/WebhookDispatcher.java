@@ -36,7 +36,6 @@ import tools.jackson.databind.json.JsonMapper;
 class WebhookDispatcher {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
-  private static final Duration LEASE = Duration.ofSeconds(60);
 
   private final JdbcClient jdbc;
   private final Feed feed;
@@ -44,6 +43,7 @@ class WebhookDispatcher {
   private final JsonMapper json;
   private final Clock clock;
   private final HttpClient http;
+  private final Duration lease;
 
   WebhookDispatcher(
       JdbcClient jdbc, Feed feed, WebhookProperties properties, JsonMapper json, Clock clock) {
@@ -52,6 +52,9 @@ class WebhookDispatcher {
     this.properties = properties;
     this.json = json;
     this.clock = clock;
+    // Long enough for a few deliveries, short enough that a crashed instance's lease lapses
+    // quickly.
+    this.lease = properties.timeout().multipliedBy(3);
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(properties.timeout())
@@ -96,7 +99,7 @@ class WebhookDispatcher {
                             AND cursor < (SELECT coalesce(max(position), 0) FROM outbox)
                           ORDER BY coalesce(next_attempt_at, updated_at) LIMIT 1 FOR UPDATE SKIP LOCKED)
             RETURNING id, url, event_types, secret, cursor, attempts""")
-        .param("until", Timestamp.from(clock.instant().plus(LEASE)))
+        .param("until", Timestamp.from(clock.instant().plus(lease)))
         .param("token", token)
         .param("now", now)
         .query(
@@ -173,7 +176,7 @@ class WebhookDispatcher {
             UPDATE webhook_subscriptions SET cursor = ?, attempts = 0, next_attempt_at = NULL, last_error = NULL,
                 leased_until = ?
             WHERE lease_token = ? AND cursor < ?""")
-        .params(position, Timestamp.from(clock.instant().plus(LEASE)), token, position)
+        .params(position, Timestamp.from(clock.instant().plus(lease)), token, position)
         .update();
   }
 
