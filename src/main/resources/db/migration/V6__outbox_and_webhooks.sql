@@ -45,3 +45,11 @@ CREATE TABLE webhook_deliveries (
     at              timestamptz NOT NULL
 );
 CREATE INDEX webhook_deliveries_by_subscription ON webhook_deliveries (subscription_id, id DESC);
+
+-- The Kafka relay's progress per topic, leased by one instance at a time.
+CREATE TABLE kafka_relay (
+    topic        text PRIMARY KEY,
+    cursor       bigint      NOT NULL,
+    leased_until timestamptz,
+    lease_token  uuid
+);

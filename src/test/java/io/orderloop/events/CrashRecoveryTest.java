@@ -69,7 +69,7 @@ class CrashRecoveryTest extends ApiTest {
     Path log = Files.createTempFile("orderloop-crash", ".log");
     Process first = start(port, log);
     Api child = new Api("http://127.0.0.1:" + port, ADMIN_KEY);
-    WebhookApiTest.Receiver receiver = new WebhookApiTest.Receiver(0);
+    io.orderloop.WebhookReceiver receiver = new io.orderloop.WebhookReceiver(0);
     String subscription = null;
     Process second = null;
     try {

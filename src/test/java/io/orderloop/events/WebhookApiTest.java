@@ -2,23 +2,16 @@ package io.orderloop.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.orderloop.Api;
 import io.orderloop.ApiTest;
+import io.orderloop.WebhookReceiver;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -32,82 +25,22 @@ class WebhookApiTest extends ApiTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  /**
-   * A local HTTP receiver that fails its first {@code failFirst} requests (or all, while {@code
-   * failing}).
-   */
-  static final class Receiver implements AutoCloseable {
-    final HttpServer server;
-    final List<JsonNode> received = new CopyOnWriteArrayList<>();
-    final List<String> badSignatures = new CopyOnWriteArrayList<>();
-    final AtomicInteger requests = new AtomicInteger();
-    volatile int failFirst;
-    volatile boolean failing;
-    volatile String secret;
-
-    Receiver(int failFirst) throws IOException {
-      this.failFirst = failFirst;
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      server.createContext(
-          "/hook",
-          exchange -> {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            int n = requests.incrementAndGet();
-            int status = failing || n <= this.failFirst ? 500 : 204;
-            if (status == 204) {
-              String id = exchange.getRequestHeaders().getFirst("webhook-id");
-              String ts = exchange.getRequestHeaders().getFirst("webhook-timestamp");
-              String signature = exchange.getRequestHeaders().getFirst("webhook-signature");
-              String text = new String(body, StandardCharsets.UTF_8);
-              if (!("v1," + sign(secret, id, ts, text)).equals(signature)) {
-                badSignatures.add(id);
-              }
-              received.add(JSON.readTree(text));
-            }
-            exchange.sendResponseHeaders(status, -1);
-            exchange.close();
-          });
-      server.start();
-    }
-
-    String url() {
-      return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
-    }
-
-    @Override
-    public void close() {
-      server.stop(0);
-    }
-
-    static String sign(String secret, String id, String ts, String body) {
-      try {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring(6)), "HmacSHA256"));
-        return Base64.getEncoder()
-            .encodeToString(
-                mac.doFinal((id + "." + ts + "." + body).getBytes(StandardCharsets.UTF_8)));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
   private final List<String> subscriptions = new ArrayList<>();
-  private final List<Receiver> receivers = new ArrayList<>();
+  private final List<WebhookReceiver> receivers = new ArrayList<>();
 
   @AfterEach
   void cleanUp() {
     subscriptions.forEach(id -> api.delete("/api/v1/webhook-subscriptions/" + id));
-    receivers.forEach(Receiver::close);
+    receivers.forEach(WebhookReceiver::close);
   }
 
-  private Receiver receiver(int failFirst) throws IOException {
-    Receiver r = new Receiver(failFirst);
+  private WebhookReceiver receiver(int failFirst) throws IOException {
+    WebhookReceiver r = new WebhookReceiver(failFirst);
     receivers.add(r);
     return r;
   }
 
-  private JsonNode subscribe(Receiver receiver, Map<String, Object> extra) {
+  private JsonNode subscribe(WebhookReceiver receiver, Map<String, Object> extra) {
     Map<String, Object> body = new HashMap<>(extra);
     body.put("url", receiver.url());
     Api.Response r = api.post("/api/v1/webhook-subscriptions", body);
@@ -117,7 +50,7 @@ class WebhookApiTest extends ApiTest {
     return r.json();
   }
 
-  private List<JsonNode> of(Receiver receiver, Set<String> orderIds) {
+  private List<JsonNode> of(WebhookReceiver receiver, Set<String> orderIds) {
     return receiver.received.stream()
         .filter(e -> orderIds.contains(e.get("subject").asString()))
         .toList();
@@ -126,7 +59,7 @@ class WebhookApiTest extends ApiTest {
   @Test
   void a_receiver_that_fails_at_first_still_gets_every_event_signed_and_in_order_per_order()
       throws Exception {
-    Receiver receiver = receiver(3);
+    WebhookReceiver receiver = receiver(3);
     JsonNode subscription = subscribe(receiver, Map.of());
     assertThat(subscription.get("secret").asString()).startsWith("whsec_");
     String sku = sku("HOOK");
@@ -173,7 +106,7 @@ class WebhookApiTest extends ApiTest {
   @Test
   void a_subscription_that_keeps_failing_dies_keeps_its_backlog_and_resumes_on_replay()
       throws Exception {
-    Receiver receiver = receiver(0);
+    WebhookReceiver receiver = receiver(0);
     receiver.failing = true;
     String id = subscribe(receiver, Map.of()).get("id").asString();
     String sku = sku("DEAD");
@@ -197,8 +130,8 @@ class WebhookApiTest extends ApiTest {
 
   @Test
   void paused_subscriptions_keep_their_backlog_and_filters_pick_event_types() throws Exception {
-    Receiver all = receiver(0);
-    Receiver cancellations = receiver(0);
+    WebhookReceiver all = receiver(0);
+    WebhookReceiver cancellations = receiver(0);
     String pausedId = subscribe(all, Map.of()).get("id").asString();
     subscribe(cancellations, Map.of("eventTypes", List.of("order.cancelled")));
     api.send("PATCH", "/api/v1/webhook-subscriptions/" + pausedId, Map.of("paused", true));
@@ -227,7 +160,7 @@ class WebhookApiTest extends ApiTest {
                     "/api/v1/webhook-subscriptions", Map.of("url", "http://169.254.169.254/latest"))
                 .status())
         .isEqualTo(422);
-    Receiver receiver = receiver(0);
+    WebhookReceiver receiver = receiver(0);
     JsonNode created = subscribe(receiver, Map.of());
     String id = created.get("id").asString();
     assertThat(api.get("/api/v1/webhook-subscriptions").body())

@@ -74,6 +74,12 @@ class TwoInstancesConcurrencyTest extends ApiTest {
     receive(hot, a, 12);
     receive(hot, b, 8);
     Api[] instances = {api, other()};
+    // Both instances relay webhooks at once: the receiver must still see each order's events in
+    // sequence.
+    io.orderloop.WebhookReceiver receiver = new io.orderloop.WebhookReceiver(0);
+    Api.Response subscription =
+        api.post("/api/v1/webhook-subscriptions", Map.of("url", receiver.url()));
+    receiver.secret = subscription.json().get("secret").asString();
 
     List<Callable<Api.Response>> orders = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
@@ -111,5 +117,35 @@ class TwoInstancesConcurrencyTest extends ApiTest {
     assertThat(onHand).isEqualTo(80);
     assertThat(allocated(hot)).isEqualTo(onHand);
     assertStockInvariants(hot);
+
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    created.forEach(r -> ids.add(r.json().get("id").asString()));
+    int expected = ids.stream().mapToInt(id -> history(id).size()).sum();
+    try {
+      await(
+          "both instances delivered every event of these orders",
+          () ->
+              receiver.received.stream()
+                      .filter(e -> ids.contains(e.get("subject").asString()))
+                      .map(e -> e.get("id").asString())
+                      .distinct()
+                      .count()
+                  == expected);
+      java.util.Map<String, Integer> last = new java.util.HashMap<>();
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (var e : receiver.received) {
+        String subject = e.get("subject").asString();
+        if (!ids.contains(subject) || !seen.add(e.get("id").asString())) {
+          continue;
+        }
+        int sequence = e.get("data").get("sequence").asInt();
+        Integer previous = last.put(subject, sequence);
+        assertThat(sequence).as("per-order order").isEqualTo(previous == null ? 1 : previous + 1);
+      }
+      assertThat(receiver.badSignatures).isEmpty();
+    } finally {
+      api.delete("/api/v1/webhook-subscriptions/" + subscription.json().get("id").asString());
+      receiver.close();
+    }
   }
 }
