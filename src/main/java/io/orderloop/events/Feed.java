@@ -38,7 +38,7 @@ public class Feed {
   }
 
   /** Positions committed events; returns how many (0 when another instance holds the sequencer). */
-  @Scheduled(fixedDelayString = "${orderloop.events.sequence-interval:PT0.2S}")
+  @Scheduled(fixedDelayString = "${orderloop.events.sequence-interval:PT0.1S}")
   public int sequence() {
     return transactions.inTransaction(
         () -> {

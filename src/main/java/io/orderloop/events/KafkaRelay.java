@@ -73,7 +73,7 @@ class KafkaRelay implements DisposableBean {
         .update();
   }
 
-  @Scheduled(fixedDelayString = "${orderloop.events.sequence-interval:PT0.2S}")
+  @Scheduled(fixedDelayString = "${orderloop.events.sequence-interval:PT0.1S}")
   void relay() {
     UUID token = UUID.randomUUID();
     try {

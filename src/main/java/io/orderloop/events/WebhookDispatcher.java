@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -44,10 +45,17 @@ class WebhookDispatcher {
   private final Clock clock;
   private final HttpClient http;
   private final Duration lease;
+  private final io.orderloop.common.Transactions transactions;
 
   WebhookDispatcher(
-      JdbcClient jdbc, Feed feed, WebhookProperties properties, JsonMapper json, Clock clock) {
+      JdbcClient jdbc,
+      Feed feed,
+      WebhookProperties properties,
+      JsonMapper json,
+      Clock clock,
+      io.orderloop.common.Transactions transactions) {
     this.jdbc = jdbc;
+    this.transactions = transactions;
     this.feed = feed;
     this.properties = properties;
     this.json = json;
@@ -65,7 +73,7 @@ class WebhookDispatcher {
   record Claim(
       UUID id, String url, String[] eventTypes, String secret, long cursor, int attempts) {}
 
-  @Scheduled(fixedDelayString = "${orderloop.webhooks.poll-interval:PT0.25S}")
+  @Scheduled(fixedDelayString = "${orderloop.webhooks.poll-interval:PT0.1S}")
   void dispatch() {
     try {
       for (int i = 0; i < 10; i++) {
@@ -116,39 +124,47 @@ class WebhookDispatcher {
         .optional();
   }
 
+  /** A delivery attempt waiting to be written with the next progress save. */
+  record Attempt(
+      UUID eventId, long position, String type, int attempt, Outcome outcome, Instant at) {}
+
+  /**
+   * Sends the events after the cursor in order. Progress and the delivery log are saved together in
+   * one transaction per batch (and before any failure is recorded), so one commit covers many
+   * deliveries; a crash repeats at most the unsaved part of a batch.
+   */
   private void deliver(Claim claim, UUID token) {
     int attempts = claim.attempts();
-    List<Feed.Positioned> events = feed.after(claim.cursor(), 50);
+    List<Feed.Positioned> events = feed.after(claim.cursor(), 100);
+    List<Attempt> log = new ArrayList<>();
+    long cursor = claim.cursor();
+    long lastSave = System.nanoTime();
     for (Feed.Positioned p : events) {
       CloudEvent event = p.event();
       if (claim.eventTypes() != null && !List.of(claim.eventTypes()).contains(event.type())) {
-        advance(token, p.position());
+        cursor = p.position();
         continue;
       }
       Outcome outcome = post(claim, event);
       attempts++;
-      jdbc.sql(
-              """
-              INSERT INTO webhook_deliveries (subscription_id, event_id, position, event_type, attempt, status_code,
-                                              latency_ms, error, succeeded, at)
-              VALUES (?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?)""")
-          .params(
-              claim.id(),
-              event.id(),
+      log.add(
+          new Attempt(
+              UUID.fromString(event.id()),
               p.position(),
               event.type(),
               attempts,
-              outcome.status(),
-              outcome.latencyMs(),
-              outcome.error(),
-              outcome.ok(),
-              Timestamp.from(clock.instant()))
-          .update();
+              outcome,
+              clock.instant()));
       if (outcome.ok()) {
-        advance(token, p.position());
+        cursor = p.position();
         attempts = 0;
+        if (System.nanoTime() - lastSave > SAVE_EVERY.toNanos()) {
+          save(claim, token, log, cursor);
+          lastSave = System.nanoTime();
+        }
         continue;
       }
+      save(claim, token, log, cursor);
       boolean dead = attempts >= properties.maxAttempts();
       jdbc.sql(
               """
@@ -164,10 +180,41 @@ class WebhookDispatcher {
               token)
           .update();
       if (dead) {
-        log.warn("webhook subscription {} is DEAD after {} attempts", claim.id(), attempts);
+        WebhookDispatcher.log.warn(
+            "webhook subscription {} is DEAD after {} attempts", claim.id(), attempts);
       }
       return;
     }
+    save(claim, token, log, cursor);
+  }
+
+  private static final Duration SAVE_EVERY = Duration.ofMillis(200);
+
+  private void save(Claim claim, UUID token, List<Attempt> log, long cursor) {
+    transactions.run(
+        () -> {
+          for (Attempt a : log) {
+            jdbc.sql(
+                    """
+                    INSERT INTO webhook_deliveries (subscription_id, event_id, position, event_type, attempt,
+                                                    status_code, latency_ms, error, succeeded, at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(
+                    claim.id(),
+                    a.eventId(),
+                    a.position(),
+                    a.type(),
+                    a.attempt(),
+                    a.outcome().status(),
+                    a.outcome().latencyMs(),
+                    a.outcome().error(),
+                    a.outcome().ok(),
+                    Timestamp.from(a.at()))
+                .update();
+          }
+          advance(token, cursor);
+        });
+    log.clear();
   }
 
   private void advance(UUID token, long position) {
@@ -205,7 +252,14 @@ class WebhookDispatcher {
                   "webhook-signature", "v1," + sign(claim.secret(), event.id(), timestamp, body))
               .POST(HttpRequest.BodyPublishers.ofString(body))
               .build();
-      HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> response;
+      try {
+        response = http.send(request, HttpResponse.BodyHandlers.discarding());
+      } catch (java.io.IOException staleConnection) {
+        // A pooled connection the receiver had closed fails without reaching it: try once more at
+        // once.
+        response = http.send(request, HttpResponse.BodyHandlers.discarding());
+      }
       int latency = (int) Duration.ofNanos(System.nanoTime() - start).toMillis();
       boolean ok = response.statusCode() >= 200 && response.statusCode() < 300;
       return new Outcome(ok, response.statusCode(), latency, null);

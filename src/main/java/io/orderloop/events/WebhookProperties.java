@@ -18,7 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param allowPrivateTargets accept link-local and cloud metadata addresses as targets ({@code
  *     orderloop.webhooks.allow-private-targets}, default false)
  * @param pollInterval how often an instance looks for subscriptions with events to deliver ({@code
- *     orderloop.webhooks.poll-interval}, default 250 ms)
+ *     orderloop.webhooks.poll-interval}, default 100 ms)
  */
 @ConfigurationProperties("orderloop.webhooks")
 public record WebhookProperties(
@@ -27,4 +27,4 @@ public record WebhookProperties(
     @DefaultValue("12") int maxAttempts,
     @DefaultValue("PT10S") Duration timeout,
     @DefaultValue("false") boolean allowPrivateTargets,
-    @DefaultValue("PT0.25S") Duration pollInterval) {}
+    @DefaultValue("PT0.1S") Duration pollInterval) {}
