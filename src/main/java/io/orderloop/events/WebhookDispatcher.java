@@ -289,8 +289,4 @@ class WebhookDispatcher {
       throw new IllegalStateException(e);
     }
   }
-
-  Instant now() {
-    return clock.instant();
-  }
 }

@@ -3,6 +3,7 @@ package io.orderloop.fulfillment;
 import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
 import io.orderloop.common.IdempotentRequests;
+import io.orderloop.common.IfMatch;
 import io.orderloop.orders.OrderExecution;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -82,7 +83,7 @@ class FulfillmentController {
                       request.carrier().strip(),
                       request.trackingNumber().strip(),
                       lines,
-                      version(ifMatch));
+                      IfMatch.version(ifMatch));
               return new IdempotentRequests.StoredResponse(
                   201, json.writeValueAsString(shipment), "/api/v1/shipments/" + shipment.id());
             });
@@ -120,16 +121,5 @@ class FulfillmentController {
       throw ApiProblem.badRequest("limit: give 1 to 500");
     }
     return fulfillment.queue(location, cursor, limit);
-  }
-
-  private static Integer version(String ifMatch) {
-    if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
-      return null;
-    }
-    try {
-      return Integer.parseInt(ifMatch.strip().replace("W/", "").replace("\"", ""));
-    } catch (NumberFormatException e) {
-      throw ApiProblem.badRequest("If-Match: '" + ifMatch + "' is not an ETag this service issued");
-    }
   }
 }

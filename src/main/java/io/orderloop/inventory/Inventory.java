@@ -716,16 +716,7 @@ public class Inventory {
             .params(orderId, lineNo)
             .query(ActiveReservation.class)
             .list();
-    int left = quantity;
-    for (ActiveReservation r : active) {
-      if (left == 0) {
-        break;
-      }
-      int q = Math.min(left, r.quantity());
-      releaseRow(r, q, reason, orderId);
-      left -= q;
-    }
-    return quantity - left;
+    return releaseUpTo(active, quantity, reason, orderId);
   }
 
   /**
@@ -750,16 +741,7 @@ public class Inventory {
             .param("location", keepLocation)
             .query(ActiveReservation.class)
             .list();
-    int left = quantity;
-    for (ActiveReservation r : active) {
-      if (left == 0) {
-        break;
-      }
-      int q = Math.min(left, r.quantity());
-      releaseRow(r, q, reason, orderId);
-      left -= q;
-    }
-    return quantity - left;
+    return releaseUpTo(active, quantity, reason, orderId);
   }
 
   /**
@@ -991,6 +973,21 @@ public class Inventory {
   record ActiveReservation(long id, long stockId, int quantity) {}
 
   record ActiveReservationOfLine(long id, int lineNo, long stockId, int quantity) {}
+
+  /** Releases up to {@code quantity} units from these reservations, in the order given. */
+  private int releaseUpTo(
+      List<ActiveReservation> reservations, int quantity, String reason, UUID orderId) {
+    int left = quantity;
+    for (ActiveReservation r : reservations) {
+      if (left == 0) {
+        break;
+      }
+      int q = Math.min(left, r.quantity());
+      releaseRow(r, q, reason, orderId);
+      left -= q;
+    }
+    return quantity - left;
+  }
 
   private void releaseRow(ActiveReservation r, int quantity, String reason, UUID orderId) {
     String sku =

@@ -3,6 +3,7 @@ package io.orderloop.orders;
 import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
 import io.orderloop.common.IdempotentRequests;
+import io.orderloop.common.IfMatch;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -106,7 +107,7 @@ class OrderController {
       @Valid @RequestBody TransitionRequest request,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     return withEtag(
-        orders.transition(idOrNumber, request.to(), request.reason(), version(ifMatch)));
+        orders.transition(idOrNumber, request.to(), request.reason(), IfMatch.version(ifMatch)));
   }
 
   record CancelRequest(
@@ -128,7 +129,7 @@ class OrderController {
         r.lines() == null
             ? List.of()
             : r.lines().stream().map(l -> new Orders.CancelLine(l.sku(), l.quantity())).toList();
-    return withEtag(orders.cancel(idOrNumber, r.reason(), lines, version(ifMatch)));
+    return withEtag(orders.cancel(idOrNumber, r.reason(), lines, IfMatch.version(ifMatch)));
   }
 
   record HoldRequest(@NotBlank @Size(max = 500) String reason) {}
@@ -138,7 +139,7 @@ class OrderController {
       @PathVariable String idOrNumber,
       @Valid @RequestBody HoldRequest request,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return withEtag(execution.hold(idOrNumber, request.reason().strip(), version(ifMatch)));
+    return withEtag(execution.hold(idOrNumber, request.reason().strip(), IfMatch.version(ifMatch)));
   }
 
   record ReleaseHoldRequest(@Size(max = 500) String reason) {}
@@ -150,7 +151,7 @@ class OrderController {
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     return withEtag(
         execution.releaseHold(
-            idOrNumber, request == null ? null : request.reason(), version(ifMatch)));
+            idOrNumber, request == null ? null : request.reason(), IfMatch.version(ifMatch)));
   }
 
   @GetMapping("/{idOrNumber}/invoices")
@@ -167,7 +168,7 @@ class OrderController {
   ResponseEntity<OrderView> rerunAllocation(
       @PathVariable String idOrNumber,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return withEtag(orders.rerunAllocation(idOrNumber, version(ifMatch)));
+    return withEtag(orders.rerunAllocation(idOrNumber, IfMatch.version(ifMatch)));
   }
 
   record ReleaseRequest(
@@ -182,7 +183,11 @@ class OrderController {
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     return withEtag(
         orders.releaseLine(
-            idOrNumber, request.lineNo(), request.quantity(), request.reason(), version(ifMatch)));
+            idOrNumber,
+            request.lineNo(),
+            request.quantity(),
+            request.reason(),
+            IfMatch.version(ifMatch)));
   }
 
   record PinRequest(@NotNull @Positive Integer lineNo, @NotBlank @Size(max = 64) String lot) {}
@@ -193,7 +198,8 @@ class OrderController {
       @Valid @RequestBody PinRequest request,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     return withEtag(
-        orders.pinLine(idOrNumber, request.lineNo(), request.lot().strip(), version(ifMatch)));
+        orders.pinLine(
+            idOrNumber, request.lineNo(), request.lot().strip(), IfMatch.version(ifMatch)));
   }
 
   record UnpinRequest(@NotNull @Positive Integer lineNo) {}
@@ -203,7 +209,7 @@ class OrderController {
       @PathVariable String idOrNumber,
       @Valid @RequestBody UnpinRequest request,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return withEtag(orders.unpinLine(idOrNumber, request.lineNo(), version(ifMatch)));
+    return withEtag(orders.unpinLine(idOrNumber, request.lineNo(), IfMatch.version(ifMatch)));
   }
 
   record MoveRequest(
@@ -226,7 +232,7 @@ class OrderController {
             request.quantity(),
             request.toLocation(),
             lot,
-            version(ifMatch)));
+            IfMatch.version(ifMatch)));
   }
 
   private static ResponseEntity<OrderView> withEtag(OrderView order) {
@@ -237,20 +243,4 @@ class OrderController {
    * Parses {@code If-Match: "3"} (also {@code W/"3"}); {@code *} or no header means no version
    * check.
    */
-  private static Integer version(String ifMatch) {
-    if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
-      return null;
-    }
-    String v = ifMatch.strip();
-    if (v.startsWith("W/")) {
-      v = v.substring(2);
-    }
-    v = v.replace("\"", "");
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw ApiProblem.badRequest(
-          "If-Match: '" + ifMatch + "' is not an ETag this service issued (e.g. \"3\")");
-    }
-  }
 }
