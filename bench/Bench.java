@@ -36,6 +36,10 @@ public class Bench {
   static final int SKUS = Integer.parseInt(env("BENCH_SKUS", "100000"));
   static final int ORDERS_FOR_QUERIES = Integer.parseInt(env("BENCH_QUERY_ORDERS", "1000000"));
   static final String BASE = "http://127.0.0.1:" + PORT;
+  static final List<String> SCENARIOS = List.of(env("BENCH_SCENARIOS", "intake,hot,queries").split(","));
+  static final int[] CLIENTS =
+      Arrays.stream(env("BENCH_CLIENTS", "1,8,32,64").split(",")).mapToInt(Integer::parseInt).toArray();
+  static final String SERVICE_OPTS = env("BENCH_SERVICE_OPTS", "");
   static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
   static final Map<String, Object> results = new LinkedHashMap<>();
@@ -56,15 +60,29 @@ public class Bench {
       seed();
       Map<String, Object> intake = new LinkedHashMap<>();
       Map<String, Object> limit = new LinkedHashMap<>();
-      setUpDatabaseLimit();
-      for (int c : new int[] {1, 8, 32, 64}) {
-        intake.put("c" + c, intake(c));
-        limit.put("c" + c, databaseLimit(c));
+      if (SCENARIOS.contains("intake")) {
+        setUpDatabaseLimit();
+        warmUp();
+        profiler("start,event=itimer,interval=1ms");
+        boolean statements = resetStatementStats();
+        for (int c : CLIENTS) {
+          intake.put("c" + c, intake(c));
+          limit.put("c" + c, databaseLimit(c));
+        }
+        profiler("dump,collapsed,file=" + Path.of("target/bench-intake-profile.collapsed").toAbsolutePath());
+        profiler("stop,file=" + Path.of("target/bench-intake-profile.html").toAbsolutePath());
+        if (statements) {
+          results.put("intakeStatements", statementStats());
+        }
+        results.put("intake", intake);
+        results.put("databaseLimit", limit);
       }
-      results.put("intake", intake);
-      results.put("databaseLimit", limit);
-      results.put("hotSku", hotSku());
-      results.put("queries", queries());
+      if (SCENARIOS.contains("hot")) {
+        results.put("hotSku", hotSku());
+      }
+      if (SCENARIOS.contains("queries")) {
+        results.put("queries", queries());
+      }
       results.put("rssMiBAfterLoad", rssMiB());
       checkReconciliation("end of run");
     } finally {
@@ -80,6 +98,34 @@ public class Bench {
   }
 
   // ------------------------------------------------------------------ scenarios
+
+  /** The JIT compiles the hot paths before anything is measured; its orders count nowhere. */
+  static void warmUp() throws Exception {
+    int seconds = Integer.parseInt(env("BENCH_WARMUP_SECONDS", "20"));
+    long until = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    AtomicInteger errors = new AtomicInteger();
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 8; i++) {
+        pool.submit(
+            () -> {
+              while (System.nanoTime() < until) {
+                if (post("/api/v1/orders", orderBody(1 + ThreadLocalRandom.current().nextInt(5))) != 201) {
+                  errors.incrementAndGet();
+                }
+              }
+              return null;
+            });
+      }
+    }
+    if (errors.get() > 0) {
+      failures.add("warm-up: " + errors.get() + " non-201 answers");
+    }
+    // What autovacuum's analyze would have done by now on a default server (this machine's runs with
+    // autovacuum off): statistics for the tables the warm-up filled. Plans cached while they were
+    // empty (the foreign-key checks' among them) are re-planned.
+    psql(DB, "ANALYZE");
+    System.err.println("warmed up for " + seconds + " s");
+  }
 
   static Map<String, Object> intake(int clients) throws Exception {
     Stats stats = new Stats();
@@ -244,6 +290,44 @@ public class Bench {
         """);
   }
 
+  /** True when pg_stat_statements is loaded on the server; then its counters start from zero. */
+  static boolean resetStatementStats() {
+    try {
+      psql(DB, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()");
+      return true;
+    } catch (Exception notLoaded) {
+      System.err.println("pg_stat_statements is not loaded; the report will not list statements");
+      return false;
+    }
+  }
+
+  /** The statements that took most of the database's time during the intake steps (pgbench's excluded). */
+  static List<Object> statementStats() throws Exception {
+    String rows =
+        psql(
+            DB,
+            """
+            SELECT calls, round(total_exec_time::numeric, 1), round((total_exec_time / calls)::numeric, 3),
+                   regexp_replace(left(query, 110), '\s+', ' ', 'g')
+            FROM pg_stat_statements
+            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND query NOT LIKE '%dblimit%'
+            ORDER BY total_exec_time DESC LIMIT 12""");
+    List<Object> out = new ArrayList<>();
+    for (String line : rows.strip().split("\n")) {
+      String[] f = line.split("\\|", 4);
+      if (f.length == 4) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("calls", Long.parseLong(f[0]));
+        m.put("totalMs", Double.parseDouble(f[1]));
+        m.put("meanMs", Double.parseDouble(f[2]));
+        m.put("query", f[3]);
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
   static Map<String, Object> databaseLimit(int clients) throws Exception {
     String out =
         run(
@@ -266,7 +350,7 @@ public class Bench {
   static double startService(String jar) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb =
-        new ProcessBuilder(java, "-jar", jar, "--server.port=" + PORT)
+        new ProcessBuilder(command(java, jar))
             .redirectErrorStream(true)
             .redirectOutput(Path.of("target/bench-service.log").toFile());
     pb.environment().put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:5432/" + DB);
@@ -291,6 +375,28 @@ public class Bench {
       }
       Thread.sleep(50);
     }
+  }
+
+  /**
+   * With BENCH_PROFILER naming async-profiler's libasyncProfiler.so, profiles the service's CPU over
+   * the intake steps and writes a flame graph to target/bench-intake-profile.html.
+   */
+  static void profiler(String command) throws Exception {
+    String lib = env("BENCH_PROFILER", "");
+    if (lib.isBlank()) {
+      return;
+    }
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    System.err.println(run(List.of(jcmd, String.valueOf(service.pid()), "JVMTI.agent_load", lib, '"' + command + '"')).strip());
+  }
+
+  static List<String> command(String java, String jar) {
+    List<String> c = new ArrayList<>(List.of(java));
+    if (!SERVICE_OPTS.isBlank()) {
+      c.addAll(Arrays.asList(SERVICE_OPTS.strip().split("\\s+")));
+    }
+    c.addAll(List.of("-jar", jar, "--server.port=" + PORT));
+    return c;
   }
 
   static void stopService() throws InterruptedException {
@@ -453,6 +559,7 @@ public class Bench {
     m.put("java", System.getProperty("java.version"));
     m.put("postgres", psql("postgres", "SHOW server_version").strip());
     m.put("commit", run(List.of("git", "rev-parse", "--short", "HEAD")).strip());
+    m.put("autovacuum", psql("postgres", "SHOW autovacuum").strip());
     m.put("loadAverage", Files.readString(Path.of("/proc/loadavg")).strip());
     return m;
   }

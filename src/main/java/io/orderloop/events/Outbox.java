@@ -4,28 +4,42 @@ import io.orderloop.inventory.StockArrived;
 import io.orderloop.orders.OrderHistoryAppended;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes every public event to the outbox inside the transaction that caused it: listeners run
  * synchronously in the publisher's transaction, so the history entry (or stock change) and its
  * outbox row commit together or not at all.
+ *
+ * <p>Inside a transaction the rows are kept until just before it commits and then written in one
+ * batch (one round trip however many events the command appended), still inside the transaction and
+ * in the order they were appended.
  */
 @Component
 class Outbox {
 
+  private static final String INSERT =
+      "INSERT INTO outbox (id, type, subject, order_id, time, data) VALUES (?, ?, ?, ?, ?, ?::jsonb)";
+
   private final JdbcClient jdbc;
+  private final JdbcTemplate batch;
   private final JsonMapper json;
   private final Clock clock;
 
-  Outbox(JdbcClient jdbc, JsonMapper json, Clock clock) {
+  Outbox(JdbcClient jdbc, JdbcTemplate batch, JsonMapper json, Clock clock) {
     this.jdbc = jdbc;
+    this.batch = batch;
     this.json = json;
     this.clock = clock;
   }
@@ -77,10 +91,39 @@ class Outbox {
       UUID orderId,
       Timestamp time,
       Map<String, Object> data) {
-    jdbc.sql(
-            """
-            INSERT INTO outbox (id, type, subject, order_id, time, data) VALUES (?, ?, ?, ?, ?, ?::jsonb)""")
-        .params(id, type, subject, orderId, time, json.writeValueAsString(data))
-        .update();
+    Object[] row = {id, type, subject, orderId, time, json.writeValueAsString(data)};
+    if (!TransactionSynchronizationManager.isActualTransactionActive()
+        || !TransactionSynchronizationManager.isSynchronizationActive()) {
+      jdbc.sql(INSERT).params(row).update();
+      return;
+    }
+    pending().add(row);
+  }
+
+  /** This transaction's rows not yet written; the first call arranges the write before commit. */
+  @SuppressWarnings("unchecked")
+  private List<Object[]> pending() {
+    List<Object[]> rows = (List<Object[]>) TransactionSynchronizationManager.getResource(this);
+    if (rows == null) {
+      List<Object[]> fresh = new ArrayList<>();
+      TransactionSynchronizationManager.bindResource(this, fresh);
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void beforeCommit(boolean readOnly) {
+              if (!fresh.isEmpty()) {
+                batch.batchUpdate(INSERT, List.copyOf(fresh));
+                fresh.clear();
+              }
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+              TransactionSynchronizationManager.unbindResourceIfPossible(Outbox.this);
+            }
+          });
+      rows = fresh;
+    }
+    return rows;
   }
 }

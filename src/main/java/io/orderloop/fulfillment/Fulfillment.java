@@ -2,6 +2,7 @@ package io.orderloop.fulfillment;
 
 import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
+import io.orderloop.common.Rows;
 import io.orderloop.common.Transactions;
 import io.orderloop.inventory.Inventory;
 import io.orderloop.orders.OrderDeliveryConfirmed;
@@ -154,7 +155,7 @@ public class Fulfillment {
                       SELECT id, order_id, carrier, tracking_number, state, shipped_at, delivered_at
                       FROM shipments WHERE id = ? FOR UPDATE""")
                   .param(shipmentId)
-                  .query(ShipmentRow.class)
+                  .query(Rows.of(ShipmentRow.class))
                   .optional()
                   .orElseThrow(() -> ApiProblem.notFound("no shipment with id " + shipmentId));
           if ("DELIVERED".equals(row.state())) {
@@ -228,7 +229,7 @@ public class Fulfillment {
                 SELECT id, order_id, carrier, tracking_number, state, shipped_at, delivered_at
                 FROM shipments WHERE id = ?""")
             .param(id)
-            .query(ShipmentRow.class)
+            .query(Rows.of(ShipmentRow.class))
             .optional()
             .orElseThrow(() -> ApiProblem.notFound("no shipment with id " + id));
     return view(row, null);
@@ -243,7 +244,7 @@ public class Fulfillment {
             SELECT id, order_id, carrier, tracking_number, state, shipped_at, delivered_at
             FROM shipments WHERE order_id = ? ORDER BY shipped_at, id""")
         .param(order.id())
-        .query(ShipmentRow.class)
+        .query(Rows.of(ShipmentRow.class))
         .list()
         .stream()
         .map(r -> view(r, null))
@@ -328,7 +329,7 @@ public class Fulfillment {
             SELECT line_no, sku, quantity, lot, location FROM shipment_lines
             WHERE shipment_id = ? ORDER BY id""")
         .param(shipmentId)
-        .query(LineRow.class)
+        .query(Rows.of(LineRow.class))
         .list();
   }
 

@@ -2,6 +2,7 @@ package io.orderloop.inventory;
 
 import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
+import io.orderloop.common.Rows;
 import io.orderloop.common.Transactions;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -35,13 +37,19 @@ import org.springframework.stereotype.Service;
 public class Inventory {
 
   private final JdbcClient jdbc;
+  private final JdbcTemplate batch;
   private final Transactions transactions;
   private final Clock clock;
   private final ApplicationEventPublisher events;
 
   Inventory(
-      JdbcClient jdbc, Transactions transactions, Clock clock, ApplicationEventPublisher events) {
+      JdbcClient jdbc,
+      JdbcTemplate batch,
+      Transactions transactions,
+      Clock clock,
+      ApplicationEventPublisher events) {
     this.jdbc = jdbc;
+    this.batch = batch;
     this.transactions = transactions;
     this.clock = clock;
     this.events = events;
@@ -85,7 +93,7 @@ public class Inventory {
             SELECT code, name, case_pack, pallet_quantity, lot_controlled, requires_pinned_lot, allows_loose_units
             FROM skus WHERE code = ?""")
         .param(code)
-        .query(SkuInfo.class)
+        .query(Rows.of(SkuInfo.class))
         .optional();
   }
 
@@ -100,7 +108,7 @@ public class Inventory {
             SELECT code, name, case_pack, pallet_quantity, lot_controlled, requires_pinned_lot, allows_loose_units
             FROM skus WHERE code IN (:codes)""")
         .param("codes", Set.copyOf(codes))
-        .query(SkuInfo.class)
+        .query(Rows.of(SkuInfo.class))
         .list()
         .forEach(s -> found.put(s.code(), s));
     return found;
@@ -114,7 +122,7 @@ public class Inventory {
             FROM skus WHERE code > :after ORDER BY code LIMIT :limit""")
         .param("after", after == null ? "" : after)
         .param("limit", limit)
-        .query(SkuInfo.class)
+        .query(Rows.of(SkuInfo.class))
         .list();
   }
 
@@ -236,7 +244,7 @@ public class Inventory {
     Optional<LotRow> existing =
         jdbc.sql("SELECT id, expires_on FROM lots WHERE sku = ? AND code = ? FOR UPDATE")
             .params(sku, lot)
-            .query(LotRow.class)
+            .query(Rows.of(LotRow.class))
             .optional();
     if (existing.isPresent()) {
       LotRow row = existing.get();
@@ -267,7 +275,7 @@ public class Inventory {
                 ON CONFLICT (sku, code) DO UPDATE SET expires_on = coalesce(lots.expires_on, EXCLUDED.expires_on)
                 RETURNING id, expires_on""")
             .params(sku, lot, expiresOn, today())
-            .query(LotRow.class)
+            .query(Rows.of(LotRow.class))
             .single();
     if (expiresOn != null
         && inserted.expiresOn() != null
@@ -302,7 +310,7 @@ public class Inventory {
             WHERE s.sku = ? AND (s.on_hand > 0 OR s.reserved > 0)
             ORDER BY l.expires_on NULLS LAST, l.code NULLS FIRST, s.location""")
             .param(skuCode)
-            .query(StockView.LotStock.class)
+            .query(Rows.of(StockView.LotStock.class))
             .list();
     int onHand = rows.stream().mapToInt(StockView.LotStock::onHand).sum();
     int reserved = rows.stream().mapToInt(StockView.LotStock::reserved).sum();
@@ -419,7 +427,7 @@ public class Inventory {
               StockRowCounts counts =
                   jdbc.sql("SELECT on_hand, reserved FROM stock WHERE id = ?")
                       .param(stockId.get())
-                      .query(StockRowCounts.class)
+                      .query(Rows.of(StockRowCounts.class))
                       .single();
               throw ApiProblem.unprocessable(
                   "quantity",
@@ -466,7 +474,7 @@ public class Inventory {
         .param("sku", sku)
         .param("before", beforeId == null ? Long.MAX_VALUE : beforeId)
         .param("limit", limit)
-        .query(Movement.class)
+        .query(Rows.of(Movement.class))
         .list();
   }
 
@@ -497,7 +505,7 @@ public class Inventory {
         .param("below", belowAvailable)
         .param("after", afterSku == null ? "" : afterSku)
         .param("limit", limit)
-        .query(StockSummary.class)
+        .query(Rows.of(StockSummary.class))
         .list();
   }
 
@@ -603,15 +611,12 @@ public class Inventory {
     if (skus.isEmpty()) {
       return List.of();
     }
-    Set<String> requiringPin = new HashSet<>();
-    skus(skus).values().stream()
-        .filter(SkuInfo::requiresPinnedLot)
-        .forEach(s -> requiringPin.add(s.code()));
     Map<Integer, Integer> remaining = new LinkedHashMap<>();
     demands.forEach(d -> remaining.put(d.lineNo(), d.quantity()));
     Map<Integer, String> pinnedLots = new HashMap<>();
     Map<Integer, List<LineReservation.Slice>> slices = new LinkedHashMap<>();
     Timestamp now = now();
+    String actor = Actors.current();
     for (int round = 0; round < MAX_PLANNING_ROUNDS; round++) {
       List<Demand> open = new ArrayList<>();
       for (Demand d : demands) {
@@ -628,26 +633,34 @@ public class Inventory {
       if (open.isEmpty()) {
         break;
       }
-      List<AllocationPlanner.StockRow> rows = availableRows(skus);
-      AllocationPlanner.Plan plan = AllocationPlanner.plan(open, rows, today(), requiringPin);
+      Available available = availableRows(skus);
+      List<AllocationPlanner.StockRow> rows = available.rows();
+      AllocationPlanner.Plan plan =
+          AllocationPlanner.plan(open, rows, today(), available.requiringPin());
       if (plan.takes().isEmpty()) {
         break;
       }
       Map<Long, AllocationPlanner.StockRow> byId = new HashMap<>();
       rows.forEach(r -> byId.put(r.id(), r));
-      boolean lostARace = false;
       List<AllocationPlanner.Take> takes = new ArrayList<>(plan.takes());
+      // In stock id order, so two orders taking the same rows lock them in the same order.
       takes.sort(java.util.Comparator.comparingLong(AllocationPlanner.Take::stockId));
-      for (AllocationPlanner.Take take : takes) {
-        int updated =
-            jdbc.sql(
-                    """
-                    UPDATE stock SET reserved = reserved + :q, version = version + 1
-                    WHERE id = :id AND on_hand - reserved >= :q""")
-                .param("q", take.quantity())
-                .param("id", take.stockId())
-                .update();
-        if (updated != 1) {
+      // Each conditional update succeeds or changes nothing on its own; the batch only saves round
+      // trips (the driver sends the statements as one pipeline and they run in this order).
+      int[] updated =
+          batch.batchUpdate(
+              """
+              UPDATE stock SET reserved = reserved + ?, version = version + 1
+              WHERE id = ? AND on_hand - reserved >= ?""",
+              takes.stream()
+                  .map(t -> new Object[] {t.quantity(), t.stockId(), t.quantity()})
+                  .toList());
+      boolean lostARace = false;
+      List<Object[]> reservationRows = new ArrayList<>();
+      List<Object[]> movementRows = new ArrayList<>();
+      for (int i = 0; i < takes.size(); i++) {
+        AllocationPlanner.Take take = takes.get(i);
+        if (updated[i] != 1) {
           lostARace = true;
           continue;
         }
@@ -656,19 +669,27 @@ public class Inventory {
         if (plannedPin != null) {
           pinnedLots.putIfAbsent(take.lineNo(), plannedPin);
         }
-        boolean pinned = plannedPin != null;
-        jdbc.sql(
-                """
-                INSERT INTO reservations (order_id, line_no, stock_id, quantity, pinned, status, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, 'ACTIVE', ?, ?)""")
-            .params(orderId, take.lineNo(), take.stockId(), take.quantity(), pinned, now, now)
-            .update();
-        movement(take.stockId(), "RESERVATION", 0, take.quantity(), null, orderId);
+        reservationRows.add(
+            new Object[] {
+              orderId, take.lineNo(), take.stockId(), take.quantity(), plannedPin != null, now, now
+            });
+        movementRows.add(
+            new Object[] {
+              take.stockId(), "RESERVATION", 0, take.quantity(), null, orderId, actor, now
+            });
         remaining.merge(take.lineNo(), -take.quantity(), Integer::sum);
         AllocationPlanner.StockRow row = byId.get(take.stockId());
         slices
             .computeIfAbsent(take.lineNo(), k -> new ArrayList<>())
             .add(new LineReservation.Slice(row.lot(), row.location(), take.quantity()));
+      }
+      if (!reservationRows.isEmpty()) {
+        batch.batchUpdate(
+            """
+            INSERT INTO reservations (order_id, line_no, stock_id, quantity, pinned, status, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, 'ACTIVE', ?, ?)""",
+            reservationRows);
+        batch.batchUpdate(MOVEMENT, movementRows);
       }
       if (!lostARace) {
         break;
@@ -687,20 +708,41 @@ public class Inventory {
   /** Planning rounds before a reservation gives up on rows other transactions keep taking first. */
   private static final int MAX_PLANNING_ROUNDS = 20;
 
-  private List<AllocationPlanner.StockRow> availableRows(Set<String> skus) {
-    return jdbc.sql(
-            """
-            SELECT s.id, s.sku, s.location, loc.priority AS location_priority, l.code AS lot, l.expires_on,
-                   coalesce(l.received_on, (s.received_at AT TIME ZONE 'UTC')::date) AS received_on,
-                   s.on_hand - s.reserved AS available, k.lot_controlled
-            FROM stock s
-            JOIN locations loc ON loc.code = s.location
-            JOIN skus k ON k.code = s.sku
-            LEFT JOIN lots l ON l.id = s.lot_id
-            WHERE s.sku IN (:skus) AND s.on_hand > s.reserved""")
-        .param("skus", skus)
-        .query(AllocationPlanner.StockRow.class)
-        .list();
+  /** Stock rows with units available, and which of their SKUs require a pinned lot. */
+  private record Available(List<AllocationPlanner.StockRow> rows, Set<String> requiringPin) {}
+
+  private Available availableRows(Set<String> skus) {
+    Set<String> requiringPin = new HashSet<>();
+    List<AllocationPlanner.StockRow> rows =
+        jdbc.sql(
+                """
+                SELECT s.id, s.sku, s.location, loc.priority, l.code, l.expires_on,
+                       coalesce(l.received_on, (s.received_at AT TIME ZONE 'UTC')::date),
+                       s.on_hand - s.reserved, k.lot_controlled, k.requires_pinned_lot
+                FROM stock s
+                JOIN locations loc ON loc.code = s.location
+                JOIN skus k ON k.code = s.sku
+                LEFT JOIN lots l ON l.id = s.lot_id
+                WHERE s.sku IN (:skus) AND s.on_hand > s.reserved""")
+            .param("skus", skus)
+            .query(
+                (rs, n) -> {
+                  if (rs.getBoolean(10)) {
+                    requiringPin.add(rs.getString(2));
+                  }
+                  return new AllocationPlanner.StockRow(
+                      rs.getLong(1),
+                      rs.getString(2),
+                      rs.getString(3),
+                      rs.getInt(4),
+                      rs.getString(5),
+                      rs.getObject(6, LocalDate.class),
+                      rs.getObject(7, LocalDate.class),
+                      rs.getInt(8),
+                      rs.getBoolean(9));
+                })
+            .list();
+    return new Available(rows, requiringPin);
   }
 
   /**
@@ -714,7 +756,7 @@ public class Inventory {
             SELECT id, stock_id, quantity FROM reservations
             WHERE order_id = ? AND line_no = ? AND status = 'ACTIVE' ORDER BY id DESC FOR UPDATE""")
             .params(orderId, lineNo)
-            .query(ActiveReservation.class)
+            .query(Rows.of(ActiveReservation.class))
             .list();
     return releaseUpTo(active, quantity, reason, orderId);
   }
@@ -739,7 +781,7 @@ public class Inventory {
             .param("line", lineNo)
             .param("lot", keepLot)
             .param("location", keepLocation)
-            .query(ActiveReservation.class)
+            .query(Rows.of(ActiveReservation.class))
             .list();
     return releaseUpTo(active, quantity, reason, orderId);
   }
@@ -818,7 +860,7 @@ public class Inventory {
             SELECT id, line_no, stock_id, quantity FROM reservations
             WHERE order_id = ? AND status = 'ACTIVE' ORDER BY stock_id FOR UPDATE""")
             .param(orderId)
-            .query(ActiveReservationOfLine.class)
+            .query(Rows.of(ActiveReservationOfLine.class))
             .list();
     Map<Integer, Integer> released = new HashMap<>();
     for (ActiveReservationOfLine r : active) {
@@ -848,7 +890,7 @@ public class Inventory {
             .param("order", orderId)
             .param("line", lineNo)
             .param("lot", lot)
-            .query(ReservedSlice.class)
+            .query(Rows.of(ReservedSlice.class))
             .list();
     List<LineReservation.Slice> shipped = new ArrayList<>();
     int left = quantity;
@@ -966,7 +1008,7 @@ public class Inventory {
             FROM reservations r JOIN stock s ON s.id = r.stock_id LEFT JOIN lots l ON l.id = s.lot_id
             WHERE r.order_id = ? AND r.status = 'ACTIVE' ORDER BY r.line_no, r.id""")
         .param(orderId)
-        .query(ReservationView.class)
+        .query(Rows.of(ReservationView.class))
         .list();
   }
 
@@ -1014,12 +1056,14 @@ public class Inventory {
     events.publishEvent(new StockArrived(sku, null, null, quantity, "release"));
   }
 
+  private static final String MOVEMENT =
+      """
+      INSERT INTO stock_movements (stock_id, kind, on_hand_delta, reserved_delta, reason, order_id, actor, at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
+
   private void movement(
       long stockId, String kind, int onHandDelta, int reservedDelta, String reason, UUID orderId) {
-    jdbc.sql(
-            """
-            INSERT INTO stock_movements (stock_id, kind, on_hand_delta, reserved_delta, reason, order_id, actor, at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
+    jdbc.sql(MOVEMENT)
         .params(stockId, kind, onHandDelta, reservedDelta, reason, orderId, Actors.current(), now())
         .update();
   }

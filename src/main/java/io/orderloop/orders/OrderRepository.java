@@ -16,8 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,14 +36,17 @@ class OrderRepository {
       """;
 
   private final JdbcClient jdbc;
+  private final JdbcTemplate batch;
   private final JsonMapper json;
   private final org.springframework.context.ApplicationEventPublisher events;
 
   OrderRepository(
       JdbcClient jdbc,
+      JdbcTemplate batch,
       JsonMapper json,
       org.springframework.context.ApplicationEventPublisher events) {
     this.jdbc = jdbc;
+    this.batch = batch;
     this.json = json;
     this.events = events;
   }
@@ -127,10 +133,13 @@ class OrderRepository {
     List<LineRecord> lines = new ArrayList<>();
   }
 
-  /** Inserts the order unless the channel already has this external id; empty when it does. */
-  Optional<UUID> insert(OrderRecord o, String prefix, int year, String actor) {
+  /**
+   * Inserts the order row unless the channel already has this external id (empty when it does); the
+   * lines follow through {@link #insertLines}.
+   */
+  Optional<String> insert(OrderRecord o, String prefix, int year, String actor) {
     CreateOrder.DeliveryWindow window = o.b2b == null ? null : o.b2b.deliveryWindow();
-    Optional<UUID> id =
+    Optional<String> id =
         jdbc.sql(
                 """
             INSERT INTO orders (id, number, channel, external_id, type, state, fulfillment_policy, customer_name,
@@ -140,7 +149,7 @@ class OrderRepository {
                 :channel, :externalId, :type, :state, :policy, :customerName, :customerEmail, :shipTo::jsonb,
                 :billTo::jsonb, :currency, :total, :buyerPo, :terms, :windowFrom, :windowTo, 0, :now, :now, :actor)
             ON CONFLICT (channel, external_id) DO NOTHING
-            RETURNING id""")
+            RETURNING number""")
             .param("id", o.id)
             .param("prefix", prefix)
             .param("year", String.valueOf(year))
@@ -161,35 +170,44 @@ class OrderRepository {
             .param("windowTo", window == null ? null : window.to())
             .param("now", Timestamp.from(o.createdAt))
             .param("actor", actor)
-            .query(UUID.class)
+            .query(String.class)
             .optional();
-    if (id.isPresent()) {
-      for (LineRecord l : o.lines) {
-        jdbc.sql(
-                """
-                INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_of_measure, case_pack, unit_price, lot,
-                    lot_pinned, allocated, backordered, shipped, cancelled, pallet_quantity, line_amount)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-            .params(
-                o.id,
-                l.lineNo,
-                l.sku,
-                l.quantity,
-                l.unitOfMeasure.name(),
-                l.casePack,
-                l.unitPrice,
-                l.lot,
-                l.lotPinned,
-                l.allocated,
-                l.backordered,
-                l.shipped,
-                l.cancelled,
-                l.palletQuantity,
-                l.lineAmount)
-            .update();
-      }
-    }
     return id;
+  }
+
+  /**
+   * Inserts the lines of an order inserted in this transaction, in one round trip (the driver sends
+   * a batch as one pipeline). Intake inserts them once their first allocation is known: an update
+   * of a row inserted in the same transaction re-checks its foreign key, so writing each line once
+   * saves the database that work.
+   */
+  void insertLines(OrderRecord o) {
+    batch.batchUpdate(
+        """
+        INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_of_measure, case_pack, unit_price, lot,
+            lot_pinned, allocated, backordered, shipped, cancelled, pallet_quantity, line_amount)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        o.lines.stream()
+            .map(
+                l ->
+                    new Object[] {
+                      o.id,
+                      l.lineNo,
+                      l.sku,
+                      l.quantity,
+                      l.unitOfMeasure.name(),
+                      l.casePack,
+                      l.unitPrice,
+                      l.lot,
+                      l.lotPinned,
+                      l.allocated,
+                      l.backordered,
+                      l.shipped,
+                      l.cancelled,
+                      l.palletQuantity,
+                      l.lineAmount
+                    })
+            .toList());
   }
 
   Optional<UUID> idByExternalId(Channel channel, String externalId) {
@@ -322,23 +340,37 @@ class OrderRepository {
     return result;
   }
 
+  private static final String UPDATE_LINE =
+      """
+      UPDATE order_lines SET allocated = ?, backordered = ?, shipped = ?, cancelled = ?, lot = ?, lot_pinned = ?,
+          delivered = ?
+      WHERE order_id = ? AND line_no = ?""";
+
   void updateLine(UUID orderId, LineRecord l) {
-    jdbc.sql(
-            """
-            UPDATE order_lines SET allocated = ?, backordered = ?, shipped = ?, cancelled = ?, lot = ?, lot_pinned = ?,
-                delivered = ?
-            WHERE order_id = ? AND line_no = ?""")
-        .params(
-            l.allocated,
-            l.backordered,
-            l.shipped,
-            l.cancelled,
-            l.lot,
-            l.lotPinned,
-            l.delivered,
-            orderId,
-            l.lineNo)
-        .update();
+    jdbc.sql(UPDATE_LINE).params(lineValues(orderId, l)).update();
+  }
+
+  /** Writes several lines' quantities in one round trip. */
+  void updateLines(UUID orderId, Collection<LineRecord> lines) {
+    if (lines.size() == 1) {
+      updateLine(orderId, lines.iterator().next());
+    } else if (!lines.isEmpty()) {
+      batch.batchUpdate(UPDATE_LINE, lines.stream().map(l -> lineValues(orderId, l)).toList());
+    }
+  }
+
+  private static Object[] lineValues(UUID orderId, LineRecord l) {
+    return new Object[] {
+      l.allocated,
+      l.backordered,
+      l.shipped,
+      l.cancelled,
+      l.lot,
+      l.lotPinned,
+      l.delivered,
+      orderId,
+      l.lineNo
+    };
   }
 
   void markDelivered(UUID orderId, Instant at) {
@@ -348,6 +380,13 @@ class OrderRepository {
   }
 
   void setHold(UUID orderId, String reason, String by, Instant at) {
+    Deferred d = deferred(orderId);
+    if (d != null) {
+      d.holdReason = reason;
+      d.holdBy = by;
+      d.holdAt = at;
+      return;
+    }
     jdbc.sql("UPDATE orders SET hold_reason = ?, hold_by = ?, hold_at = ? WHERE id = ?")
         .params(reason, by, at == null ? null : Timestamp.from(at), orderId)
         .update();
@@ -496,6 +535,11 @@ class OrderRepository {
   }
 
   void updateState(UUID orderId, OrderState state) {
+    Deferred d = deferred(orderId);
+    if (d != null) {
+      d.state = state;
+      return;
+    }
     jdbc.sql("UPDATE orders SET state = ? WHERE id = ?").params(state.name(), orderId).update();
   }
 
@@ -517,20 +561,11 @@ class OrderRepository {
       String actor,
       String reason,
       Map<String, Object> details) {
-    SequenceAndNumber next =
-        jdbc.sql(
-                """
-                UPDATE orders SET last_event_seq = last_event_seq + 1 WHERE id = ?
-                RETURNING last_event_seq AS sequence, number""")
-            .param(orderId)
-            .query(SequenceAndNumber.class)
-            .single();
-    int sequence = next.sequence();
-    jdbc.sql(
-            """
-            INSERT INTO order_events (order_id, sequence, type, from_state, to_state, at, actor, reason, details)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""")
-        .params(
+    Deferred d = deferred(orderId);
+    if (d != null) {
+      int sequence = ++d.lastSequence;
+      d.events.add(
+          new Object[] {
             orderId,
             sequence,
             type,
@@ -539,14 +574,121 @@ class OrderRepository {
             Timestamp.from(at),
             actor,
             reason,
-            json.writeValueAsString(details))
-        .update();
+            json.writeValueAsString(details)
+          });
+      events.publishEvent(
+          new OrderHistoryAppended(
+              orderId, d.number, sequence, type, from, to, at, actor, reason, details));
+      return;
+    }
+    // One round trip: the order's next event number and its history row.
+    SequenceAndNumber next =
+        jdbc.sql(
+                """
+                WITH next AS (
+                    UPDATE orders SET last_event_seq = last_event_seq + 1 WHERE id = ?
+                    RETURNING id, last_event_seq, number)
+                INSERT INTO order_events (order_id, sequence, type, from_state, to_state, at, actor, reason, details)
+                SELECT id, last_event_seq, ?, ?, ?, ?, ?, ?, ?::jsonb FROM next
+                RETURNING sequence, (SELECT number FROM next) AS number""")
+            .params(
+                orderId,
+                type,
+                from == null ? null : from.name(),
+                to == null ? null : to.name(),
+                Timestamp.from(at),
+                actor,
+                reason,
+                json.writeValueAsString(details))
+            .query((rs, n) -> new SequenceAndNumber(rs.getInt(1), rs.getString(2)))
+            .single();
+    int sequence = next.sequence();
     events.publishEvent(
         new OrderHistoryAppended(
             orderId, next.number(), sequence, type, from, to, at, actor, reason, details));
   }
 
   record SequenceAndNumber(int sequence, String number) {}
+
+  /**
+   * The state, hold and history of an order inserted in this transaction, kept in memory until
+   * {@link #writeDeferred}: intake then writes its history in one batch and its row once more,
+   * instead of updating the row it just inserted for every event (each such update also makes the
+   * database re-check the foreign keys of rows inserted after it).
+   */
+  private static final class Deferred {
+    final UUID orderId;
+    final String number;
+    int lastSequence;
+    OrderState state;
+    String holdReason;
+    String holdBy;
+    Instant holdAt;
+    final List<Object[]> events = new ArrayList<>();
+
+    Deferred(UUID orderId, String number) {
+      this.orderId = orderId;
+      this.number = number;
+    }
+  }
+
+  private static final Object DEFERRED_KEY = new Object();
+
+  /** From now until {@link #writeDeferred}, keeps this new order's writes in memory. */
+  void deferWrites(UUID orderId, String number) {
+    if (TransactionSynchronizationManager.hasResource(DEFERRED_KEY)) {
+      throw new IllegalStateException("writes are already deferred in this transaction");
+    }
+    TransactionSynchronizationManager.bindResource(DEFERRED_KEY, new Deferred(orderId, number));
+    TransactionSynchronizationManager.registerSynchronization(
+        new TransactionSynchronization() {
+          @Override
+          public void beforeCommit(boolean readOnly) {
+            if (TransactionSynchronizationManager.hasResource(DEFERRED_KEY)) {
+              throw new IllegalStateException("deferred order writes were never written");
+            }
+          }
+
+          @Override
+          public void afterCompletion(int status) {
+            TransactionSynchronizationManager.unbindResourceIfPossible(DEFERRED_KEY);
+          }
+        });
+  }
+
+  /** Writes the deferred history (one batch) and row changes (one update). */
+  void writeDeferred(UUID orderId) {
+    Deferred d = deferred(orderId);
+    if (d == null) {
+      return;
+    }
+    TransactionSynchronizationManager.unbindResource(DEFERRED_KEY);
+    if (!d.events.isEmpty()) {
+      batch.batchUpdate(
+          """
+          INSERT INTO order_events (order_id, sequence, type, from_state, to_state, at, actor, reason, details)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""",
+          d.events);
+    }
+    jdbc.sql(
+            """
+            UPDATE orders SET last_event_seq = :seq, state = coalesce(:state, state),
+                hold_reason = coalesce(:holdReason, hold_reason), hold_by = coalesce(:holdBy, hold_by),
+                hold_at = coalesce(:holdAt, hold_at)
+            WHERE id = :id""")
+        .param("seq", d.lastSequence)
+        .param("state", d.state == null ? null : d.state.name())
+        .param("holdReason", d.holdReason)
+        .param("holdBy", d.holdBy)
+        .param("holdAt", d.holdAt == null ? null : Timestamp.from(d.holdAt))
+        .param("id", d.orderId)
+        .update();
+  }
+
+  private static Deferred deferred(UUID orderId) {
+    Deferred d = (Deferred) TransactionSynchronizationManager.getResource(DEFERRED_KEY);
+    return d != null && d.orderId.equals(orderId) ? d : null;
+  }
 
   List<OrderEvent> events(UUID orderId) {
     return jdbc.sql(

@@ -102,7 +102,7 @@ public class Orders {
           OrderRecord order = validate(command);
           String actor = Actors.current();
           int year = order.createdAt.atZone(ZoneOffset.UTC).getYear();
-          Optional<UUID> inserted =
+          Optional<String> inserted =
               repository.insert(order, properties.numberPrefix(), year, actor);
           if (inserted.isEmpty()) {
             // A concurrent request with the same channel order id committed first: that order is
@@ -110,6 +110,7 @@ public class Orders {
             UUID existing = repository.idByExternalId(command.channel(), externalId).orElseThrow();
             return new Intake(view(existing), false);
           }
+          repository.deferWrites(order.id, inserted.get());
           Map<String, Object> received = new LinkedHashMap<>();
           received.put("channel", order.channel.name());
           received.put("externalId", order.externalId);
@@ -131,6 +132,7 @@ public class Orders {
               null,
               received);
           allocateOpenUnits(order, actor, true);
+          repository.insertLines(order);
           if (command.holdReason() != null && !command.holdReason().isBlank()) {
             repository.setHold(order.id, command.holdReason().strip(), actor, order.createdAt);
             repository.appendEvent(
@@ -151,6 +153,7 @@ public class Orders {
                 null,
                 Map.of("fulfillmentPolicy", order.policy.name()));
           }
+          repository.writeDeferred(order.id);
           return new Intake(view(order.id), true);
         });
   }
@@ -846,6 +849,10 @@ public class Orders {
    * reserved. At intake the remaining backorder is always recorded; later runs record only what
    * changed.
    */
+  /**
+   * Reserves stock for every backordered unit and records it; at intake the caller inserts the
+   * lines afterwards, with their first allocation.
+   */
   private int allocateOpenUnits(OrderRecord order, String actor, boolean atIntake) {
     List<Demand> demands = new ArrayList<>();
     for (LineRecord l : order.lines) {
@@ -860,6 +867,7 @@ public class Orders {
     int total = reservations.stream().mapToInt(LineReservation::reserved).sum();
     List<Map<String, Object>> reserved = new ArrayList<>();
     List<Map<String, Object>> pinned = new ArrayList<>();
+    List<LineRecord> changed = new ArrayList<>();
     for (LineReservation r : reservations) {
       LineRecord line = line(order, r.lineNo());
       if (r.pinnedLot() != null && !r.pinnedLot().equals(line.lot)) {
@@ -869,7 +877,7 @@ public class Orders {
       }
       line.allocated += r.reserved();
       line.backordered -= r.reserved();
-      repository.updateLine(order.id, line);
+      changed.add(line);
       for (LineReservation.Slice s : r.slices()) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("lineNo", line.lineNo);
@@ -880,6 +888,9 @@ public class Orders {
         entry.put("pinned", line.lotPinned);
         reserved.add(entry);
       }
+    }
+    if (!atIntake) {
+      repository.updateLines(order.id, changed);
     }
     Instant now = clock.instant();
     if (!pinned.isEmpty()) {

@@ -2,6 +2,7 @@ package io.orderloop.returns;
 
 import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
+import io.orderloop.common.Rows;
 import io.orderloop.common.Transactions;
 import io.orderloop.inventory.Inventory;
 import io.orderloop.orders.OrderExecution;
@@ -495,12 +496,12 @@ public class Returns {
       UUID id = UUID.fromString(idOrNumber);
       return jdbc.sql(columns + "WHERE id = ?" + suffix)
           .param(id)
-          .query(ReturnRow.class)
+          .query(Rows.of(ReturnRow.class))
           .optional();
     } catch (IllegalArgumentException notUuid) {
       return jdbc.sql(columns + "WHERE number = ?" + suffix)
           .param(idOrNumber)
-          .query(ReturnRow.class)
+          .query(Rows.of(ReturnRow.class))
           .optional();
     }
   }
@@ -511,7 +512,7 @@ public class Returns {
             SELECT line_no, sku, quantity, unit_price, amount, disposition, location, lot
             FROM return_lines WHERE return_id = ? ORDER BY line_no""")
         .param(returnId)
-        .query(LineRow.class)
+        .query(Rows.of(LineRow.class))
         .list();
   }
 

@@ -33,12 +33,22 @@ public class ApiKeys {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** Valid keys seen recently, by hash; bounded, and cleared whole when full. */
+  private static final int CACHE_LIMIT = 10_000;
+
   private final JdbcClient jdbc;
   private final Clock clock;
+  private final long cacheTtlNanos;
+  private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
-  ApiKeys(JdbcClient jdbc, Clock clock) {
+  private record Cached(ApiKeyPrincipal principal, long until) {}
+
+  ApiKeys(JdbcClient jdbc, Clock clock, SecurityProperties properties) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.cacheTtlNanos =
+        properties.keyCacheTtl() == null ? 0 : Math.max(0, properties.keyCacheTtl().toNanos());
   }
 
   /** A key as listed: never the key itself. */
@@ -95,6 +105,7 @@ public class ApiKeys {
     if (updated == 0) {
       throw ApiProblem.notFound("no API key with id " + id);
     }
+    cache.values().removeIf(c -> c.principal().id().equals(id));
   }
 
   /** The principal for a presented key, if it exists and is not revoked. */
@@ -102,9 +113,28 @@ public class ApiKeys {
     if (presentedKey == null || presentedKey.isBlank() || presentedKey.length() > 512) {
       return Optional.empty();
     }
+    String hash = hash(presentedKey);
+    Cached cached = cache.get(hash);
+    long now = System.nanoTime();
+    if (cached != null && now - cached.until() < 0) {
+      return Optional.of(cached.principal());
+    }
+    Optional<ApiKeyPrincipal> found = lookUp(hash);
+    if (found.isPresent() && cacheTtlNanos > 0) {
+      if (cache.size() >= CACHE_LIMIT) {
+        cache.clear();
+      }
+      cache.put(hash, new Cached(found.get(), now + cacheTtlNanos));
+    } else {
+      cache.remove(hash);
+    }
+    return found;
+  }
+
+  private Optional<ApiKeyPrincipal> lookUp(String hash) {
     return jdbc.sql(
             "SELECT id, name, scopes FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL")
-        .param(hash(presentedKey))
+        .param(hash)
         .query(
             (rs, n) ->
                 new ApiKeyPrincipal(

@@ -11,7 +11,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     ORDERLOOP_BOOTSTRAP_API_KEY}); at least 16 characters
  * @param bootstrapApiKeyName the name recorded for that key, shown as the actor in history ({@code
  *     orderloop.security.bootstrap-api-key-name}, default {@code bootstrap})
+ * @param keyCacheTtl how long an instance remembers a valid key before asking the database again
+ *     ({@code orderloop.security.key-cache-ttl}, default 5 s; zero turns the cache off). A key
+ *     revoked on one instance stops working there at once and on the others within this time.
  */
 @ConfigurationProperties("orderloop.security")
 public record SecurityProperties(
-    String bootstrapApiKey, @DefaultValue("bootstrap") String bootstrapApiKeyName) {}
+    String bootstrapApiKey,
+    @DefaultValue("bootstrap") String bootstrapApiKeyName,
+    @DefaultValue("PT5S") java.time.Duration keyCacheTtl) {}
