@@ -79,6 +79,31 @@ public abstract class ApiTest {
   void resetClockAndCheckStock() {
     clock.reset();
     assertReconciliationClean();
+    assertStateCountsExact();
+  }
+
+  /** The board's counts equal a count of the orders themselves, before and after compaction. */
+  protected void assertStateCountsExact() {
+    Map<String, Long> actual = new java.util.HashMap<>();
+    jdbc.sql("SELECT state, count(*) FROM orders GROUP BY state")
+        .query((rs, n) -> Map.entry(rs.getString(1), rs.getLong(2)))
+        .list()
+        .forEach(e -> actual.put(e.getKey(), e.getValue()));
+    for (boolean compacted : new boolean[] {false, true}) {
+      if (compacted) {
+        jdbc.sql("SELECT compact_order_state_counts()").query(Integer.class).single();
+      }
+      Api.Response r = api.get("/api/v1/orders/counts");
+      assertThat(r.status()).as(r.toString()).isEqualTo(200);
+      long total = 0;
+      for (var e : r.json().get("counts").properties()) {
+        assertThat(e.getValue().asLong())
+            .as("orders in " + e.getKey() + (compacted ? " after compaction" : ""))
+            .isEqualTo(actual.getOrDefault(e.getKey(), 0L));
+        total += e.getValue().asLong();
+      }
+      assertThat(r.json().get("total").asLong()).isEqualTo(total);
+    }
   }
 
   /** The reconciliation endpoint must come back clean after every scenario. */

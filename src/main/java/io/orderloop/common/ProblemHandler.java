@@ -39,6 +39,9 @@ import tools.jackson.databind.exc.MismatchedInputException;
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
+  /** Field errors listed in one problem at most. */
+  private static final int REPORTED_ERRORS = 20;
+
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
   @ExceptionHandler(ApiProblem.class)
@@ -71,13 +74,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                         e.getObjectName(),
                         "message",
                         String.valueOf(e.getDefaultMessage()))));
+    List<String> messages =
+        errors.stream().map(e -> e.get("field") + ": " + e.get("message")).sorted().toList();
     String detail =
-        errors.stream()
-            .map(e -> e.get("field") + ": " + e.get("message"))
-            .sorted()
-            .collect(Collectors.joining("; "));
+        String.join("; ", messages.subList(0, Math.min(REPORTED_ERRORS, messages.size())));
+    if (messages.size() > REPORTED_ERRORS) {
+      // A hostile body can break a rule thousands of times; the first few say what to fix.
+      detail += "; and " + (messages.size() - REPORTED_ERRORS) + " more";
+    }
     ProblemDetail body = validation(detail);
-    body.setProperty("errors", errors);
+    body.setProperty("errors", errors.subList(0, Math.min(REPORTED_ERRORS, errors.size())));
     return new ResponseEntity<>(body, problemHeaders(), HttpStatus.UNPROCESSABLE_CONTENT);
   }
 
@@ -208,6 +214,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception ex, HttpServletRequest request) {
+    if (connectionLost(ex)) {
+      // A connection broke under a statement or its rollback (the database restarted, say): the
+      // transaction did not commit, so the client may retry.
+      return unavailable(ex);
+    }
+    if (undecodable(ex)) {
+      ProblemDetail body =
+          ProblemDetail.forStatusAndDetail(
+              HttpStatus.BAD_REQUEST,
+              "a query parameter is not valid percent-encoded UTF-8; encode its bytes as UTF-8");
+      body.setType(ProblemTypes.of("bad-parameter"));
+      body.setTitle("Bad parameter");
+      return respond(body);
+    }
     String reference = UUID.randomUUID().toString();
     log.error(
         "unexpected error {} on {} {}",
@@ -223,6 +243,48 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     body.setTitle("Internal error");
     body.setProperty("reference", reference);
     return respond(body);
+  }
+
+  /** True when the cause is a lost or refused database connection (SQLSTATE class 08, 57P0x). */
+  private static boolean connectionLost(Throwable e) {
+    if (e instanceof org.springframework.transaction.CannotCreateTransactionException) {
+      return true; // no connection to begin on
+    }
+    if (e instanceof org.springframework.transaction.TransactionSystemException tse) {
+      // The rollback after a failed statement could not run: the connection is gone, and the
+      // transaction with it (nothing committed). The statement's own failure says why.
+      if (tse.getApplicationException() != null && connectionLost(tse.getApplicationException())) {
+        return true;
+      }
+      if (tse.getMessage() != null && tse.getMessage().contains("rollback failed")) {
+        return true;
+      }
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        if (state.startsWith("08") || state.startsWith("57P0")) {
+          return true;
+        }
+      }
+      if (t instanceof java.net.SocketException || t instanceof java.io.EOFException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when the servlet container could not decode the query string. */
+  private static boolean undecodable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.charset.CharacterCodingException
+          || t.getClass()
+              .getName()
+              .equals("org.apache.tomcat.util.http.InvalidParameterException")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String sqlState(Throwable e) {

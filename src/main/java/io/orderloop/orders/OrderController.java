@@ -32,13 +32,19 @@ import tools.jackson.databind.json.JsonMapper;
 class OrderController {
 
   private final Orders orders;
+  private final OrderStateCounts counts;
   private final OrderExecution execution;
   private final IdempotentRequests idempotency;
   private final JsonMapper json;
 
   OrderController(
-      Orders orders, OrderExecution execution, IdempotentRequests idempotency, JsonMapper json) {
+      Orders orders,
+      OrderExecution execution,
+      IdempotentRequests idempotency,
+      JsonMapper json,
+      OrderStateCounts counts) {
     this.orders = orders;
+    this.counts = counts;
     this.execution = execution;
     this.idempotency = idempotency;
     this.json = json;
@@ -92,6 +98,17 @@ class OrderController {
     return orders.list(
         new Orders.ListQuery(
             atRisk, onHold, state, channel, type, createdFrom, createdTo, q, cursor, limit));
+  }
+
+  /** The board's counts: orders in each state, exact, optionally for one channel and type. */
+  record StateCounts(Map<OrderState, Long> counts, long total) {}
+
+  @GetMapping("/counts")
+  StateCounts counts(
+      @RequestParam(required = false) Channel channel,
+      @RequestParam(required = false) OrderType type) {
+    Map<OrderState, Long> byState = counts.counts(channel, type);
+    return new StateCounts(byState, byState.values().stream().mapToLong(Long::longValue).sum());
   }
 
   @GetMapping("/{idOrNumber}/events")

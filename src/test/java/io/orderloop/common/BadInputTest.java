@@ -226,6 +226,26 @@ class BadInputTest extends ApiTest {
     assertProblem(api.get("/api/v1/nothing-here"), 404);
   }
 
+  @Test
+  void too_many_lines_are_refused_before_each_line_is_checked_and_the_problem_stays_short() {
+    String line = "{\"sku\":\"" + sku + "\",\"quantity\":1},";
+    Api.Response r =
+        api.post("/api/v1/orders", orderWith("lines", "[" + line.repeat(20_000) + "{}]"));
+    assertProblem(r, 422);
+    assertThat(r.json().get("detail").asString())
+        .startsWith("lines: size must be between 0 and 500")
+        .endsWith(" more");
+    assertThat(r.json().get("errors").size()).isEqualTo(20);
+    assertThat(r.body().length()).isLessThan(4000);
+  }
+
+  @Test
+  void a_query_string_that_is_not_utf8_is_400_not_an_error() {
+    Api.Response r = api.get("/api/v1/orders?cursor=%FF%FE&limit=5");
+    assertProblem(r, 400);
+    assertThat(r.json().get("detail").asString()).contains("UTF-8");
+  }
+
   private Map<String, Object> orderBody() {
     return order(sku, 1);
   }
