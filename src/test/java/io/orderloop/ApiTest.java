@@ -37,7 +37,9 @@ import tools.jackson.databind.JsonNode;
       "orderloop.fulfillment.carrier-secret=" + ApiTest.CARRIER_SECRET,
       "orderloop.webhooks.initial-backoff=PT0.05S",
       "orderloop.webhooks.max-attempts=5",
-      "orderloop.webhooks.timeout=PT2S"
+      "orderloop.webhooks.timeout=PT2S",
+      // The HTTP tests send many bad requests on purpose; ErrorBudgetApiTest tests the budget.
+      "orderloop.security.error-budget.burst=1000000"
     })
 @Import(ApiTest.TestClockConfiguration.class)
 public abstract class ApiTest {
