@@ -31,7 +31,7 @@ public record SecurityProperties(
    * @param penalty how long a request from a client over budget waits before its 429 (default 1 s)
    */
   public record ErrorBudget(
-      @DefaultValue("200") int burst,
-      @DefaultValue("20") double perSecond,
+      @DefaultValue("50") int burst,
+      @DefaultValue("5") double perSecond,
       @DefaultValue("PT1S") java.time.Duration penalty) {}
 }
