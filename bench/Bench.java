@@ -49,6 +49,8 @@ public class Bench {
   static final String JAR_PATH_PROPERTY = "bench.jar";
   static String jar;
   static final Receiver receiver = new Receiver();
+  /** The previous run's bench/results.json, to show how far this run reproduces it. */
+  static String previous = "";
   static final int[] CLIENTS =
       Arrays.stream(env("BENCH_CLIENTS", "1,8,32,64").split(",")).mapToInt(Integer::parseInt).toArray();
   static final String SERVICE_OPTS = env("BENCH_SERVICE_OPTS", "");
@@ -61,6 +63,8 @@ public class Bench {
   @SuppressWarnings("unchecked")
   public static void main(String[] args) throws Exception {
     jar = args.length > 0 ? args[0] : "target/orderloop-0.1.0-SNAPSHOT.jar";
+    Path previousFile = Path.of("bench/results.json");
+    previous = Files.exists(previousFile) ? Files.readString(previousFile) : "";
     receiver.start();
     results.put("date", Instant.now().toString());
     results.put("machine", machine());
@@ -1597,11 +1601,38 @@ public class Bench {
       md.append('\n');
     }
 
+    if (!previous.isBlank()) {
+      md.append("## Against the previous run\n\nThe same figures from the run before this one (its `bench/results.json`, ")
+          .append(find(previous, "\"date\":\"([^\"]+)\"")).append(", commit `").append(find(previous, "\"commit\":\"([^\"]+)\""))
+          .append("`), to show how far a run reproduces the last.\n\n| figure | previous | this run |\n|---|---|---|\n");
+      String[][] figures = {
+        {"intake orders/s, 1 client", "\"c1\":\\{\"requests\":\\d+,\"ordersPerSecond\":([0-9.]+)"},
+        {"intake orders/s, 8 clients", "\"c8\":\\{\"requests\":\\d+,\"ordersPerSecond\":([0-9.]+)"},
+        {"intake orders/s, 32 clients", "\"c32\":\\{\"requests\":\\d+,\"ordersPerSecond\":([0-9.]+)"},
+        {"intake orders/s, 64 clients", "\"c64\":\\{\"requests\":\\d+,\"ordersPerSecond\":([0-9.]+)"},
+        {"database limit orders/s, 32 clients", "\"c32\":\\{\"clients\":32,\"ordersPerSecond\":([0-9.]+)"},
+        {"hot SKU orders/s", "\"hotSku\":\\{\"requests\":\\d+,\"ordersPerSecond\":([0-9.]+)"},
+        {"first page p99 ms", "\"firstPage\":\\{[^}]*\"p99Ms\":([0-9.]+)"},
+        {"state counts p99 ms", "\"stateCounts\":\\{[^}]*\"p99Ms\":([0-9.]+)"},
+        {"start-up s (java -jar)", "\"startupSecondsExistingDatabase\":([0-9.]+)"},
+        {"start-up s (AOT cache)", "\"startupSecondsAotCache\":([0-9.]+)"},
+      };
+      String now = json(results);
+      for (String[] f : figures) {
+        row(md, f[0], find(previous, f[1]), find(now, f[1]));
+      }
+      md.append('\n');
+    }
     md.append("## Correctness\n\n")
         .append(failures.isEmpty()
             ? "All checks passed: no error answers, no oversell, reconciliation clean after every scenario, every acknowledged order whole, every event delivered in order.\n"
             : "FAILED: " + failures + "\n");
     Files.writeString(Path.of("docs/BENCHMARKS.md"), md.toString());
+  }
+
+  static String find(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    return m.find() ? m.group(1) : "—";
   }
 
   static String json(Object o) {
