@@ -1589,7 +1589,7 @@ public class Bench {
       md.append("## Where the database's time goes during intake (pg_stat_statements)\n\n| calls | total ms | mean ms | statement |\n|---|---|---|---|\n");
       for (Object o : statements) {
         Map<String, Object> st = map(o);
-        row(md, st.get("calls"), num(st.get("totalMs")), st.get("meanMs"), "`" + String.valueOf(st.get("query")).replace("|", "\\|") + "`");
+        row(md, st.get("calls"), num(st.get("totalMs")), String.format(Locale.ROOT, "%.3f", num(st.get("meanMs"))), "`" + String.valueOf(st.get("query")).replace("|", "\\|") + "`");
       }
       md.append('\n');
     }

@@ -134,12 +134,12 @@ class OrderRepository {
   }
 
   /**
-   * Inserts the order row unless the channel already has this external id (empty when it does); the
-   * lines follow through {@link #insertLines}.
+   * Inserts the order row and returns its number, or empty when the channel already has this
+   * external id. The lines follow through {@link #insertLines}.
    */
   Optional<String> insert(OrderRecord o, String prefix, int year, String actor) {
     CreateOrder.DeliveryWindow window = o.b2b == null ? null : o.b2b.deliveryWindow();
-    Optional<String> id =
+    Optional<String> number =
         jdbc.sql(
                 """
             INSERT INTO orders (id, number, channel, external_id, type, state, fulfillment_policy, customer_name,
@@ -172,7 +172,7 @@ class OrderRepository {
             .param("actor", actor)
             .query(String.class)
             .optional();
-    return id;
+    return number;
   }
 
   /**

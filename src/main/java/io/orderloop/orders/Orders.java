@@ -847,11 +847,8 @@ public class Orders {
   /**
    * Reserves what it can for every backordered unit, updating lines and history; returns the units
    * reserved. At intake the remaining backorder is always recorded; later runs record only what
-   * changed.
-   */
-  /**
-   * Reserves stock for every backordered unit and records it; at intake the caller inserts the
-   * lines afterwards, with their first allocation.
+   * changed. At intake the lines are not written here: the caller inserts them afterwards, with
+   * their first allocation.
    */
   private int allocateOpenUnits(OrderRecord order, String actor, boolean atIntake) {
     List<Demand> demands = new ArrayList<>();
