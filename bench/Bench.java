@@ -164,10 +164,10 @@ public class Bench {
     // A first window fills the tables; then statistics, as autovacuum's analyze would have them on a
     // default server (this machine's runs with autovacuum off): plans cached while the tables were
     // empty (the foreign-key checks' among them) are made again.
-    closedLoop(8, 10, null);
+    closedLoop(8, 10);
     psql(DB, "ANALYZE");
     while (true) {
-      Map<String, Object> window = closedLoop(8, 10, null);
+      Map<String, Object> window = closedLoop(8, 10);
       if (((Number) window.get("errors")).intValue() > 0) {
         failures.add("warm-up: " + window.get("errors") + " non-201 answers");
       }
@@ -189,37 +189,16 @@ public class Bench {
   }
 
   static Map<String, Object> intake(int clients) throws Exception {
-    Stats stats = new Stats();
-    AtomicInteger errors = new AtomicInteger();
     long[] cpuBefore = {serviceCpuMs(), postgresCpuMs()};
-    long until = System.nanoTime() + Duration.ofSeconds(SECONDS).toNanos();
-    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < clients; i++) {
-        pool.submit(
-            () -> {
-              while (System.nanoTime() < until) {
-                String body = orderBody(1 + ThreadLocalRandom.current().nextInt(5));
-                long t0 = System.nanoTime();
-                int status = post("/api/v1/orders", body);
-                stats.add(System.nanoTime() - t0);
-                if (status != 201) {
-                  errors.incrementAndGet();
-                }
-              }
-              return null;
-            });
-      }
-    }
+    Map<String, Object> r = closedLoop(clients, SECONDS);
     long[] cpuAfter = {serviceCpuMs(), postgresCpuMs()};
-    Map<String, Object> r = stats.summary(SECONDS);
     r.put("clients", clients);
-    r.put("errors", errors.get());
-    long n = stats.count();
+    long n = ((Number) r.get("requests")).longValue();
     r.put("serviceCpuMsPerOrder", n == 0 ? null : round((cpuAfter[0] - cpuBefore[0]) / (double) n));
     r.put("postgresCpuMsPerOrder", n == 0 ? null : round((cpuAfter[1] - cpuBefore[1]) / (double) n));
     r.put("rssMiB", rssMiB());
-    if (errors.get() > 0) {
-      failures.add("intake c" + clients + ": " + errors.get() + " non-201 answers");
+    if (((Number) r.get("errors")).intValue() > 0) {
+      failures.add("intake c" + clients + ": " + r.get("errors") + " non-201 answers");
     }
     System.err.println("intake c=" + clients + " " + r);
     checkReconciliation("intake c" + clients);
@@ -433,7 +412,7 @@ public class Bench {
   /** Bad input storm: hostile requests from 8 clients interleaved with good intake from 8 others. */
   static Map<String, Object> storm() throws Exception {
     int seconds = Math.max(10, SECONDS);
-    Map<String, Object> clean = closedLoop(8, seconds, null);
+    Map<String, Object> clean = closedLoop(8, seconds);
     AtomicInteger bad = new AtomicInteger();
     Map<Integer, AtomicInteger> badStatuses = new ConcurrentHashMap<>();
     AtomicBoolean stop = new AtomicBoolean();
@@ -466,7 +445,7 @@ public class Bench {
                     }
                   });
     }
-    Map<String, Object> during = closedLoop(8, seconds, null);
+    Map<String, Object> during = closedLoop(8, seconds);
     stop.set(true);
     for (Thread t : attackers) {
       t.join();
@@ -495,7 +474,7 @@ public class Bench {
   }
 
   /** Closed-loop intake from {@code clients} for {@code seconds}; counts 5xx apart. */
-  static Map<String, Object> closedLoop(int clients, int seconds, String base) throws Exception {
+  static Map<String, Object> closedLoop(int clients, int seconds) throws Exception {
     Stats stats = new Stats();
     AtomicInteger errors = new AtomicInteger();
     AtomicInteger serverErrors = new AtomicInteger();
@@ -1223,15 +1202,7 @@ public class Bench {
   }
 
   static HttpResponse<String> send(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(BASE + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + KEY)
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      b.header("Content-Type", "application/json");
-    }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return sendTo(BASE, method, path, body, null);
   }
 
   static String psql(String db, String sql) throws Exception {

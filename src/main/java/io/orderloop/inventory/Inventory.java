@@ -216,28 +216,31 @@ public class Inventory {
           if (receipt.lot() != null) {
             lotId = upsertLot(sku.code(), receipt.lot(), receipt.expiresOn());
           }
-          Timestamp now = now();
-          long stockId =
-              jdbc.sql(
-                      """
-              INSERT INTO stock (sku, location, lot_id, on_hand, reserved, received_at)
-              VALUES (:sku, :location, :lot, :qty, 0, :now)
-              ON CONFLICT (sku, location, lot_id) DO UPDATE
-                  SET on_hand = stock.on_hand + EXCLUDED.on_hand, version = stock.version + 1
-              RETURNING id""")
-                  .param("sku", sku.code())
-                  .param("location", receipt.location())
-                  .param("lot", lotId)
-                  .param("qty", receipt.quantity())
-                  .param("now", now)
-                  .query(Long.class)
-                  .single();
+          long stockId = addOnHand(sku.code(), receipt.location(), lotId, receipt.quantity());
           movement(stockId, "RECEIPT", receipt.quantity(), 0, receipt.reason(), null);
           events.publishEvent(
               new StockArrived(
                   sku.code(), receipt.location(), receipt.lot(), receipt.quantity(), "receipt"));
           return stock(sku.code()).orElseThrow();
         });
+  }
+
+  /** Adds units on hand to a stock row, creating it if needed; returns its id. */
+  private long addOnHand(String sku, String location, Long lotId, int quantity) {
+    return jdbc.sql(
+            """
+            INSERT INTO stock (sku, location, lot_id, on_hand, reserved, received_at)
+            VALUES (:sku, :location, :lot, :qty, 0, :now)
+            ON CONFLICT (sku, location, lot_id) DO UPDATE
+                SET on_hand = stock.on_hand + EXCLUDED.on_hand, version = stock.version + 1
+            RETURNING id""")
+        .param("sku", sku)
+        .param("location", location)
+        .param("lot", lotId)
+        .param("qty", quantity)
+        .param("now", now())
+        .query(Long.class)
+        .single();
   }
 
   private long upsertLot(String sku, String lot, LocalDate expiresOn) {
@@ -947,21 +950,7 @@ public class Inventory {
       lot = null;
     }
     Long lotId = lot == null ? null : upsertLot(skuCode, lot, null);
-    long stockId =
-        jdbc.sql(
-                """
-                INSERT INTO stock (sku, location, lot_id, on_hand, reserved, received_at)
-                VALUES (:sku, :location, :lot, :qty, 0, :now)
-                ON CONFLICT (sku, location, lot_id) DO UPDATE
-                    SET on_hand = stock.on_hand + EXCLUDED.on_hand, version = stock.version + 1
-                RETURNING id""")
-            .param("sku", skuCode)
-            .param("location", location)
-            .param("lot", lotId)
-            .param("qty", quantity)
-            .param("now", now())
-            .query(Long.class)
-            .single();
+    long stockId = addOnHand(skuCode, location, lotId, quantity);
     movement(stockId, "RETURN", quantity, 0, reason, null);
     events.publishEvent(new StockArrived(skuCode, location, lot, quantity, "return"));
   }

@@ -612,9 +612,8 @@ class OrderRepository {
 
   /**
    * The state, hold and history of an order inserted in this transaction, kept in memory until
-   * {@link #writeDeferred}: intake then writes its history in one batch and its row once more,
-   * instead of updating the row it just inserted for every event (each such update also makes the
-   * database re-check the foreign keys of rows inserted after it).
+   * {@link #writeDeferred}: intake then writes its history in one batch (one round trip) and its
+   * row once more, instead of an update of the row and an insert for every history entry.
    */
   private static final class Deferred {
     final UUID orderId;

@@ -131,6 +131,13 @@ public class ApiKeys {
     return found;
   }
 
+  /** The key in an {@code Authorization: Bearer <key>} header value; null for anything else. */
+  static String bearerKey(String header) {
+    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? header.substring(7).strip()
+        : null;
+  }
+
   /** True when this instance checked {@code presentedKey} a moment ago and found it valid. */
   boolean recentlyValid(String presentedKey) {
     Cached cached = cache.get(hash(presentedKey));

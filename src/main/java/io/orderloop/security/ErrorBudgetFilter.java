@@ -52,7 +52,10 @@ class ErrorBudgetFilter extends OncePerRequestFilter {
       chain.doFilter(request, response);
       return;
     }
-    String key = bearer(request);
+    String key = ApiKeys.bearerKey(request.getHeader(HttpHeaders.AUTHORIZATION));
+    if (key != null && (key.isEmpty() || key.length() > 512)) {
+      key = null; // refused by authentication without a look-up; counted against the address
+    }
     String keyClient = key == null ? null : "key:" + ApiKeys.hash(key);
     String addressClient = "address:" + request.getRemoteAddr();
     boolean overBudget =
@@ -86,14 +89,5 @@ class ErrorBudgetFilter extends OncePerRequestFilter {
         "Too many bad requests",
         "this client sent too many requests that were refused; fix them (see the earlier problem"
             + " details), then retry after Retry-After seconds");
-  }
-
-  private static String bearer(HttpServletRequest request) {
-    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
-    }
-    String key = header.substring(7).strip();
-    return key.isEmpty() || key.length() > 512 ? null : key;
   }
 }

@@ -201,7 +201,8 @@ class SecurityConfiguration {
         chain.doFilter(request, response);
         return;
       }
-      if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      String key = ApiKeys.bearerKey(header);
+      if (key == null) {
         problems.write(
             response,
             HttpStatus.UNAUTHORIZED,
@@ -210,7 +211,7 @@ class SecurityConfiguration {
             "the Authorization header must be 'Bearer <api key>'");
         return;
       }
-      Optional<ApiKeyPrincipal> principal = apiKeys.authenticate(header.substring(7).strip());
+      Optional<ApiKeyPrincipal> principal = apiKeys.authenticate(key);
       if (principal.isEmpty()) {
         problems.write(
             response,
