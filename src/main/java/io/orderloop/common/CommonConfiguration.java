@@ -1,14 +1,18 @@
 package io.orderloop.common;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import java.math.BigDecimal;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
- * The clock every module reads time from (domain code never calls {@code now()} on its own), and
- * scheduling for the housekeeping jobs (each written so that several instances may run it at once).
+ * How decimals are written, the clock every module reads time from (domain code never calls {@code
+ * now()} on its own), and scheduling for the housekeeping jobs (each written so that several
+ * instances may run it at once).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
@@ -18,5 +22,17 @@ class CommonConfiguration {
   @ConditionalOnMissingBean
   Clock clock() {
     return Clock.systemUTC();
+  }
+
+  /**
+   * Every decimal the service writes (money, derived prices, pallets) is a JSON string, exact and
+   * at its scale ({@code "1200.00"}), as finance systems and Shopify's API read amounts; decimals
+   * are read from strings or numbers alike.
+   */
+  @Bean
+  JsonMapperBuilderCustomizer decimalsAsStrings() {
+    return builder ->
+        builder.withConfigOverride(
+            BigDecimal.class, o -> o.setFormat(JsonFormat.Value.forShape(JsonFormat.Shape.STRING)));
   }
 }

@@ -1,6 +1,7 @@
 package io.orderloop.common;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Currency;
 
 /** ISO 4217 currency checks shared by every module that takes money from a client. */
@@ -28,5 +29,28 @@ public final class Currencies {
   public static boolean fitsScale(BigDecimal amount, Currency currency) {
     int digits = Math.max(currency.getDefaultFractionDigits(), 0);
     return amount.stripTrailingZeros().scale() <= digits;
+  }
+
+  /** The currency's decimal places (2 for USD, 0 for JPY). */
+  public static int digits(String currency) {
+    return Math.max(Currency.getInstance(currency).getDefaultFractionDigits(), 0);
+  }
+
+  /** An amount at exactly the currency's scale ({@code 1200} USD → {@code 1200.00}), half-even. */
+  public static BigDecimal atScale(BigDecimal amount, String currency) {
+    return amount == null ? null : amount.setScale(digits(currency), RoundingMode.HALF_EVEN);
+  }
+
+  /**
+   * A derived amount with the decimals it needs but at least the currency's: a per-unit {@code
+   * 4.1667} stays, {@code 2.5000} USD shows as {@code 2.50}.
+   */
+  public static BigDecimal atLeastScale(BigDecimal amount, String currency) {
+    if (amount == null) {
+      return null;
+    }
+    BigDecimal stripped = amount.stripTrailingZeros();
+    return stripped.setScale(
+        Math.max(digits(currency), stripped.scale()), RoundingMode.UNNECESSARY);
   }
 }

@@ -1,7 +1,7 @@
 package io.orderloop.events;
 
 import io.orderloop.inventory.StockArrived;
-import io.orderloop.orders.OrderHistoryAppended;
+import io.orderloop.orders.OrderEventRecorded;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ class Outbox {
   }
 
   @EventListener
-  void on(OrderHistoryAppended e) {
+  void on(OrderEventRecorded e) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("orderId", e.orderId().toString());
     data.put("orderNumber", e.orderNumber());
@@ -54,11 +54,11 @@ class Outbox {
     data.put("toState", e.toState() == null ? null : e.toState().name());
     data.put("actor", e.actor());
     data.put("reason", e.reason());
-    data.put("details", e.details());
+    data.put("details", e.event());
     insert(
         // Stable and derived: the same history entry always yields the same event id.
         UUID.nameUUIDFromBytes((e.orderId() + "#" + e.sequence()).getBytes()),
-        e.type(),
+        e.event().eventType(),
         e.orderId().toString(),
         e.orderId(),
         Timestamp.from(e.at()),

@@ -1,15 +1,16 @@
 package io.orderloop.fulfillment;
 
-import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
 import io.orderloop.common.Rows;
 import io.orderloop.common.Transactions;
 import io.orderloop.inventory.Inventory;
-import io.orderloop.orders.OrderDeliveryConfirmed;
-import io.orderloop.orders.OrderExecution;
-import io.orderloop.orders.OrderShipped;
+import io.orderloop.orders.OrderEvent;
+import io.orderloop.orders.OrderEventRecorded;
+import io.orderloop.orders.OrderQueries;
+import io.orderloop.orders.OrderState;
 import io.orderloop.orders.OrderView;
-import io.orderloop.orders.Orders;
+import io.orderloop.orders.Shipment;
+import io.orderloop.orders.Shipping;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Timestamp;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -39,40 +41,45 @@ import org.springframework.stereotype.Service;
 public class Fulfillment {
 
   private final JdbcClient jdbc;
-  private final OrderExecution execution;
-  private final Orders orders;
+  private final JdbcTemplate batch;
+  private final Shipping shipping;
+  private final OrderQueries orders;
   private final Inventory inventory;
   private final Transactions transactions;
   private final Clock clock;
 
   Fulfillment(
       JdbcClient jdbc,
-      OrderExecution execution,
-      Orders orders,
+      JdbcTemplate batch,
+      Shipping shipping,
+      OrderQueries orders,
       Inventory inventory,
       Transactions transactions,
       Clock clock) {
     this.jdbc = jdbc;
-    this.execution = execution;
+    this.batch = batch;
+    this.shipping = shipping;
     this.orders = orders;
     this.inventory = inventory;
     this.transactions = transactions;
     this.clock = clock;
   }
 
-  /** Ships units of an order; see {@link OrderExecution#recordShipment}. */
+  /**
+   * Ships units of an order; see {@link Shipping#ship}. The shipment's record is written from the
+   * order's {@code order.shipment_recorded} event, in the same transaction.
+   */
   public ShipmentView ship(
       String idOrNumber,
       String carrier,
       String trackingNumber,
-      List<OrderExecution.ShipLine> lines,
+      List<Shipment.Line> lines,
       Integer expectedVersion) {
     return transactions.inTransaction(
         () -> {
           UUID id = UUID.randomUUID();
-          OrderExecution.ShipmentRecorded recorded =
-              execution.recordShipment(
-                  id, idOrNumber, carrier, trackingNumber, lines, expectedVersion);
+          Shipping.Shipped recorded =
+              shipping.ship(id, idOrNumber, carrier, trackingNumber, lines, expectedVersion);
           ShipmentView stored = shipment(id);
           return new ShipmentView(
               stored.id(),
@@ -90,44 +97,62 @@ public class Fulfillment {
   }
 
   /**
-   * Records the shipment of an {@link OrderShipped} in the same transaction as the order's change.
+   * Keeps the shipment records in step with the order, in the order's transaction: a recorded
+   * shipment (by the shipments API or a manual SHIPPED move alike) is stored with its lines; an
+   * order confirmed delivered as a whole marks its shipments still travelling delivered.
    */
   @EventListener
-  void record(OrderShipped shipped) {
-    jdbc.sql(
+  void on(OrderEventRecorded recorded) {
+    switch (recorded.event()) {
+      case OrderEvent.ShipmentRecorded s -> {
+        UUID shipmentId = UUID.fromString(s.shipmentId());
+        jdbc.sql(
+                """
+                INSERT INTO shipments (id, order_id, carrier, tracking_number, state, shipped_at, created_by)
+                VALUES (?, ?, ?, ?, 'SHIPPED', ?, ?)""")
+            .params(
+                shipmentId,
+                recorded.orderId(),
+                s.carrier(),
+                s.trackingNumber(),
+                Timestamp.from(recorded.at()),
+                recorded.actor())
+            .update();
+        batch.batchUpdate(
             """
-            INSERT INTO shipments (id, order_id, carrier, tracking_number, state, shipped_at, created_by)
-            VALUES (?, ?, ?, ?, 'SHIPPED', ?, ?)""")
-        .params(
-            shipped.shipmentId(),
-            shipped.orderId(),
-            shipped.carrier(),
-            shipped.trackingNumber(),
-            Timestamp.from(shipped.shippedAt()),
-            Actors.current())
-        .update();
-    for (OrderExecution.ShippedUnits u : shipped.units()) {
-      jdbc.sql(
-              """
-              INSERT INTO shipment_lines (shipment_id, line_no, sku, quantity, lot, location)
-              VALUES (?, ?, ?, ?, ?, ?)""")
-          .params(shipped.shipmentId(), u.lineNo(), u.sku(), u.quantity(), u.lot(), u.location())
-          .update();
+            INSERT INTO shipment_lines (shipment_id, line_no, sku, quantity, lot, location)
+            VALUES (?, ?, ?, ?, ?, ?)""",
+            s.lines().stream()
+                .map(
+                    u ->
+                        new Object[] {
+                          shipmentId, u.lineNo(), u.sku(), u.quantity(), u.lot(), u.location()
+                        })
+                .toList());
+      }
+      case OrderEvent.Delivered d when d.deliveredAt() != null ->
+          jdbc.sql(
+                  """
+                  UPDATE shipments SET state = 'DELIVERED', delivered_at = ?, version = version + 1
+                  WHERE order_id = ? AND state = 'SHIPPED'""")
+              .params(Timestamp.from(Instant.parse(d.deliveredAt())), recorded.orderId())
+              .update();
+      default -> {}
     }
   }
 
-  /**
-   * An order confirmed delivered as a whole: its shipments still travelling count as delivered
-   * then.
-   */
-  @EventListener
-  void record(OrderDeliveryConfirmed confirmed) {
-    jdbc.sql(
+  /** Where units of a SKU of an order left from. */
+  public record ShippedFrom(String location, String lot) {}
+
+  /** The location and lot of the most recent shipment of a SKU of an order, if it shipped. */
+  public Optional<ShippedFrom> lastShippedFrom(UUID orderId, String sku) {
+    return jdbc.sql(
             """
-            UPDATE shipments SET state = 'DELIVERED', delivered_at = ?, version = version + 1
-            WHERE order_id = ? AND state = 'SHIPPED'""")
-        .params(Timestamp.from(confirmed.deliveredAt()), confirmed.orderId())
-        .update();
+            SELECT l.location, l.lot FROM shipment_lines l JOIN shipments s ON s.id = l.shipment_id
+            WHERE s.order_id = ? AND l.sku = ? ORDER BY s.shipped_at DESC, l.id DESC LIMIT 1""")
+        .params(orderId, sku)
+        .query(Rows.of(ShippedFrom.class))
+        .optional();
   }
 
   /** The lots a SKU of an order shipped from (returns go back to one of these). */
@@ -180,9 +205,7 @@ public class Fulfillment {
               .update();
           Map<Integer, Integer> perLine = new LinkedHashMap<>();
           lines(shipmentId).forEach(l -> perLine.merge(l.lineNo(), l.quantity(), Integer::sum));
-          List<OrderExecution.DeliveredUnits> units = new ArrayList<>();
-          perLine.forEach((lineNo, q) -> units.add(new OrderExecution.DeliveredUnits(lineNo, q)));
-          var orderState = execution.recordDelivery(row.orderId(), shipmentId, units, at);
+          OrderState orderState = shipping.recordDelivery(row.orderId(), shipmentId, perLine, at);
           ShipmentRow delivered =
               new ShipmentRow(
                   row.id(),
@@ -276,11 +299,11 @@ public class Fulfillment {
    * location when given.
    */
   public QueuePage queue(String location, String cursor, int limit) {
-    OrderExecution.FulfillmentPage page = execution.inFulfillment(cursor, limit);
+    OrderQueries.Page page = orders.inFulfillment(cursor, limit);
     Map<UUID, List<Inventory.ReservationView>> reservations =
-        inventory.reservations(page.orders().stream().map(OrderView::id).toList());
+        inventory.reservations(page.items().stream().map(OrderView::id).toList());
     List<QueueItem> items = new ArrayList<>();
-    for (OrderView order : page.orders()) {
+    for (OrderView order : page.items()) {
       Map<String, List<QueueLine>> byLocation = new LinkedHashMap<>();
       for (Inventory.ReservationView r : reservations.getOrDefault(order.id(), List.of())) {
         if (location == null || location.equals(r.location())) {
@@ -333,7 +356,7 @@ public class Fulfillment {
         .list();
   }
 
-  private ShipmentView view(ShipmentRow row, io.orderloop.orders.OrderState orderState) {
+  private ShipmentView view(ShipmentRow row, OrderState orderState) {
     OrderView order = orders.get(row.orderId().toString());
     List<ShipmentView.Line> lines = new ArrayList<>();
     for (LineRow l : lines(row.id())) {

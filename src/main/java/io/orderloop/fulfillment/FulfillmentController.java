@@ -4,7 +4,7 @@ import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
 import io.orderloop.common.IdempotentRequests;
 import io.orderloop.common.IfMatch;
-import io.orderloop.orders.OrderExecution;
+import io.orderloop.orders.Shipment;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -56,11 +56,11 @@ class FulfillmentController {
       @Valid @RequestBody ShipmentRequest request,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-    List<OrderExecution.ShipLine> lines =
+    List<Shipment.Line> lines =
         request.lines().stream()
             .map(
                 l ->
-                    new OrderExecution.ShipLine(
+                    new Shipment.Line(
                         l.sku(),
                         l.quantity(),
                         l.lot() == null || l.lot().isBlank() ? null : l.lot()))

@@ -30,8 +30,8 @@ class BackorderFiller implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(BackorderFiller.class);
   private static final int PAGE = 100;
 
-  private final Orders orders;
-  private final OrderRepository repository;
+  private final OrderAllocation allocation;
+  private final OrderFinder finder;
   private final Inventory inventory;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final ConcurrentMap<String, AtomicBoolean> running = new ConcurrentHashMap<>();
@@ -41,9 +41,9 @@ class BackorderFiller implements DisposableBean {
    */
   private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(2);
 
-  BackorderFiller(Orders orders, OrderRepository repository, Inventory inventory) {
-    this.orders = orders;
-    this.repository = repository;
+  BackorderFiller(OrderAllocation allocation, OrderFinder finder, Inventory inventory) {
+    this.allocation = allocation;
+    this.finder = finder;
     this.inventory = inventory;
   }
 
@@ -57,7 +57,7 @@ class BackorderFiller implements DisposableBean {
       fixedDelayString = "${orderloop.orders.backorder-sweep-interval:PT1M}")
   void sweep() {
     try {
-      inventory.skusWithAllocatableStock(repository.skusWithBackorders()).forEach(this::schedule);
+      inventory.skusWithAllocatableStock(finder.skusWithBackorders()).forEach(this::schedule);
     } catch (RuntimeException e) {
       log.warn("backorder sweep failed, will retry: {}", e.getMessage());
     }
@@ -102,16 +102,16 @@ class BackorderFiller implements DisposableBean {
   }
 
   private void fill(String sku) {
-    OrderRepository.BackorderCandidate after = null;
+    OrderFinder.Cursor after = null;
     int filled = 0;
     while (inventory.allocatable(sku) > 0) {
-      List<OrderRepository.BackorderCandidate> page = repository.backorderQueue(sku, after, PAGE);
+      List<OrderFinder.Cursor> page = finder.backorderQueue(sku, after, PAGE);
       if (page.isEmpty()) {
         break;
       }
-      for (OrderRepository.BackorderCandidate candidate : page) {
+      for (OrderFinder.Cursor candidate : page) {
         try {
-          filled += orders.fillBackorders(candidate.id());
+          filled += allocation.fillBackorders(candidate.id());
         } catch (RuntimeException e) {
           // One order that cannot be filled now must not hold up the rest of the queue.
           log.warn("could not fill backorders of order {}: {}", candidate.id(), e.getMessage());

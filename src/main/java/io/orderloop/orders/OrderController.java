@@ -26,26 +26,35 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Orders over HTTP: parse into a request record, one call into {@link Orders}, map the result. */
+/**
+ * Orders over HTTP: parse into a request record, one call into the module's API ({@link
+ * OrderIntake}, {@link Orders}, {@link OrderQueries}, {@link OrderAllocation}), map the result.
+ */
 @RestController
 @RequestMapping("/api/v1/orders")
 class OrderController {
 
+  private final OrderIntake intake;
   private final Orders orders;
+  private final OrderQueries queries;
+  private final OrderAllocation allocation;
   private final OrderStateCounts counts;
-  private final OrderExecution execution;
   private final IdempotentRequests idempotency;
   private final JsonMapper json;
 
   OrderController(
+      OrderIntake intake,
       Orders orders,
-      OrderExecution execution,
+      OrderQueries queries,
+      OrderAllocation allocation,
       IdempotentRequests idempotency,
       JsonMapper json,
       OrderStateCounts counts) {
+    this.intake = intake;
     this.orders = orders;
+    this.queries = queries;
+    this.allocation = allocation;
     this.counts = counts;
-    this.execution = execution;
     this.idempotency = idempotency;
     this.json = json;
   }
@@ -62,11 +71,11 @@ class OrderController {
             idempotencyKey,
             fingerprint,
             () -> {
-              Orders.Intake intake = orders.create(request);
+              OrderIntake.Intake result = intake.create(request);
               return new IdempotentRequests.StoredResponse(
-                  intake.created() ? 201 : 200,
-                  json.writeValueAsString(intake.order()),
-                  "/api/v1/orders/" + intake.order().id());
+                  result.created() ? 201 : 200,
+                  json.writeValueAsString(result.order()),
+                  "/api/v1/orders/" + result.order().id());
             });
     return ResponseEntity.status(response.status())
         .location(URI.create(response.location()))
@@ -77,11 +86,11 @@ class OrderController {
 
   @GetMapping("/{idOrNumber}")
   ResponseEntity<OrderView> get(@PathVariable String idOrNumber) {
-    return withEtag(orders.get(idOrNumber));
+    return withEtag(queries.get(idOrNumber));
   }
 
   @GetMapping
-  Orders.Page list(
+  OrderQueries.Page list(
       @RequestParam(required = false) Boolean atRisk,
       @RequestParam(required = false) Boolean onHold,
       @RequestParam(required = false) OrderState state,
@@ -95,8 +104,8 @@ class OrderController {
     if (limit < 1 || limit > 500) {
       throw ApiProblem.badRequest("limit: give 1 to 500");
     }
-    return orders.list(
-        new Orders.ListQuery(
+    return queries.list(
+        new OrderQueries.ListQuery(
             atRisk, onHold, state, channel, type, createdFrom, createdTo, q, cursor, limit));
   }
 
@@ -112,8 +121,8 @@ class OrderController {
   }
 
   @GetMapping("/{idOrNumber}/events")
-  Map<String, List<OrderEvent>> events(@PathVariable String idOrNumber) {
-    return Map.of("items", orders.history(idOrNumber));
+  Map<String, List<HistoryEntry>> events(@PathVariable String idOrNumber) {
+    return Map.of("items", queries.history(idOrNumber));
   }
 
   record TransitionRequest(@NotNull OrderState to, @Size(max = 1000) String reason) {}
@@ -156,7 +165,7 @@ class OrderController {
       @PathVariable String idOrNumber,
       @Valid @RequestBody HoldRequest request,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return withEtag(execution.hold(idOrNumber, request.reason().strip(), IfMatch.version(ifMatch)));
+    return withEtag(orders.hold(idOrNumber, request.reason().strip(), IfMatch.version(ifMatch)));
   }
 
   record ReleaseHoldRequest(@Size(max = 500) String reason) {}
@@ -167,25 +176,25 @@ class OrderController {
       @Valid @RequestBody(required = false) ReleaseHoldRequest request,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     return withEtag(
-        execution.releaseHold(
+        orders.releaseHold(
             idOrNumber, request == null ? null : request.reason(), IfMatch.version(ifMatch)));
   }
 
   @GetMapping("/{idOrNumber}/invoices")
   Map<String, List<Invoice>> invoices(@PathVariable String idOrNumber) {
-    return Map.of("items", execution.invoices(idOrNumber));
+    return Map.of("items", queries.invoices(idOrNumber));
   }
 
   @GetMapping("/{idOrNumber}/allocation")
-  Orders.AllocationView allocation(@PathVariable String idOrNumber) {
-    return orders.allocation(idOrNumber);
+  OrderAllocation.AllocationView allocation(@PathVariable String idOrNumber) {
+    return allocation.allocation(idOrNumber);
   }
 
   @PostMapping("/{idOrNumber}/allocation/rerun")
   ResponseEntity<OrderView> rerunAllocation(
       @PathVariable String idOrNumber,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return withEtag(orders.rerunAllocation(idOrNumber, IfMatch.version(ifMatch)));
+    return withEtag(allocation.rerun(idOrNumber, IfMatch.version(ifMatch)));
   }
 
   record ReleaseRequest(
@@ -199,7 +208,7 @@ class OrderController {
       @Valid @RequestBody ReleaseRequest request,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     return withEtag(
-        orders.releaseLine(
+        allocation.releaseLine(
             idOrNumber,
             request.lineNo(),
             request.quantity(),
@@ -215,7 +224,7 @@ class OrderController {
       @Valid @RequestBody PinRequest request,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     return withEtag(
-        orders.pinLine(
+        allocation.pinLine(
             idOrNumber, request.lineNo(), request.lot().strip(), IfMatch.version(ifMatch)));
   }
 
@@ -226,7 +235,7 @@ class OrderController {
       @PathVariable String idOrNumber,
       @Valid @RequestBody UnpinRequest request,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return withEtag(orders.unpinLine(idOrNumber, request.lineNo(), IfMatch.version(ifMatch)));
+    return withEtag(allocation.unpinLine(idOrNumber, request.lineNo(), IfMatch.version(ifMatch)));
   }
 
   record MoveRequest(
@@ -243,7 +252,7 @@ class OrderController {
     String lot =
         request.toLot() == null || request.toLot().isBlank() ? null : request.toLot().strip();
     return withEtag(
-        orders.moveReservation(
+        allocation.moveReservation(
             idOrNumber,
             request.lineNo(),
             request.quantity(),
@@ -255,9 +264,4 @@ class OrderController {
   private static ResponseEntity<OrderView> withEtag(OrderView order) {
     return ResponseEntity.ok().eTag("\"" + order.version() + "\"").body(order);
   }
-
-  /**
-   * Parses {@code If-Match: "3"} (also {@code W/"3"}); {@code *} or no header means no version
-   * check.
-   */
 }

@@ -1,5 +1,6 @@
 package io.orderloop.orders;
 
+import io.orderloop.common.Currencies;
 import io.orderloop.common.Money;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -9,7 +10,8 @@ import java.util.UUID;
 
 /**
  * An order as the API shows it. Line quantities always add up: {@code quantity = allocated +
- * backordered + shipped + cancelled} (in units).
+ * backordered + shipped + cancelled} (in units). Amounts are decimal strings at the currency's
+ * scale.
  */
 public record OrderView(
     UUID id,
@@ -27,6 +29,7 @@ public record OrderView(
     Money total,
     List<Line> lines,
     CreateOrder.B2b b2b,
+    String notes,
     boolean atRisk,
     Hold hold,
     Set<OrderState> allowedTransitions,
@@ -40,7 +43,9 @@ public record OrderView(
   /**
    * A line; {@code casePack} and {@code palletQuantity} are the SKU's when the order was taken,
    * {@code cases} the quantity in whole cases for B2B lines, {@code delivered} the shipped units
-   * confirmed delivered, {@code amount} the line's price × quantity as ordered.
+   * confirmed delivered. {@code unitPrice} is the price as given, per {@code unitOfMeasure} (per
+   * case for CASE lines); {@code unitPricePerUnit} the derived price of one unit, for CASE lines,
+   * with the decimals it needs; {@code amount} the line's price × quantity as ordered.
    */
   public record Line(
       int lineNo,
@@ -50,6 +55,7 @@ public record OrderView(
       int casePack,
       Integer cases,
       BigDecimal unitPrice,
+      BigDecimal unitPricePerUnit,
       BigDecimal amount,
       int allocated,
       int backordered,
@@ -59,4 +65,57 @@ public record OrderView(
       Integer palletQuantity,
       String lot,
       boolean lotPinned) {}
+
+  static OrderView of(Order o) {
+    List<Line> lines =
+        o.lines.stream()
+            .map(
+                l ->
+                    new Line(
+                        l.lineNo,
+                        l.sku,
+                        l.quantity,
+                        l.unitOfMeasure,
+                        l.casePack,
+                        o.type == OrderType.B2B && l.casePack > 1 && l.quantity % l.casePack == 0
+                            ? l.quantity / l.casePack
+                            : null,
+                        Currencies.atScale(l.priceAsGiven(), o.currency),
+                        l.unitOfMeasure == UnitOfMeasure.CASE
+                            ? Currencies.atLeastScale(l.unitPrice, o.currency)
+                            : null,
+                        Currencies.atScale(l.lineAmount, o.currency),
+                        l.allocated,
+                        l.backordered,
+                        l.shipped,
+                        l.cancelled,
+                        l.delivered,
+                        l.palletQuantity,
+                        l.lot,
+                        l.lotPinned))
+            .toList();
+    return new OrderView(
+        o.id,
+        o.number,
+        o.channel,
+        o.externalId,
+        o.type,
+        o.state,
+        o.version,
+        o.policy,
+        o.customer,
+        o.shipTo,
+        o.billTo,
+        o.currency,
+        new Money(o.total, o.currency),
+        lines,
+        o.b2b,
+        o.notes,
+        o.atRisk,
+        o.hold == null ? null : new Hold(o.hold.reason(), o.hold.by(), o.hold.at()),
+        o.allowedTransitions(),
+        o.createdAt,
+        o.updatedAt,
+        o.deliveredAt);
+  }
 }

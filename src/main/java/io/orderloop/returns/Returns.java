@@ -5,8 +5,8 @@ import io.orderloop.common.ApiProblem;
 import io.orderloop.common.Rows;
 import io.orderloop.common.Transactions;
 import io.orderloop.inventory.Inventory;
-import io.orderloop.orders.OrderExecution;
-import io.orderloop.orders.OrderState;
+import io.orderloop.orders.OrderEvent;
+import io.orderloop.orders.OrderQueries;
 import io.orderloop.orders.OrderView;
 import io.orderloop.orders.Orders;
 import java.math.BigDecimal;
@@ -40,8 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class Returns {
 
   private final JdbcClient jdbc;
+  private final OrderQueries queries;
   private final Orders orders;
-  private final OrderExecution execution;
   private final Inventory inventory;
   private final Transactions transactions;
   private final Clock clock;
@@ -51,8 +51,8 @@ public class Returns {
 
   Returns(
       JdbcClient jdbc,
+      OrderQueries queries,
       Orders orders,
-      OrderExecution execution,
       Inventory inventory,
       Transactions transactions,
       Clock clock,
@@ -60,8 +60,8 @@ public class Returns {
       io.orderloop.orders.OrderProperties orderProperties,
       io.orderloop.fulfillment.Fulfillment fulfillment) {
     this.jdbc = jdbc;
+    this.queries = queries;
     this.orders = orders;
-    this.execution = execution;
     this.inventory = inventory;
     this.transactions = transactions;
     this.clock = clock;
@@ -76,8 +76,8 @@ public class Returns {
   public ReturnView create(String orderIdOrNumber, List<RequestedLine> lines, String reason) {
     return transactions.inTransaction(
         () -> {
-          OrderView order = execution.lock(orderIdOrNumber);
-          if (order.state() != OrderState.DELIVERED && order.state() != OrderState.CLOSED) {
+          OrderView order = orders.lock(orderIdOrNumber);
+          if (!order.state().isReturnable()) {
             throw ApiProblem.conflict(
                     "state-conflict",
                     "Order not delivered",
@@ -163,7 +163,20 @@ public class Returns {
               "lines",
               lines.stream().map(l -> Map.of("sku", l.sku(), "quantity", l.quantity())).toList());
           appendEvent(id, ReturnState.REQUESTED.eventType(), null, ReturnState.REQUESTED, details);
-          execution.recordReturnMilestone(order.id(), "return.requested", reason, details);
+          orders.recordReturn(
+              order.id(),
+              new OrderEvent.ReturnProgressed(
+                  OrderEvent.ReturnStage.REQUESTED,
+                  id.toString(),
+                  number,
+                  lines.stream()
+                      .map(
+                          l ->
+                              new OrderEvent.ReturnedUnits(l.sku(), l.quantity(), null, null, null))
+                      .toList(),
+                  null,
+                  null),
+              reason);
           return get(id.toString());
         });
   }
@@ -257,10 +270,19 @@ public class Returns {
                 "Forbidden",
                 "receiving a return puts units back in stock: it needs the inventory:write scope");
           }
+          List<OrderEvent.ReturnedUnits> received = null;
+          String refunded = null;
           if (to == ReturnState.RECEIVED) {
-            details.put("lines", receive(row, dispositions == null ? List.of() : dispositions));
+            received =
+                receive(
+                    row,
+                    dispositions == null || dispositions.isEmpty()
+                        ? restockWhereShipped(row)
+                        : dispositions);
+            details.put("lines", received);
           } else if (to == ReturnState.REFUNDED) {
-            details.put("refundAmount", refund(row, refundAmount).toPlainString());
+            refunded = refund(row, refundAmount).toPlainString();
+            details.put("refundAmount", refunded);
             details.put("currency", row.currency());
           }
           jdbc.sql(
@@ -268,12 +290,44 @@ public class Returns {
               .params(to.name(), Timestamp.from(clock.instant()), row.id())
               .update();
           appendEvent(row.id(), to.eventType(), from, to, details);
-          execution.recordReturnMilestone(row.orderId(), to.eventType(), reason, details);
+          orders.recordReturn(
+              row.orderId(),
+              new OrderEvent.ReturnProgressed(
+                  OrderEvent.ReturnStage.valueOf(to.name()),
+                  row.id().toString(),
+                  row.number(),
+                  received,
+                  refunded,
+                  refunded == null ? null : row.currency()),
+              reason);
           return get(row.id().toString());
         });
   }
 
-  private List<Map<String, Object>> receive(ReturnRow row, List<Disposition> dispositions) {
+  /**
+   * The default when a return is received without dispositions: every line goes back to stock at
+   * the location and lot its SKU shipped from (the most recent shipment of it).
+   */
+  private List<Disposition> restockWhereShipped(ReturnRow row) {
+    return lines(row.id()).stream()
+        .map(
+            l -> {
+              var place =
+                  fulfillment
+                      .lastShippedFrom(row.orderId(), l.sku())
+                      .orElseThrow(
+                          () ->
+                              ApiProblem.unprocessable(
+                                  "lines",
+                                  "SKU '"
+                                      + l.sku()
+                                      + "' has no shipment to restock it to; give a disposition"));
+              return new Disposition(l.sku(), "RESTOCK", place.location(), place.lot());
+            })
+        .toList();
+  }
+
+  private List<OrderEvent.ReturnedUnits> receive(ReturnRow row, List<Disposition> dispositions) {
     List<LineRow> lines = lines(row.id());
     Map<String, Disposition> bySku = new HashMap<>();
     for (int i = 0; i < dispositions.size(); i++) {
@@ -289,7 +343,7 @@ public class Returns {
       }
       bySku.put(d.sku(), d);
     }
-    List<Map<String, Object>> done = new ArrayList<>();
+    List<OrderEvent.ReturnedUnits> done = new ArrayList<>();
     for (LineRow l : lines) {
       Disposition d = bySku.get(l.sku());
       if (d == null) {
@@ -318,13 +372,9 @@ public class Returns {
               "UPDATE return_lines SET disposition = ?, location = ?, lot = ? WHERE return_id = ? AND line_no = ?")
           .params(d.disposition(), d.location(), blankToNull(d.lot()), row.id(), l.lineNo())
           .update();
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("sku", l.sku());
-      entry.put("quantity", l.quantity());
-      entry.put("disposition", d.disposition());
-      entry.put("location", d.location());
-      entry.put("lot", blankToNull(d.lot()));
-      done.add(entry);
+      done.add(
+          new OrderEvent.ReturnedUnits(
+              l.sku(), l.quantity(), d.disposition(), d.location(), blankToNull(d.lot())));
     }
     return done;
   }
@@ -360,7 +410,7 @@ public class Returns {
         find(idOrNumber, false)
             .orElseThrow(
                 () -> ApiProblem.notFound("no return with id or number '" + idOrNumber + "'"));
-    String orderNumber = orders.get(row.orderId().toString()).number();
+    String orderNumber = queries.get(row.orderId().toString()).number();
     List<ReturnView.Line> lines =
         lines(row.id()).stream()
             .map(
@@ -369,7 +419,7 @@ public class Returns {
                         l.lineNo(),
                         l.sku(),
                         l.quantity(),
-                        l.unitPrice().stripTrailingZeros(),
+                        io.orderloop.common.Currencies.atLeastScale(l.unitPrice(), row.currency()),
                         l.disposition(),
                         l.location(),
                         l.lot()))
@@ -383,7 +433,7 @@ public class Returns {
         state,
         row.reason(),
         row.currency(),
-        row.refundAmount(),
+        io.orderloop.common.Currencies.atScale(row.refundAmount(), row.currency()),
         lines,
         state.allowedTransitions(),
         row.createdAt().toInstant(),
@@ -391,7 +441,7 @@ public class Returns {
   }
 
   public List<ReturnView> forOrder(String orderIdOrNumber) {
-    OrderView order = orders.get(orderIdOrNumber);
+    OrderView order = queries.get(orderIdOrNumber);
     return jdbc
         .sql("SELECT id FROM returns WHERE order_id = ? ORDER BY created_at, number")
         .param(order.id())

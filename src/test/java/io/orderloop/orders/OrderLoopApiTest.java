@@ -488,7 +488,14 @@ class OrderLoopApiTest extends ApiTest {
     assertThat(order.get("fulfillmentPolicy").asString()).isEqualTo("SHIP_COMPLETE");
     assertThat(order.get("lines").get(0).get("quantity").asInt()).isEqualTo(24);
     assertThat(order.get("lines").get(0).get("cases").asInt()).isEqualTo(2);
-    assertThat(order.get("total").get("amount").decimalValue()).isEqualByComparingTo("302.50");
+    assertThat(order.get("total").get("amount").asString()).isEqualTo("302.50");
+    assertThat(order.get("lines").get(0).get("unitPrice").asString())
+        .as("the price as given, per case")
+        .isEqualTo("120.00");
+    assertThat(order.get("lines").get(0).get("unitOfMeasure").asString()).isEqualTo("CASE");
+    assertThat(order.get("lines").get(0).get("unitPricePerUnit").asString())
+        .as("the derived price of one unit of 12, with the decimals it needs")
+        .isEqualTo("10.00");
     assertThat(order.get("b2b").get("buyerPo").asString()).isEqualTo("PO-IR-2026-0089");
     assertThat(order.get("b2b").get("deliveryWindow").get("to").asString()).isEqualTo("2027-03-14");
 

@@ -59,8 +59,16 @@ class ReturnsApiTest extends ApiTest {
 
     assertThat(move(rma, Map.of("to", "RECEIVED")).status()).as("authorize first").isEqualTo(409);
     assertThat(move(rma, Map.of("to", "AUTHORIZED")).status()).isEqualTo(200);
-    assertThat(move(rma, Map.of("to", "RECEIVED")).status())
-        .as("dispositions needed")
+    assertThat(
+            move(
+                    rma,
+                    Map.of(
+                        "to",
+                        "RECEIVED",
+                        "lines",
+                        List.of(Map.of("sku", sku, "disposition", "KEEP"))))
+                .status())
+        .as("a disposition that is neither RESTOCK nor SCRAP")
         .isEqualTo(422);
     Api.Response received =
         move(
@@ -80,7 +88,7 @@ class ReturnsApiTest extends ApiTest {
         .as("more than the units are worth")
         .isEqualTo(422);
     Api.Response refunded = move(rma, Map.of("to", "REFUNDED", "refundAmount", "25.00"));
-    assertThat(refunded.json().get("refundAmount").decimalValue()).isEqualByComparingTo("25.00");
+    assertThat(refunded.json().get("refundAmount").asString()).isEqualTo("25.00");
     assertThat(move(rma, Map.of("to", "CLOSED")).json().get("state").asString())
         .isEqualTo("CLOSED");
 
@@ -103,6 +111,30 @@ class ReturnsApiTest extends ApiTest {
     List<String> kinds = new ArrayList<>();
     movements.forEach(m -> kinds.add(m.get("kind").asString()));
     assertThat(kinds).contains("RETURN");
+    assertStockInvariants(sku);
+  }
+
+  @Test
+  void a_return_received_without_lines_restocks_each_line_where_it_shipped_from() {
+    String sku = sku("RMADEF", Map.of("lotControlled", true));
+    String wh = location(1);
+    receive(sku, wh, "L-DEF", LocalDate.now().plusDays(100), 4);
+    String id = deliveredOrder(sku, 4);
+    String rma =
+        api.post(
+                "/api/v1/orders/" + id + "/returns",
+                Map.of("lines", List.of(Map.of("sku", sku, "quantity", 3)), "reason", "r"))
+            .json()
+            .get("id")
+            .asString();
+    move(rma, Map.of("to", "AUTHORIZED"));
+    Api.Response received = move(rma, Map.of("to", "RECEIVED"));
+    assertThat(received.status()).as(received.toString()).isEqualTo(200);
+    JsonNode line = received.json().get("lines").get(0);
+    assertThat(line.get("disposition").asString()).isEqualTo("RESTOCK");
+    assertThat(line.get("location").asString()).isEqualTo(wh);
+    assertThat(line.get("lot").asString()).isEqualTo("L-DEF");
+    assertThat(stock(sku).get("onHand").asInt()).as("3 units back on hand").isEqualTo(3);
     assertStockInvariants(sku);
   }
 

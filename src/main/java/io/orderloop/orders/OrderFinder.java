@@ -1,0 +1,232 @@
+package io.orderloop.orders;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The SQL that finds orders rather than loading one: the filtered list, the fulfillment and
+ * backorder queues, and the orders the scheduler is due to close or flag. State sets come from
+ * {@link OrderState}.
+ */
+@Component
+class OrderFinder {
+
+  private static final String OPEN = OrderState.sqlIn(OrderState.OPEN);
+  private static final String SHIPPABLE = OrderState.sqlIn(OrderState.SHIPPABLE);
+
+  /** A B2B order is due by its delivery window start, any other order by its creation time. */
+  private static final String DUE =
+      "coalesce(window_from::timestamp AT TIME ZONE 'UTC', created_at)";
+
+  private final JdbcClient jdbc;
+  private final OrderRepository repository;
+
+  OrderFinder(JdbcClient jdbc, OrderRepository repository) {
+    this.jdbc = jdbc;
+    this.repository = repository;
+  }
+
+  /** Filters for the order list; null fields do not filter. */
+  record ListFilter(
+      Boolean atRisk,
+      Boolean onHold,
+      OrderState state,
+      Channel channel,
+      OrderType type,
+      Instant createdFrom,
+      Instant createdTo,
+      String text) {}
+
+  /** An opaque position in a list ordered by a time and then the order id. */
+  record Cursor(Instant at, UUID id) {
+    String encode() {
+      String raw = at.getEpochSecond() + ":" + at.getNano() + ":" + id;
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The cursor, or null when it is not one this service issued. */
+    static Cursor decode(String cursor) {
+      try {
+        String[] parts =
+            new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":");
+        long seconds = Long.parseLong(parts[0]);
+        if (seconds < 0 || seconds > 253402300799L) {
+          return null; // outside 1970..9999: not a cursor this service issued
+        }
+        return new Cursor(
+            Instant.ofEpochSecond(seconds, Long.parseLong(parts[1])), UUID.fromString(parts[2]));
+      } catch (RuntimeException e) {
+        return null;
+      }
+    }
+  }
+
+  /** Keyset page, newest first: (created_at, id) strictly after the cursor. */
+  List<Order> page(ListFilter filter, Cursor after, int limit) {
+    StringBuilder sql =
+        new StringBuilder("SELECT " + OrderRepository.ORDER_COLUMNS + " FROM orders WHERE true");
+    Map<String, Object> params = new HashMap<>();
+    if (filter.atRisk() != null) {
+      sql.append(" AND at_risk = :atRisk");
+      params.put("atRisk", filter.atRisk());
+    }
+    if (filter.onHold() != null) {
+      sql.append(filter.onHold() ? " AND hold_reason IS NOT NULL" : " AND hold_reason IS NULL");
+    }
+    if (filter.state() != null) {
+      sql.append(" AND state = :state");
+      params.put("state", filter.state().name());
+    }
+    if (filter.channel() != null) {
+      sql.append(" AND channel = :channel");
+      params.put("channel", filter.channel().name());
+    }
+    if (filter.type() != null) {
+      sql.append(" AND type = :type");
+      params.put("type", filter.type().name());
+    }
+    if (filter.createdFrom() != null) {
+      sql.append(" AND created_at >= :createdFrom");
+      params.put("createdFrom", Timestamp.from(filter.createdFrom()));
+    }
+    if (filter.createdTo() != null) {
+      sql.append(" AND created_at < :createdTo");
+      params.put("createdTo", Timestamp.from(filter.createdTo()));
+    }
+    if (filter.text() != null) {
+      sql.append(
+          " AND (number = :exact OR lower(customer_name) LIKE :like ESCAPE '\\'"
+              + " OR lower(customer_email) LIKE :like ESCAPE '\\' OR lower(buyer_po) LIKE :like ESCAPE '\\'"
+              + " OR number LIKE :upperLike ESCAPE '\\')");
+      String escaped =
+          filter
+              .text()
+              .toLowerCase(Locale.ROOT)
+              .replace("\\", "\\\\")
+              .replace("%", "\\%")
+              .replace("_", "\\_");
+      params.put("exact", filter.text());
+      params.put("like", "%" + escaped + "%");
+      params.put("upperLike", "%" + escaped.toUpperCase(Locale.ROOT) + "%");
+    }
+    if (after != null) {
+      sql.append(" AND (created_at, id) < (:afterCreated, :afterId)");
+      params.put("afterCreated", Timestamp.from(after.at()));
+      params.put("afterId", after.id());
+    }
+    sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+    params.put("limit", limit);
+    return repository.withLines(
+        jdbc.sql(sql.toString()).params(params).query(repository.rowMapper()).list());
+  }
+
+  /** Orders in fulfillment and not on hold, most urgent first, keyset after a cursor. */
+  List<Order> inFulfillment(Cursor after, int limit) {
+    return repository.withLines(
+        jdbc.sql(
+                "SELECT "
+                    + OrderRepository.ORDER_COLUMNS
+                    + " FROM orders WHERE state IN "
+                    + SHIPPABLE
+                    + " AND hold_reason IS NULL AND (CAST(:p AS timestamptz) IS NULL OR ("
+                    + DUE
+                    + ", id) > (CAST(:p AS timestamptz), CAST(:id AS uuid))) ORDER BY "
+                    + DUE
+                    + ", id LIMIT :limit")
+            .param("p", after == null ? null : Timestamp.from(after.at()))
+            .param("id", after == null ? null : after.id())
+            .param("limit", limit)
+            .query(repository.rowMapper())
+            .list());
+  }
+
+  /** When an order is due: its delivery window start, or its creation. */
+  static Instant due(Order o) {
+    return o.b2b != null && o.b2b.deliveryWindow() != null
+        ? o.b2b.deliveryWindow().from().atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+        : o.createdAt;
+  }
+
+  /**
+   * Open orders with backordered units of {@code sku} in the order backorders are filled: by the
+   * date each order is due, then by id.
+   */
+  List<Cursor> backorderQueue(String sku, Cursor after, int limit) {
+    return jdbc.sql(
+            "SELECT o.id, "
+                + DUE
+                + " AS priority FROM orders o WHERE o.state IN "
+                + OPEN
+                + """
+                 AND EXISTS (SELECT 1 FROM order_lines l
+                              WHERE l.order_id = o.id AND l.sku = :sku AND l.backordered > 0)
+                  AND (CAST(:afterPriority AS timestamptz) IS NULL
+                       OR (coalesce(o.window_from::timestamp AT TIME ZONE 'UTC', o.created_at), o.id)
+                          > (CAST(:afterPriority AS timestamptz), CAST(:afterId AS uuid)))
+                ORDER BY 2, o.id
+                LIMIT :limit""")
+        .param("sku", sku)
+        .param("afterPriority", after == null ? null : Timestamp.from(after.at()))
+        .param("afterId", after == null ? null : after.id())
+        .param("limit", limit)
+        .query(
+            (rs, n) ->
+                new Cursor(rs.getTimestamp("priority").toInstant(), rs.getObject("id", UUID.class)))
+        .list();
+  }
+
+  /** SKUs with backordered units on open orders. */
+  List<String> skusWithBackorders() {
+    return jdbc.sql(
+            "SELECT DISTINCT l.sku FROM order_lines l JOIN orders o ON o.id = l.order_id"
+                + " WHERE l.backordered > 0 AND o.state IN "
+                + OPEN)
+        .query(String.class)
+        .list();
+  }
+
+  /**
+   * Delivered orders whose close grace has passed, locked for closing; rows others hold are
+   * skipped.
+   */
+  List<UUID> deliveredBefore(Instant cutoff, int limit) {
+    return jdbc.sql(
+            """
+            SELECT id FROM orders WHERE state = 'DELIVERED' AND delivered_at <= ?
+            ORDER BY delivered_at LIMIT ? FOR UPDATE SKIP LOCKED""")
+        .params(Timestamp.from(cutoff), limit)
+        .query(UUID.class)
+        .list();
+  }
+
+  /**
+   * Open B2B orders whose last ship date ({@link Order#shipBy}) has passed and that are not flagged
+   * yet, locked for flagging; rows others hold are skipped.
+   */
+  List<UUID> pastShipBy(LocalDate today, Integer leadDays, int limit) {
+    return jdbc.sql(
+            "SELECT id FROM orders WHERE window_from IS NOT NULL AND NOT at_risk AND state IN "
+                + OPEN
+                + """
+                 AND (CASE WHEN CAST(:lead AS integer) IS NULL THEN window_to
+                           ELSE window_from - CAST(:lead AS integer) END) < :today
+                ORDER BY window_from LIMIT :limit FOR UPDATE SKIP LOCKED""")
+        .param("lead", leadDays)
+        .param("today", today)
+        .param("limit", limit)
+        .query(UUID.class)
+        .list();
+  }
+}
