@@ -55,6 +55,11 @@ public final class Api {
     return send("PUT", path, body);
   }
 
+  /** A JSON merge patch ({@code application/merge-patch+json}). */
+  public Response patch(String path, Object body) {
+    return with("Content-Type", "application/merge-patch+json").send("PATCH", path, body);
+  }
+
   public Response delete(String path) {
     return send("DELETE", path, null);
   }
@@ -77,7 +82,7 @@ public final class Api {
     if (key != null) {
       request.header("Authorization", "Bearer " + key);
     }
-    headers.forEach(request::header);
+    headers.forEach(request::setHeader);
     try {
       HttpResponse<String> response =
           CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -95,31 +95,31 @@ public abstract class ApiTest {
       if (compacted) {
         jdbc.sql("SELECT compact_order_state_counts()").query(Integer.class).single();
       }
-      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-      while (true) {
-        Map<String, Long> actual = new HashMap<>();
-        jdbc.sql("SELECT state, count(*) FROM orders GROUP BY state")
-            .query((rs, n) -> Map.entry(rs.getString(1), rs.getLong(2)))
-            .list()
-            .forEach(e -> actual.put(e.getKey(), e.getValue()));
-        Api.Response r = api.get("/api/v1/orders/counts");
-        assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        Map<String, Long> counted = new HashMap<>();
-        long total = 0;
-        for (var e : r.json().get("counts").properties()) {
-          counted.put(e.getKey(), e.getValue().asLong());
-          total += e.getValue().asLong();
-        }
-        assertThat(r.json().get("total").asLong()).isEqualTo(total);
-        Map<String, Long> expected = new HashMap<>();
-        counted.keySet().forEach(state -> expected.put(state, actual.getOrDefault(state, 0L)));
-        if (counted.equals(expected) || System.nanoTime() > deadline) {
-          assertThat(counted)
-              .as("orders by state" + (compacted ? " after compaction" : ""))
-              .isEqualTo(expected);
-          break;
-        }
-      }
+      org.awaitility.Awaitility.await("orders by state" + (compacted ? " after compaction" : ""))
+          .atMost(java.time.Duration.ofSeconds(30))
+          .pollInterval(java.time.Duration.ofMillis(50))
+          .untilAsserted(
+              () -> {
+                Map<String, Long> actual = new HashMap<>();
+                jdbc.sql("SELECT state, count(*) FROM orders GROUP BY state")
+                    .query((rs, n) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                    .list()
+                    .forEach(e -> actual.put(e.getKey(), e.getValue()));
+                Api.Response r = api.get("/api/v1/orders/counts");
+                assertThat(r.status()).as(r.toString()).isEqualTo(200);
+                Map<String, Long> counted = new HashMap<>();
+                long total = 0;
+                for (var e : r.json().get("counts").properties()) {
+                  counted.put(e.getKey(), e.getValue().asLong());
+                  total += e.getValue().asLong();
+                }
+                assertThat(r.json().get("total").asLong()).isEqualTo(total);
+                Map<String, Long> expected = new HashMap<>();
+                counted
+                    .keySet()
+                    .forEach(state -> expected.put(state, actual.getOrDefault(state, 0L)));
+                assertThat(counted).isEqualTo(expected);
+              });
     }
   }
 
@@ -135,18 +135,10 @@ public abstract class ApiTest {
    * s.
    */
   protected static void await(String what, java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    org.awaitility.Awaitility.await(what)
+        .atMost(java.time.Duration.ofSeconds(30))
+        .pollInterval(java.time.Duration.ofMillis(50))
+        .until(condition::getAsBoolean);
   }
 
   protected static String unique(String prefix) {

@@ -31,6 +31,7 @@ public class ApiProblem extends RuntimeException {
 
   /**
    * 422: well-formed input that breaks a business rule; {@code field} names the offending field.
+   * The problem lists it as {@code errors: [{field, detail}]}, the shape of every 422.
    */
   public static ApiProblem unprocessable(String field, String detail) {
     ApiProblem p =
@@ -39,9 +40,11 @@ public class ApiProblem extends RuntimeException {
             "validation",
             "Request breaks a business rule",
             field == null ? detail : field + ": " + detail);
-    if (field != null) {
-      p.with("field", field);
-    }
+    // The one shape of every 422: errors, each naming its field (null: the request as a whole).
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("field", field);
+    error.put("detail", detail);
+    p.with("errors", java.util.List.of(error));
     return p;
   }
 

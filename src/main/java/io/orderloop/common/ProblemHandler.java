@@ -62,7 +62,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     List<Map<String, String>> errors = new ArrayList<>();
     for (FieldError error : ex.getBindingResult().getFieldErrors()) {
       errors.add(
-          Map.of("field", error.getField(), "message", String.valueOf(error.getDefaultMessage())));
+          Map.of("field", error.getField(), "detail", String.valueOf(error.getDefaultMessage())));
     }
     ex.getBindingResult()
         .getGlobalErrors()
@@ -72,10 +72,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                     Map.of(
                         "field",
                         e.getObjectName(),
-                        "message",
+                        "detail",
                         String.valueOf(e.getDefaultMessage()))));
+    errors.sort(java.util.Comparator.comparing(e -> e.get("field") + ": " + e.get("detail")));
     List<String> messages =
-        errors.stream().map(e -> e.get("field") + ": " + e.get("message")).sorted().toList();
+        errors.stream().map(e -> e.get("field") + ": " + e.get("detail")).toList();
     String detail =
         String.join("; ", messages.subList(0, Math.min(REPORTED_ERRORS, messages.size())));
     if (messages.size() > REPORTED_ERRORS) {
@@ -93,19 +94,26 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
-    String detail =
+    List<Map<String, String>> errors =
         ex.getParameterValidationResults().stream()
             .flatMap(
                 r ->
                     r.getResolvableErrors().stream()
                         .map(
                             e ->
-                                r.getMethodParameter().getParameterName()
-                                    + ": "
-                                    + e.getDefaultMessage()))
-            .collect(Collectors.joining("; "));
-    return new ResponseEntity<>(
-        validation(detail), problemHeaders(), HttpStatus.UNPROCESSABLE_CONTENT);
+                                Map.of(
+                                    "field",
+                                    String.valueOf(r.getMethodParameter().getParameterName()),
+                                    "detail",
+                                    String.valueOf(e.getDefaultMessage()))))
+            .toList();
+    ProblemDetail body =
+        validation(
+            errors.stream()
+                .map(e -> e.get("field") + ": " + e.get("detail"))
+                .collect(Collectors.joining("; ")));
+    body.setProperty("errors", errors);
+    return new ResponseEntity<>(body, problemHeaders(), HttpStatus.UNPROCESSABLE_CONTENT);
   }
 
   @Override
@@ -153,6 +161,50 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       }
     }
     return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(
+      org.springframework.web.HttpMediaTypeNotSupportedException ex,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    String given = ex.getContentType() == null ? "no Content-Type" : ex.getContentType().toString();
+    ProblemDetail body =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+            "this endpoint reads "
+                + ex.getSupportedMediaTypes().stream()
+                    .map(Object::toString)
+                    .collect(Collectors.joining(" or "))
+                + ", not "
+                + given
+                + "; send the body as JSON with Content-Type: application/json");
+    body.setType(ProblemTypes.of("unsupported-media-type"));
+    body.setTitle("Unsupported media type");
+    HttpHeaders problemHeaders = problemHeaders();
+    problemHeaders.putAll(headers);
+    problemHeaders.set(HttpHeaders.CONTENT_TYPE, "application/problem+json");
+    return new ResponseEntity<>(body, problemHeaders, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleNoResourceFoundException(
+      org.springframework.web.servlet.resource.NoResourceFoundException ex,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    ProblemDetail body =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.NOT_FOUND,
+            "no endpoint "
+                + ex.getHttpMethod()
+                + " /"
+                + ex.getResourcePath()
+                + "; the API is described at /v3/api-docs (Swagger UI: /swagger-ui.html)");
+    body.setType(ProblemTypes.of("not-found"));
+    body.setTitle("Not found");
+    return new ResponseEntity<>(body, problemHeaders(), HttpStatus.NOT_FOUND);
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -326,9 +378,30 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       return path(mismatched) + ": wrong JSON type for this field";
     }
     if (cause instanceof JacksonException jackson) {
-      return "malformed JSON: " + jackson.getOriginalMessage();
+      return malformed(jackson);
     }
-    return "the request body is missing or is not valid JSON";
+    return "the request body is missing or is not valid JSON; send one JSON object";
+  }
+
+  /**
+   * What is wrong with the JSON and where, in a person's words: the parser's first sentence,
+   * without its notes on its own configuration ("Source: REDACTED …").
+   */
+  static String malformed(JacksonException e) {
+    String message = String.valueOf(e.getOriginalMessage());
+    int cut = message.indexOf('\n');
+    message = cut >= 0 ? message.substring(0, cut) : message;
+    cut = message.indexOf(" at [Source");
+    message = (cut >= 0 ? message.substring(0, cut) : message).strip();
+    if (message.endsWith(":")) {
+      message = message.substring(0, message.length() - 1);
+    }
+    var location = e.getLocation();
+    String where =
+        location != null && location.getLineNr() > 0
+            ? " at line " + location.getLineNr() + ", column " + location.getColumnNr()
+            : "";
+    return "malformed JSON" + where + ": " + message;
   }
 
   private static String path(JacksonException e) {

@@ -15,6 +15,9 @@ class FeedController {
     this.feed = feed;
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "readEventFeed",
+      summary = "Read the event feed in commit order")
   @GetMapping("/api/v1/events")
   Feed.Page events(
       @RequestParam(required = false) String after,

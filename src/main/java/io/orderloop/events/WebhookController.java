@@ -32,17 +32,37 @@ class WebhookController {
 
   record CreateRequest(@NotBlank @Size(max = 2000) String url, List<@NotBlank String> eventTypes) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "createWebhookSubscription",
+      summary = "Subscribe a webhook (the secret is shown once)",
+      responses = {
+        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+            responseCode = "201",
+            description = "The subscription with its secret",
+            content =
+                @io.swagger.v3.oas.annotations.media.Content(
+                    mediaType = "application/json",
+                    schema =
+                        @io.swagger.v3.oas.annotations.media.Schema(
+                            implementation = io.orderloop.events.Webhooks.Subscription.class)))
+      })
   @PostMapping
   ResponseEntity<Webhooks.Subscription> create(@Valid @RequestBody CreateRequest request) {
     Webhooks.Subscription s = webhooks.create(request.url(), request.eventTypes());
     return ResponseEntity.created(URI.create("/api/v1/webhook-subscriptions/" + s.id())).body(s);
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "listWebhookSubscriptions",
+      summary = "List webhook subscriptions")
   @GetMapping
   Map<String, List<Webhooks.Subscription>> list() {
     return Map.of("items", webhooks.list());
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "getWebhookSubscription",
+      summary = "Get a webhook subscription")
   @GetMapping("/{id}")
   Webhooks.Subscription get(@PathVariable UUID id) {
     return webhooks.get(id);
@@ -51,17 +71,31 @@ class WebhookController {
   record UpdateRequest(
       @Size(max = 2000) String url, List<@NotBlank String> eventTypes, Boolean paused) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "updateWebhookSubscription",
+      summary = "Change, pause or resume a webhook subscription")
   @PatchMapping("/{id}")
   Webhooks.Subscription update(@PathVariable UUID id, @Valid @RequestBody UpdateRequest request) {
     return webhooks.update(id, request.url(), request.eventTypes(), request.paused());
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "deleteWebhookSubscription",
+      summary = "Delete a webhook subscription",
+      responses = {
+        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+            responseCode = "204",
+            description = "Deleted")
+      })
   @DeleteMapping("/{id}")
   ResponseEntity<Void> delete(@PathVariable UUID id) {
     webhooks.delete(id);
     return ResponseEntity.noContent().build();
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "rotateWebhookSecret",
+      summary = "Issue a new secret for a webhook subscription")
   @PostMapping("/{id}/rotate-secret")
   Webhooks.Subscription rotate(@PathVariable UUID id) {
     return webhooks.rotateSecret(id);
@@ -69,12 +103,18 @@ class WebhookController {
 
   record ReplayRequest(Instant from) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "replayWebhookSubscription",
+      summary = "Resume a dead or paused subscription, optionally from a time")
   @PostMapping("/{id}/replay")
   Webhooks.Subscription replay(
       @PathVariable UUID id, @Valid @RequestBody(required = false) ReplayRequest request) {
     return webhooks.replay(id, request == null ? null : request.from());
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "listWebhookDeliveries",
+      summary = "List the delivery attempts of a subscription")
   @GetMapping("/{id}/deliveries")
   Map<String, List<Webhooks.Delivery>> deliveries(
       @PathVariable UUID id, @RequestParam(defaultValue = "100") int limit) {

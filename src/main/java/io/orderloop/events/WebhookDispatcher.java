@@ -28,10 +28,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Delivers the feed to webhook subscriptions, each strictly in feed order: an event is not sent
  * before every earlier one was delivered (or filtered out), so per-order order holds. A
- * subscription is leased by one instance at a time (a lease token in its row); progress is saved
- * after every delivery, so a crash repeats at most the event in flight — at least once, never out
- * of order. Failures retry with jittered exponential backoff; after {@code max-attempts} the
- * subscription is DEAD and keeps its backlog until replayed.
+ * subscription is leased by one instance at a time (a lease token in its row); progress and the
+ * delivery log are saved once per batch of deliveries (and before a failure is recorded), so a
+ * crash repeats at most the unsaved part of a batch — at least once, never out of order. Failures
+ * retry with jittered exponential backoff; after {@code max-attempts} the subscription is DEAD and
+ * keeps its backlog until replayed.
  */
 @Component
 class WebhookDispatcher {

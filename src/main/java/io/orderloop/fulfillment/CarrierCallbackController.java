@@ -30,6 +30,9 @@ class CarrierCallbackController {
 
   record TrackingEvent(String carrier, String trackingNumber, String status, Instant occurredAt) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "receiveCarrierTrackingEvent",
+      summary = "Receive a carrier's tracking event (delivery confirmation)")
   @PostMapping("/carriers/tracking-events")
   ResponseEntity<Object> tracking(
       @RequestHeader(name = "X-Carrier-Secret", required = false) String secret,

@@ -3,7 +3,7 @@ package io.orderloop.fulfillment;
 import io.orderloop.common.ApiProblem;
 import io.orderloop.common.Rows;
 import io.orderloop.common.Transactions;
-import io.orderloop.inventory.Inventory;
+import io.orderloop.inventory.StockLedger;
 import io.orderloop.orders.OrderEvent;
 import io.orderloop.orders.OrderEventRecorded;
 import io.orderloop.orders.OrderQueries;
@@ -44,7 +44,7 @@ public class Fulfillment {
   private final JdbcTemplate batch;
   private final Shipping shipping;
   private final OrderQueries orders;
-  private final Inventory inventory;
+  private final StockLedger inventory;
   private final Transactions transactions;
   private final Clock clock;
 
@@ -53,7 +53,7 @@ public class Fulfillment {
       JdbcTemplate batch,
       Shipping shipping,
       OrderQueries orders,
-      Inventory inventory,
+      StockLedger inventory,
       Transactions transactions,
       Clock clock) {
     this.jdbc = jdbc;
@@ -300,12 +300,12 @@ public class Fulfillment {
    */
   public QueuePage queue(String location, String cursor, int limit) {
     OrderQueries.Page page = orders.inFulfillment(cursor, limit);
-    Map<UUID, List<Inventory.ReservationView>> reservations =
+    Map<UUID, List<StockLedger.ReservationView>> reservations =
         inventory.reservations(page.items().stream().map(OrderView::id).toList());
     List<QueueItem> items = new ArrayList<>();
     for (OrderView order : page.items()) {
       Map<String, List<QueueLine>> byLocation = new LinkedHashMap<>();
-      for (Inventory.ReservationView r : reservations.getOrDefault(order.id(), List.of())) {
+      for (StockLedger.ReservationView r : reservations.getOrDefault(order.id(), List.of())) {
         if (location == null || location.equals(r.location())) {
           byLocation
               .computeIfAbsent(r.location(), k -> new ArrayList<>())

@@ -50,6 +50,20 @@ class FulfillmentController {
       @NotBlank @Size(max = 100) String trackingNumber,
       @NotEmpty @Size(max = 500) List<@NotNull @Valid ShipLineRequest> lines) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "shipOrder",
+      summary = "Ship units of an order",
+      responses = {
+        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+            responseCode = "201",
+            description = "The shipment (with the invoice of a B2B order)",
+            content =
+                @io.swagger.v3.oas.annotations.media.Content(
+                    mediaType = "application/json",
+                    schema =
+                        @io.swagger.v3.oas.annotations.media.Schema(
+                            implementation = io.orderloop.fulfillment.ShipmentView.class)))
+      })
   @PostMapping("/api/v1/orders/{idOrNumber}/shipments")
   ResponseEntity<String> ship(
       @PathVariable String idOrNumber,
@@ -94,11 +108,15 @@ class FulfillmentController {
         .body(response.body());
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "listOrderShipments",
+      summary = "List the shipments of an order")
   @GetMapping("/api/v1/orders/{idOrNumber}/shipments")
   Map<String, List<ShipmentView>> shipments(@PathVariable String idOrNumber) {
     return Map.of("items", fulfillment.shipments(idOrNumber));
   }
 
+  @io.swagger.v3.oas.annotations.Operation(operationId = "getShipment", summary = "Get a shipment")
   @GetMapping("/api/v1/shipments/{id}")
   ShipmentView shipment(@PathVariable UUID id) {
     return fulfillment.shipment(id);
@@ -106,12 +124,18 @@ class FulfillmentController {
 
   record DeliveryRequest(Instant deliveredAt) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "confirmShipmentDelivery",
+      summary = "Confirm a shipment delivered")
   @PostMapping("/api/v1/shipments/{id}/delivery")
   ShipmentView deliver(
       @PathVariable UUID id, @Valid @RequestBody(required = false) DeliveryRequest request) {
     return fulfillment.deliver(id, request == null ? null : request.deliveredAt());
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "getFulfillmentQueue",
+      summary = "Get the fulfillment queue (pick list) per location")
   @GetMapping("/api/v1/fulfillment-queue")
   Fulfillment.QueuePage queue(
       @RequestParam(required = false) String location,

@@ -29,10 +29,14 @@ class InventoryController {
 
   private static final String CODE = "[A-Za-z0-9][A-Za-z0-9._/-]{0,63}";
 
-  private final Inventory inventory;
+  private final Catalogue catalogue;
+  private final StockLedger stock;
+  private final StockReconciliation reconciliation;
 
-  InventoryController(Inventory inventory) {
-    this.inventory = inventory;
+  InventoryController(Catalogue catalogue, StockLedger stock, StockReconciliation reconciliation) {
+    this.catalogue = catalogue;
+    this.stock = stock;
+    this.reconciliation = reconciliation;
   }
 
   record SkuRequest(
@@ -63,6 +67,31 @@ class InventoryController {
     }
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "putSku",
+      summary = "Create or replace a SKU",
+      responses = {
+        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+            responseCode = "201",
+            description = "The SKU was created",
+            content =
+                @io.swagger.v3.oas.annotations.media.Content(
+                    mediaType = "application/json",
+                    schema =
+                        @io.swagger.v3.oas.annotations.media.Schema(
+                            implementation =
+                                io.orderloop.inventory.InventoryController.SkuResponse.class))),
+        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+            responseCode = "200",
+            description = "The SKU was replaced",
+            content =
+                @io.swagger.v3.oas.annotations.media.Content(
+                    mediaType = "application/json",
+                    schema =
+                        @io.swagger.v3.oas.annotations.media.Schema(
+                            implementation =
+                                io.orderloop.inventory.InventoryController.SkuResponse.class)))
+      })
   @PutMapping("/api/v1/skus/{sku}")
   ResponseEntity<SkuResponse> putSku(
       @PathVariable String sku, @Valid @RequestBody SkuRequest request) {
@@ -91,25 +120,27 @@ class InventoryController {
             lotControlled,
             pinned,
             Boolean.TRUE.equals(request.allowsLooseUnits()));
-    boolean created = inventory.putSku(info);
+    boolean created = catalogue.putSku(info);
     return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
         .body(SkuResponse.of(info));
   }
 
+  @io.swagger.v3.oas.annotations.Operation(operationId = "getSku", summary = "Get a SKU")
   @GetMapping("/api/v1/skus/{sku}")
   SkuResponse sku(@PathVariable String sku) {
-    return inventory
+    return catalogue
         .sku(sku)
         .map(SkuResponse::of)
         .orElseThrow(() -> ApiProblem.notFound("no SKU '" + sku + "'"));
   }
 
+  @io.swagger.v3.oas.annotations.Operation(operationId = "listSkus", summary = "List SKUs by code")
   @GetMapping("/api/v1/skus")
   Map<String, Object> skus(
       @RequestParam(required = false) String cursor,
       @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit) {
     List<SkuResponse> items =
-        inventory.listSkus(cursor, limit).stream().map(SkuResponse::of).toList();
+        catalogue.listSkus(cursor, limit).stream().map(SkuResponse::of).toList();
     Map<String, Object> page = new HashMap<>();
     page.put("items", items);
     page.put("nextCursor", items.size() == limit ? items.getLast().sku() : null);
@@ -119,19 +150,45 @@ class InventoryController {
   record LocationRequest(
       @NotBlank @Size(max = 200) String name, @NotNull @Min(0) Integer priority) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "putLocation",
+      summary = "Create or replace a location",
+      responses = {
+        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+            responseCode = "201",
+            description = "The location was created",
+            content =
+                @io.swagger.v3.oas.annotations.media.Content(
+                    mediaType = "application/json",
+                    schema =
+                        @io.swagger.v3.oas.annotations.media.Schema(
+                            implementation = io.orderloop.inventory.Catalogue.LocationInfo.class))),
+        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+            responseCode = "200",
+            description = "The location was replaced",
+            content =
+                @io.swagger.v3.oas.annotations.media.Content(
+                    mediaType = "application/json",
+                    schema =
+                        @io.swagger.v3.oas.annotations.media.Schema(
+                            implementation = io.orderloop.inventory.Catalogue.LocationInfo.class)))
+      })
   @PutMapping("/api/v1/locations/{code}")
-  ResponseEntity<Inventory.LocationInfo> putLocation(
+  ResponseEntity<Catalogue.LocationInfo> putLocation(
       @PathVariable String code, @Valid @RequestBody LocationRequest request) {
     requireCode("code", code);
-    Inventory.LocationInfo info =
-        new Inventory.LocationInfo(code, request.name().strip(), request.priority());
-    boolean created = inventory.putLocation(info);
+    Catalogue.LocationInfo info =
+        new Catalogue.LocationInfo(code, request.name().strip(), request.priority());
+    boolean created = catalogue.putLocation(info);
     return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK).body(info);
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "listLocations",
+      summary = "List locations by priority")
   @GetMapping("/api/v1/locations")
-  Map<String, List<Inventory.LocationInfo>> locations() {
-    return Map.of("items", inventory.locations());
+  Map<String, List<Catalogue.LocationInfo>> locations() {
+    return Map.of("items", catalogue.locations());
   }
 
   record ReceiptRequest(
@@ -142,12 +199,26 @@ class InventoryController {
       @NotNull @Positive @Max(100_000_000) Integer quantity,
       @Size(max = 500) String reason) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "receiveStock",
+      summary = "Receive stock (fills waiting backorders)",
+      responses = {
+        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+            responseCode = "201",
+            description = "The SKU's stock after the receipt",
+            content =
+                @io.swagger.v3.oas.annotations.media.Content(
+                    mediaType = "application/json",
+                    schema =
+                        @io.swagger.v3.oas.annotations.media.Schema(
+                            implementation = io.orderloop.inventory.StockView.class)))
+      })
   @PostMapping("/api/v1/inventory/receipts")
   ResponseEntity<StockView> receive(@Valid @RequestBody ReceiptRequest request) {
     String lot = request.lot() == null || request.lot().isBlank() ? null : request.lot().strip();
     StockView view =
-        inventory.receive(
-            new Inventory.Receipt(
+        stock.receive(
+            new StockLedger.Receipt(
                 request.sku(),
                 request.location(),
                 lot,
@@ -157,9 +228,12 @@ class InventoryController {
     return ResponseEntity.created(URI.create("/api/v1/inventory/" + view.sku())).body(view);
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "getStock",
+      summary = "Get the stock of a SKU per lot and location")
   @GetMapping("/api/v1/inventory/{sku}")
   StockView stock(@PathVariable String sku) {
-    return inventory.stock(sku).orElseThrow(() -> ApiProblem.notFound("no SKU '" + sku + "'"));
+    return stock.stock(sku).orElseThrow(() -> ApiProblem.notFound("no SKU '" + sku + "'"));
   }
 
   record AdjustmentRequest(
@@ -167,9 +241,12 @@ class InventoryController {
       @NotBlank String location,
       @Size(max = 64) String lot,
       @NotNull @Min(-100_000_000) @Max(100_000_000) Integer quantity,
-      @NotNull Inventory.AdjustmentReason reasonCode,
+      @NotNull StockLedger.AdjustmentReason reasonCode,
       @Size(max = 500) String note) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "adjustStock",
+      summary = "Adjust stock on hand (cycle count, damage, …)")
   @PostMapping("/api/v1/inventory/adjustments")
   ResponseEntity<StockView> adjust(@Valid @RequestBody AdjustmentRequest request) {
     if (request.quantity() == 0) {
@@ -178,8 +255,8 @@ class InventoryController {
     }
     String lot = request.lot() == null || request.lot().isBlank() ? null : request.lot().strip();
     StockView view =
-        inventory.adjust(
-            new Inventory.Adjustment(
+        stock.adjust(
+            new StockLedger.Adjustment(
                 request.sku(),
                 request.location(),
                 lot,
@@ -189,6 +266,9 @@ class InventoryController {
     return ResponseEntity.ok(view);
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "listStockMovements",
+      summary = "List the stock ledger of a SKU")
   @GetMapping("/api/v1/inventory/{sku}/movements")
   Map<String, Object> movements(
       @PathVariable String sku,
@@ -197,16 +277,19 @@ class InventoryController {
     if (limit < 1 || limit > 1000) {
       throw ApiProblem.badRequest("limit: give 1 to 1000");
     }
-    if (inventory.sku(sku).isEmpty()) {
+    if (catalogue.sku(sku).isEmpty()) {
       throw ApiProblem.notFound("no SKU '" + sku + "'");
     }
-    List<Inventory.Movement> items = inventory.movements(sku, cursor, limit);
+    List<StockLedger.Movement> items = stock.movements(sku, cursor, limit);
     Map<String, Object> page = new HashMap<>();
     page.put("items", items);
     page.put("nextCursor", items.size() == limit ? String.valueOf(items.getLast().id()) : null);
     return page;
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "listStock",
+      summary = "List stock per SKU")
   @GetMapping("/api/v1/inventory")
   Map<String, Object> stockList(
       @RequestParam(required = false) String location,
@@ -216,17 +299,19 @@ class InventoryController {
     if (limit < 1 || limit > 1000) {
       throw ApiProblem.badRequest("limit: give 1 to 1000");
     }
-    List<Inventory.StockSummary> items =
-        inventory.stockList(location, belowAvailable, cursor, limit);
+    List<StockLedger.StockSummary> items = stock.stockList(location, belowAvailable, cursor, limit);
     Map<String, Object> page = new HashMap<>();
     page.put("items", items);
     page.put("nextCursor", items.size() == limit ? items.getLast().sku() : null);
     return page;
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "reconcileStock",
+      summary = "Check stock against reservations and the ledger")
   @GetMapping("/api/v1/inventory/reconciliation")
   Reconciliation reconciliation() {
-    return inventory.reconcile();
+    return reconciliation.reconcile();
   }
 
   private static void requireCode(String field, String code) {

@@ -1,7 +1,7 @@
 package io.orderloop.orders;
 
-import io.orderloop.inventory.Inventory;
 import io.orderloop.inventory.StockArrived;
+import io.orderloop.inventory.StockLedger;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -32,7 +32,7 @@ class BackorderFiller implements DisposableBean {
 
   private final OrderAllocation allocation;
   private final OrderFinder finder;
-  private final Inventory inventory;
+  private final StockLedger inventory;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final ConcurrentMap<String, AtomicBoolean> running = new ConcurrentHashMap<>();
 
@@ -41,7 +41,7 @@ class BackorderFiller implements DisposableBean {
    */
   private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(2);
 
-  BackorderFiller(OrderAllocation allocation, OrderFinder finder, Inventory inventory) {
+  BackorderFiller(OrderAllocation allocation, OrderFinder finder, StockLedger inventory) {
     this.allocation = allocation;
     this.finder = finder;
     this.inventory = inventory;

@@ -1,20 +1,20 @@
 package io.orderloop.orders;
 
-import io.orderloop.inventory.Demand;
-import io.orderloop.inventory.Inventory;
-import io.orderloop.inventory.LineReservation;
+import io.orderloop.inventory.reservations.Demand;
+import io.orderloop.inventory.reservations.LineReservation;
+import io.orderloop.inventory.reservations.Reservations;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
-/** {@link Stock} carried out by the inventory module's reservation commands. */
+/** {@link Stock} carried out by the inventory module's {@link Reservations}. */
 @Component
 class InventoryStock implements Stock {
 
-  private final Inventory inventory;
+  private final Reservations inventory;
 
-  InventoryStock(Inventory inventory) {
+  InventoryStock(Reservations inventory) {
     this.inventory = inventory;
   }
 

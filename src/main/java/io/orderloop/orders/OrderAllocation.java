@@ -1,8 +1,9 @@
 package io.orderloop.orders;
 
 import io.orderloop.common.ApiProblem;
-import io.orderloop.inventory.Inventory;
+import io.orderloop.inventory.Catalogue;
 import io.orderloop.inventory.SkuInfo;
+import io.orderloop.inventory.StockLedger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,13 +28,19 @@ public class OrderAllocation {
   private final OrderCommands commands;
   private final OrderRepository repository;
   private final Stock stock;
-  private final Inventory inventory;
+  private final Catalogue catalogue;
+  private final StockLedger inventory;
 
   OrderAllocation(
-      OrderCommands commands, OrderRepository repository, Stock stock, Inventory inventory) {
+      OrderCommands commands,
+      OrderRepository repository,
+      Stock stock,
+      Catalogue catalogue,
+      StockLedger inventory) {
     this.commands = commands;
     this.repository = repository;
     this.stock = stock;
+    this.catalogue = catalogue;
     this.inventory = inventory;
   }
 
@@ -71,7 +78,7 @@ public class OrderAllocation {
   public AllocationView allocation(String idOrNumber) {
     UUID id = repository.resolve(idOrNumber).orElseThrow(() -> OrderCommands.notFound(idOrNumber));
     Order order = repository.load(id, false).orElseThrow(() -> OrderCommands.notFound(idOrNumber));
-    List<Inventory.ReservationView> reservations = inventory.reservations(id);
+    List<StockLedger.ReservationView> reservations = inventory.reservations(id);
     Map<String, Integer> heldBySku = new LinkedHashMap<>();
     reservations.forEach(r -> heldBySku.merge(r.sku(), r.quantity(), Integer::sum));
     Map<String, Integer> availableNow = new LinkedHashMap<>();
@@ -136,12 +143,12 @@ public class OrderAllocation {
         expectedVersion,
         order -> {
           OrderLine line = order.requireLine(lineNo);
-          SkuInfo sku = inventory.sku(line.sku).orElseThrow();
+          SkuInfo sku = catalogue.sku(line.sku).orElseThrow();
           if (!sku.lotControlled()) {
             throw ApiProblem.unprocessable(
                 "lot", "SKU '" + line.sku + "' is not lot-controlled: there is no lot to pin");
           }
-          if (!inventory.lotExists(line.sku, lot)) {
+          if (!catalogue.lotExists(line.sku, lot)) {
             throw ApiProblem.unprocessable(
                 "lot", "SKU '" + line.sku + "' has no lot '" + lot + "'");
           }
@@ -159,7 +166,7 @@ public class OrderAllocation {
         expectedVersion,
         order -> {
           boolean required =
-              inventory
+              catalogue
                   .sku(order.requireLine(lineNo).sku)
                   .map(SkuInfo::requiresPinnedLot)
                   .orElse(false);

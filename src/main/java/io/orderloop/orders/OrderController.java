@@ -17,6 +17,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -24,6 +25,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -38,6 +40,7 @@ class OrderController {
   private final Orders orders;
   private final OrderQueries queries;
   private final OrderAllocation allocation;
+  private final OrderEditing editing;
   private final OrderStateCounts counts;
   private final IdempotentRequests idempotency;
   private final JsonMapper json;
@@ -47,6 +50,7 @@ class OrderController {
       Orders orders,
       OrderQueries queries,
       OrderAllocation allocation,
+      OrderEditing editing,
       IdempotentRequests idempotency,
       JsonMapper json,
       OrderStateCounts counts) {
@@ -54,11 +58,35 @@ class OrderController {
     this.orders = orders;
     this.queries = queries;
     this.allocation = allocation;
+    this.editing = editing;
     this.counts = counts;
     this.idempotency = idempotency;
     this.json = json;
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "createOrder",
+      summary = "Create an order (reserves stock at once)",
+      responses = {
+        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+            responseCode = "201",
+            description = "The order was created",
+            content =
+                @io.swagger.v3.oas.annotations.media.Content(
+                    mediaType = "application/json",
+                    schema =
+                        @io.swagger.v3.oas.annotations.media.Schema(
+                            implementation = OrderView.class))),
+        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+            responseCode = "200",
+            description = "The channel order existed: that order",
+            content =
+                @io.swagger.v3.oas.annotations.media.Content(
+                    mediaType = "application/json",
+                    schema =
+                        @io.swagger.v3.oas.annotations.media.Schema(
+                            implementation = OrderView.class)))
+      })
   @PostMapping
   ResponseEntity<String> create(
       @Valid @RequestBody CreateOrder request,
@@ -84,11 +112,17 @@ class OrderController {
         .body(response.body());
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "getOrder",
+      summary = "Get an order by id or number (with its ETag)")
   @GetMapping("/{idOrNumber}")
   ResponseEntity<OrderView> get(@PathVariable String idOrNumber) {
     return withEtag(queries.get(idOrNumber));
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "listOrders",
+      summary = "List orders, newest first, by filters")
   @GetMapping
   OrderQueries.Page list(
       @RequestParam(required = false) Boolean atRisk,
@@ -112,6 +146,9 @@ class OrderController {
   /** The board's counts: orders in each state, exact, optionally for one channel and type. */
   record StateCounts(Map<OrderState, Long> counts, long total) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "countOrdersByState",
+      summary = "Count orders by state")
   @GetMapping("/counts")
   StateCounts counts(
       @RequestParam(required = false) Channel channel,
@@ -120,13 +157,37 @@ class OrderController {
     return new StateCounts(byState, byState.values().stream().mapToLong(Long::longValue).sum());
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "getOrderHistory",
+      summary = "Get the history of an order")
   @GetMapping("/{idOrNumber}/events")
   Map<String, List<HistoryEntry>> events(@PathVariable String idOrNumber) {
     return Map.of("items", queries.history(idOrNumber));
   }
 
+  /**
+   * A JSON merge patch of ship-to, bill-to, customer, notes and B2B terms, with line changes
+   * ({@code lines: [{lineNo, quantity}]}, {@code 0} cancels a line; {@code [{sku, quantity,
+   * unitPrice}]} adds one).
+   */
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "editOrder",
+      summary = "Edit an order (JSON merge patch)")
+  @PatchMapping(
+      value = "/{idOrNumber}",
+      consumes = {"application/merge-patch+json", MediaType.APPLICATION_JSON_VALUE})
+  ResponseEntity<OrderView> edit(
+      @PathVariable String idOrNumber,
+      @RequestBody JsonNode patch,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+    return withEtag(editing.edit(idOrNumber, patch, IfMatch.version(ifMatch)));
+  }
+
   record TransitionRequest(@NotNull OrderState to, @Size(max = 1000) String reason) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "transitionOrder",
+      summary = "Move an order to another state of the loop")
   @PostMapping("/{idOrNumber}/transitions")
   ResponseEntity<OrderView> transition(
       @PathVariable String idOrNumber,
@@ -141,6 +202,9 @@ class OrderController {
 
   record CancelLineRequest(@NotBlank String sku, @NotNull @Positive Integer quantity) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "cancelOrder",
+      summary = "Cancel an order or some of its units")
   @PostMapping("/{idOrNumber}/cancel")
   ResponseEntity<OrderView> cancel(
       @PathVariable String idOrNumber,
@@ -160,6 +224,9 @@ class OrderController {
 
   record HoldRequest(@NotBlank @Size(max = 500) String reason) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "holdOrder",
+      summary = "Put an order on hold")
   @PostMapping("/{idOrNumber}/hold")
   ResponseEntity<OrderView> hold(
       @PathVariable String idOrNumber,
@@ -170,6 +237,9 @@ class OrderController {
 
   record ReleaseHoldRequest(@Size(max = 500) String reason) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "releaseOrderHold",
+      summary = "Release an order's hold")
   @PostMapping("/{idOrNumber}/hold/release")
   ResponseEntity<OrderView> releaseHold(
       @PathVariable String idOrNumber,
@@ -180,16 +250,25 @@ class OrderController {
             idOrNumber, request == null ? null : request.reason(), IfMatch.version(ifMatch)));
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "listOrderInvoices",
+      summary = "List the invoices of an order")
   @GetMapping("/{idOrNumber}/invoices")
   Map<String, List<Invoice>> invoices(@PathVariable String idOrNumber) {
     return Map.of("items", queries.invoices(idOrNumber));
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "getOrderAllocation",
+      summary = "Get the allocation panel of an order")
   @GetMapping("/{idOrNumber}/allocation")
   OrderAllocation.AllocationView allocation(@PathVariable String idOrNumber) {
     return allocation.allocation(idOrNumber);
   }
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "rerunOrderAllocation",
+      summary = "Re-run allocation of the backordered units")
   @PostMapping("/{idOrNumber}/allocation/rerun")
   ResponseEntity<OrderView> rerunAllocation(
       @PathVariable String idOrNumber,
@@ -202,6 +281,9 @@ class OrderController {
       @Positive Integer quantity,
       @Size(max = 1000) String reason) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "releaseOrderReservation",
+      summary = "Release reserved units of a line")
   @PostMapping("/{idOrNumber}/allocation/release")
   ResponseEntity<OrderView> release(
       @PathVariable String idOrNumber,
@@ -218,6 +300,9 @@ class OrderController {
 
   record PinRequest(@NotNull @Positive Integer lineNo, @NotBlank @Size(max = 64) String lot) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "pinOrderLineLot",
+      summary = "Pin a line to a lot")
   @PostMapping("/{idOrNumber}/allocation/pin")
   ResponseEntity<OrderView> pin(
       @PathVariable String idOrNumber,
@@ -230,6 +315,9 @@ class OrderController {
 
   record UnpinRequest(@NotNull @Positive Integer lineNo) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "unpinOrderLineLot",
+      summary = "Unpin a line from its lot")
   @PostMapping("/{idOrNumber}/allocation/unpin")
   ResponseEntity<OrderView> unpin(
       @PathVariable String idOrNumber,
@@ -244,6 +332,9 @@ class OrderController {
       @NotBlank String toLocation,
       @Size(max = 64) String toLot) {}
 
+  @io.swagger.v3.oas.annotations.Operation(
+      operationId = "moveOrderReservation",
+      summary = "Move reserved units of a line to another location or lot")
   @PostMapping("/{idOrNumber}/allocation/move")
   ResponseEntity<OrderView> move(
       @PathVariable String idOrNumber,

@@ -4,7 +4,7 @@ import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
 import io.orderloop.common.Currencies;
 import io.orderloop.common.Transactions;
-import io.orderloop.inventory.Inventory;
+import io.orderloop.inventory.Catalogue;
 import io.orderloop.inventory.SkuInfo;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -37,7 +37,7 @@ public class OrderIntake {
 
   private final OrderRepository repository;
   private final OrderCommands commands;
-  private final Inventory inventory;
+  private final Catalogue inventory;
   private final Stock stock;
   private final Transactions transactions;
   private final OrderProperties properties;
@@ -45,7 +45,7 @@ public class OrderIntake {
   OrderIntake(
       OrderRepository repository,
       OrderCommands commands,
-      Inventory inventory,
+      Catalogue inventory,
       Stock stock,
       Transactions transactions,
       OrderProperties properties) {

@@ -1,6 +1,5 @@
 package io.orderloop.orders;
 
-import io.orderloop.common.Transactions;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
@@ -21,13 +20,11 @@ public class Orders {
   private final OrderCommands commands;
   private final Stock stock;
   private final Shipping shipping;
-  private final Transactions transactions;
 
-  Orders(OrderCommands commands, Stock stock, Shipping shipping, Transactions transactions) {
+  Orders(OrderCommands commands, Stock stock, Shipping shipping) {
     this.commands = commands;
     this.stock = stock;
     this.shipping = shipping;
-    this.transactions = transactions;
   }
 
   /**
@@ -53,6 +50,19 @@ public class Orders {
           }
         });
   }
+
+  /**
+   * One line change of an edit: {@code lineNo} and the new {@code quantity} (in the line's unit of
+   * measure; {@code 0} cancels what is still open of it), or a {@code sku}: the order's one open
+   * line of that SKU, or a new line when there is none or a {@code unitPrice} is given.
+   */
+  public record LineChange(
+      Integer lineNo,
+      String sku,
+      Integer quantity,
+      java.math.BigDecimal unitPrice,
+      UnitOfMeasure unitOfMeasure,
+      String lot) {}
 
   /** A quantity of one SKU to cancel. */
   public record CancelLine(String sku, int quantity) {}
@@ -84,14 +94,6 @@ public class Orders {
   /** Releases an order's hold. */
   public OrderView releaseHold(String idOrNumber, String reason, Integer expectedVersion) {
     return commands.run(idOrNumber, expectedVersion, order -> order.releaseHold(reason));
-  }
-
-  /**
-   * Locks an order for the caller's transaction (e.g. while a return is created against its shipped
-   * units) and returns it; the lock holds until that transaction ends.
-   */
-  public OrderView lock(String idOrNumber) {
-    return transactions.inTransaction(() -> OrderView.of(commands.lock(idOrNumber, null)));
   }
 
   /**

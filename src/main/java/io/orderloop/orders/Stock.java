@@ -1,7 +1,7 @@
 package io.orderloop.orders;
 
-import io.orderloop.inventory.Demand;
-import io.orderloop.inventory.LineReservation;
+import io.orderloop.inventory.reservations.Demand;
+import io.orderloop.inventory.reservations.LineReservation;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

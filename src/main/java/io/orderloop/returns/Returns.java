@@ -4,7 +4,8 @@ import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
 import io.orderloop.common.Rows;
 import io.orderloop.common.Transactions;
-import io.orderloop.inventory.Inventory;
+import io.orderloop.inventory.Catalogue;
+import io.orderloop.inventory.StockLedger;
 import io.orderloop.orders.OrderEvent;
 import io.orderloop.orders.OrderQueries;
 import io.orderloop.orders.OrderView;
@@ -27,10 +28,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The returns module's API. A return is created against a DELIVERED or CLOSED order for at most the
- * units shipped minus those already being returned (the order is locked meanwhile, so two returns
- * cannot over-return). Moves follow {@link ReturnState}; RECEIVED needs a disposition for every
- * line (RESTOCK to a location and lot, with a RETURN movement that can fill backorders, or SCRAP);
- * REFUNDED records the amount, at most the returned value.
+ * units shipped minus those already being returned (returns of one order are created one at a time,
+ * so two cannot over-return). Moves follow {@link ReturnState}; RECEIVED needs a disposition for
+ * every line (RESTOCK to a location and lot, with a RETURN movement that can fill backorders, or
+ * SCRAP); REFUNDED records the amount, at most the returned value.
  *
  * <p>Rejects: 404 unknown order or return; 409 an order not delivered yet or a move the table does
  * not allow; 422 quantities, SKUs, dispositions or amounts that break the rules. History: the
@@ -42,7 +43,8 @@ public class Returns {
   private final JdbcClient jdbc;
   private final OrderQueries queries;
   private final Orders orders;
-  private final Inventory inventory;
+  private final Catalogue catalogue;
+  private final StockLedger inventory;
   private final Transactions transactions;
   private final Clock clock;
   private final JsonMapper json;
@@ -53,7 +55,8 @@ public class Returns {
       JdbcClient jdbc,
       OrderQueries queries,
       Orders orders,
-      Inventory inventory,
+      Catalogue catalogue,
+      StockLedger inventory,
       Transactions transactions,
       Clock clock,
       JsonMapper json,
@@ -62,6 +65,7 @@ public class Returns {
     this.jdbc = jdbc;
     this.queries = queries;
     this.orders = orders;
+    this.catalogue = catalogue;
     this.inventory = inventory;
     this.transactions = transactions;
     this.clock = clock;
@@ -76,7 +80,14 @@ public class Returns {
   public ReturnView create(String orderIdOrNumber, List<RequestedLine> lines, String reason) {
     return transactions.inTransaction(
         () -> {
-          OrderView order = orders.lock(orderIdOrNumber);
+          OrderView order = queries.get(orderIdOrNumber);
+          // Returns of one order are created one at a time, so two cannot over-return its units;
+          // a delivered order's shipped units no longer change.
+          jdbc.sql(
+                  "SELECT 1 FROM pg_advisory_xact_lock(hashtext('orderloop.returns'), hashtext(?))")
+              .param(order.id().toString())
+              .query(Integer.class)
+              .single();
           if (!order.state().isReturnable()) {
             throw ApiProblem.conflict(
                     "state-conflict",
@@ -352,7 +363,7 @@ public class Returns {
       }
       if (d.disposition().equals("RESTOCK")) {
         boolean lotControlled =
-            inventory.sku(l.sku()).map(io.orderloop.inventory.SkuInfo::lotControlled).orElse(false);
+            catalogue.sku(l.sku()).map(io.orderloop.inventory.SkuInfo::lotControlled).orElse(false);
         java.util.Set<String> shippedLots = fulfillment.shippedLots(row.orderId(), l.sku());
         if (lotControlled
             && !shippedLots.isEmpty()

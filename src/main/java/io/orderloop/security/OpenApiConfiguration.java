@@ -3,6 +3,7 @@ package io.orderloop.security;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springframework.context.annotation.Bean;
@@ -19,6 +20,11 @@ class OpenApiConfiguration {
             new Info()
                 .title("Orderloop API")
                 .version("v1")
+                .license(
+                    new License()
+                        .name("Apache-2.0")
+                        .identifier("Apache-2.0")
+                        .url("https://www.apache.org/licenses/LICENSE-2.0"))
                 .description(
                     """
                 Every order from every channel through one explicit loop: RECEIVED → ALLOCATED → FULFILLMENT_QUEUED \

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * HTTP: bad input gets a problem document with the right 4xx and a detail naming the field, and
@@ -106,6 +107,48 @@ class BadInputTest extends ApiTest {
     assertProblem(api.post("/api/v1/orders", "[1, 2]"), 400);
     assertProblem(api.post("/api/v1/orders", "not json at all"), 400);
     assertProblem(api.send("POST", "/api/v1/orders", null), 400);
+  }
+
+  @Test
+  void problems_say_what_to_fix_in_plain_words() {
+    Api.Response malformed = api.post("/api/v1/orders", "{\"channel\": \"MANUAL\", }");
+    assertProblem(malformed, 400);
+    assertThat(malformed.json().get("detail").asString())
+        .startsWith("malformed JSON at line 1, column")
+        .doesNotContain("Source")
+        .doesNotContain("StreamReadFeature")
+        .doesNotContain("REDACTED");
+
+    Api.Response form =
+        api.with("Content-Type", "text/plain").send("POST", "/api/v1/orders", "channel=MANUAL");
+    assertProblem(form, 415);
+    assertThat(form.json().get("detail").asString()).contains("Content-Type: application/json");
+
+    Api.Response nowhere = api.get("/api/v1/nothing-here");
+    assertProblem(nowhere, 404);
+    assertThat(nowhere.json().get("detail").asString())
+        .contains("no endpoint GET /api/v1/nothing-here")
+        .doesNotContain("static resource");
+  }
+
+  @Test
+  void every_422_lists_its_errors_as_field_and_detail() {
+    Api.Response invalid = api.post("/api/v1/orders", orderWith("currency", "\"\""));
+    assertProblem(invalid, 422);
+    Api.Response rule =
+        api.post(
+            "/api/v1/orders",
+            orderWith("lines", "[{\"sku\":\"GHOST\",\"quantity\":1,\"unitPrice\":1}]"));
+    assertProblem(rule, 422);
+    for (Api.Response r : List.of(invalid, rule)) {
+      JsonNode errors = r.json().get("errors");
+      assertThat(errors.isArray() && !errors.isEmpty()).as(r.toString()).isTrue();
+      assertThat(errors.get(0).has("field") && errors.get(0).has("detail"))
+          .as(r.toString())
+          .isTrue();
+      assertThat(r.json().has("field")).as("one shape: errors only").isFalse();
+    }
+    assertThat(rule.json().get("errors").get(0).get("field").asString()).isEqualTo("lines[0].sku");
   }
 
   @Test

@@ -60,18 +60,24 @@ class KafkaRelayTest extends ApiTest {
     Set<String> eventIds = new LinkedHashSet<>();
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
       consumer.subscribe(List.of("orderloop.events"));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (eventIds.size() < expected && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-          JsonNode event = json.readTree(record.value());
-          if (ids.contains(event.get("subject").asString())) {
-            assertThat(record.key()).isEqualTo(event.get("subject").asString());
-            if (eventIds.add(event.get("id").asString())) {
-              mine.add(event);
-            }
-          }
-        }
-      }
+      org.awaitility.Awaitility.await("every event of these orders on the topic")
+          .atMost(Duration.ofSeconds(60))
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(10))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, String> record :
+                    consumer.poll(Duration.ofMillis(500))) {
+                  JsonNode event = json.readTree(record.value());
+                  if (ids.contains(event.get("subject").asString())) {
+                    assertThat(record.key()).isEqualTo(event.get("subject").asString());
+                    if (eventIds.add(event.get("id").asString())) {
+                      mine.add(event);
+                    }
+                  }
+                }
+                return eventIds.size() >= expected;
+              });
     }
     assertThat(eventIds).as("every event of these orders").hasSize(expected);
     Map<String, Integer> last = new HashMap<>();

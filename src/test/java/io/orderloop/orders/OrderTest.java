@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.orderloop.common.ApiProblem;
-import io.orderloop.inventory.Demand;
-import io.orderloop.inventory.LineReservation;
+import io.orderloop.inventory.reservations.Demand;
+import io.orderloop.inventory.reservations.LineReservation;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -594,6 +594,103 @@ class OrderTest {
       stock.put("A", "EAST", null, 3);
       assertThat(o.fillBackorders(stock)).isEqualTo(3);
       assertThat(o.state).isEqualTo(OrderState.ALLOCATED);
+    }
+  }
+
+  @Nested
+  class Edits {
+
+    private final OrderEditRules.LineFactory catalogue =
+        new OrderEditRules.LineFactory() {
+          @Override
+          public OrderLine newLine(Orders.LineChange change, int lineNo, String field) {
+            return line(lineNo, change.sku(), change.quantity());
+          }
+
+          @Override
+          public boolean allowsLooseUnits(String sku) {
+            return false;
+          }
+        };
+
+    private OrderEditRules.Editable same(Order o) {
+      return OrderEditRules.Editable.of(o);
+    }
+
+    @Test
+    void more_units_allocate_or_backorder_and_fewer_release() {
+      stock.put("A", "EAST", null, 5);
+      Order o = next(accepted(FulfillmentPolicy.SHIP_PARTIAL, line(1, "A", 3)), Duration.ZERO);
+      o.edit(
+          same(o), List.of(new Orders.LineChange(1, null, 7, null, null, null)), stock, catalogue);
+      assertThat(o.line(1).quantity).isEqualTo(7);
+      assertThat(o.line(1).allocated).isEqualTo(5);
+      assertThat(o.line(1).backordered).isEqualTo(2);
+      assertThat(o.total).isEqualByComparingTo("70.00");
+      assertThat(types(o))
+          .startsWith("order.edited")
+          .contains("inventory.reserved", "order.backordered");
+      Order again = next(o, Duration.ZERO);
+      again.edit(
+          same(again),
+          List.of(new Orders.LineChange(1, null, 2, null, null, null)),
+          stock,
+          catalogue);
+      assertThat(again.line(1).allocated).isEqualTo(2);
+      assertThat(again.line(1).backordered).isZero();
+      assertThat(stock.available("A")).isEqualTo(3);
+    }
+
+    @Test
+    void an_edit_that_changes_nothing_records_nothing() {
+      stock.put("A", "EAST", null, 5);
+      Order o = next(accepted(FulfillmentPolicy.SHIP_PARTIAL, line(1, "A", 3)), Duration.ZERO);
+      o.edit(
+          same(o), List.of(new Orders.LineChange(1, null, 3, null, null, null)), stock, catalogue);
+      assertThat(o.recorded()).isEmpty();
+    }
+
+    @Test
+    void zero_on_every_line_cancels_the_order() {
+      stock.put("A", "EAST", null, 5);
+      Order o = next(accepted(FulfillmentPolicy.SHIP_PARTIAL, line(1, "A", 3)), Duration.ZERO);
+      o.edit(
+          same(o), List.of(new Orders.LineChange(1, null, 0, null, null, null)), stock, catalogue);
+      assertThat(o.state).isEqualTo(OrderState.CANCELLED);
+      assertThat(stock.available("A")).isEqualTo(5);
+    }
+
+    @Test
+    void a_ship_complete_order_past_received_cannot_grow_beyond_stock() {
+      stock.put("A", "EAST", null, 3);
+      Order o = next(accepted(FulfillmentPolicy.SHIP_COMPLETE, line(1, "A", 3)), Duration.ZERO);
+      assertThatThrownBy(
+              () ->
+                  o.edit(
+                      same(o),
+                      List.of(new Orders.LineChange(1, null, 4, null, null, null)),
+                      stock,
+                      catalogue))
+          .hasMessageContaining("without its fulfillment policy SHIP_COMPLETE met");
+    }
+
+    @Test
+    void the_address_cannot_change_once_units_shipped_but_notes_can() {
+      stock.put("A", "EAST", null, 3);
+      Order o = shippedPartly();
+      OrderEditRules.Editable moved =
+          new OrderEditRules.Editable(
+              new Address(null, null, "9 Other St", null, "Elsewhere", null, null, "US", null),
+              o.billTo,
+              o.customer,
+              o.notes,
+              o.b2b);
+      assertThatThrownBy(() -> o.edit(moved, List.of(), stock, catalogue))
+          .hasMessageContaining("has shipped units");
+      OrderEditRules.Editable noted =
+          new OrderEditRules.Editable(o.shipTo, o.billTo, o.customer, "call first", o.b2b);
+      o.edit(noted, List.of(), stock, catalogue);
+      assertThat(o.notes).isEqualTo("call first");
     }
   }
 }

@@ -47,7 +47,8 @@ class ScheduledStepsTest extends ApiTest {
   void a_b2b_order_not_shipped_by_its_window_start_minus_transit_time_is_flagged_at_risk_once() {
     String sku = sku("RISK");
     receive(sku, location(1), 10);
-    LocalDate today = LocalDate.now();
+    // The service's day: its clock (shifted by tests), in UTC as the scheduler reads it.
+    LocalDate today = LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
     Map<String, Object> tight = orderOfType("B2B", sku, 1);
     tight.put(
         "b2b",

@@ -34,6 +34,9 @@ class EmbeddedDatabaseConfiguration {
             .setDataDirectory(properties.dataDir())
             .setCleanDataDirectory(false)
             .setPort(properties.port())
+            // Stopped by this context, after the pool that depends on it has closed its
+            // connections; zonky's own JVM hook would race Spring's on Ctrl-C and cut them off.
+            .setRegisterShutdownHook(false)
             // zonky's defaults favour throw-away test databases; this one keeps real orders.
             .setServerConfig("synchronous_commit", "on")
             .setServerConfig("listen_addresses", "127.0.0.1")

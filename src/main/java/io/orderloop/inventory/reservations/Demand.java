@@ -1,4 +1,4 @@
-package io.orderloop.inventory;
+package io.orderloop.inventory.reservations;
 
 /**
  * What one order line asks the allocator to reserve.

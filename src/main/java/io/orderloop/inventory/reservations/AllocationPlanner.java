@@ -1,4 +1,4 @@
-package io.orderloop.inventory;
+package io.orderloop.inventory.reservations;
 
 import java.time.LocalDate;
 import java.util.ArrayList;

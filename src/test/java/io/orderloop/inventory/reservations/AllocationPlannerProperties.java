@@ -1,10 +1,10 @@
-package io.orderloop.inventory;
+package io.orderloop.inventory.reservations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orderloop.inventory.AllocationPlanner.Plan;
-import io.orderloop.inventory.AllocationPlanner.StockRow;
-import io.orderloop.inventory.AllocationPlanner.Take;
+import io.orderloop.inventory.reservations.AllocationPlanner.Plan;
+import io.orderloop.inventory.reservations.AllocationPlanner.StockRow;
+import io.orderloop.inventory.reservations.AllocationPlanner.Take;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;

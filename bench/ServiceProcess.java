@@ -1,0 +1,152 @@
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service under test: started from the built jar on the bench database (or a second instance
+ * beside it), health-checked, profiled, measured (CPU, RSS) and stopped; start-up timed as shipped
+ * and with the JDK's AOT cache.
+ */
+final class ServiceProcess {
+
+  private final Config config;
+  private final String jar;
+  private final Run run;
+  private Process process;
+  private long maxRss;
+
+  ServiceProcess(Config config, String jar, Run run) {
+    this.config = config;
+    this.jar = jar;
+    this.run = run;
+  }
+
+  /** Starts the service on the configured port; the seconds until it answered healthy. */
+  double start() throws Exception {
+    long t0 = System.nanoTime();
+    process = launch(jar, config.port(), "target/bench-service.log");
+    waitHealthy(config.port(), process);
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      process.waitFor();
+    }
+  }
+
+  /** SIGKILL, as a crash would. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  /** Starts another instance on {@code port} against the same database. */
+  Process second(int port) throws Exception {
+    Process second = launch(jar, port, "target/bench-service-2.log");
+    waitHealthy(port, second);
+    return second;
+  }
+
+  long cpuMs() throws IOException {
+    return Measurements.cpuMs(process.pid());
+  }
+
+  Long rssMiB() {
+    Long mib = Measurements.rssMiB(process.pid());
+    if (mib != null) {
+      maxRss = Math.max(maxRss, mib);
+    }
+    return mib;
+  }
+
+  long maxRssMiB() {
+    return maxRss;
+  }
+
+  /**
+   * Start-up with the JDK's ahead-of-time cache (JEP 483/514/515): the jar extracted, one training
+   * start that stops once the context is refreshed, then a measured start from the cache.
+   */
+  double aotStartup() throws Exception {
+    stop();
+    Path dir = Path.of("target/bench-aot").toAbsolutePath();
+    Processes.run(List.of(java(), "-Djarmode=tools", "-jar", jar, "extract", "--force", "--destination", dir.toString()));
+    String app = dir.resolve(Path.of(jar).getFileName()).toString();
+    String cache = dir.resolve("app.aot").toString();
+    Files.deleteIfExists(Path.of(cache));
+    Process training =
+        launch(app, config.port(), "target/bench-service-aot.log", "-XX:AOTCacheOutput=" + cache, "-Dspring.context.exit=onRefresh");
+    if (!training.waitFor(180, TimeUnit.SECONDS) || !Files.exists(Path.of(cache))) {
+      training.destroyForcibly();
+      run.fail("AOT cache training did not finish; see target/bench-service-aot.log");
+      return Double.NaN;
+    }
+    long t0 = System.nanoTime();
+    process = launch(app, config.port(), "target/bench-service-aot.log", "-XX:AOTCache=" + cache);
+    waitHealthy(config.port(), process);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.err.println("start-up with the AOT cache: " + seconds + " s");
+    return Measurements.round(seconds);
+  }
+
+  /**
+   * With a profiler library configured (async-profiler's libasyncProfiler.so), sends it a command:
+   * the intake steps are profiled into target/bench-intake-profile.html.
+   */
+  void profiler(String command) throws Exception {
+    if (config.profiler().isBlank()) {
+      return;
+    }
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    System.err.println(
+        Processes.run(List.of(jcmd, String.valueOf(process.pid()), "JVMTI.agent_load", config.profiler(), '"' + command + '"'))
+            .strip());
+  }
+
+  /** Starts a service process on {@code port}, appending its output to {@code log}. */
+  private Process launch(String jar, int port, String log, String... jvmOptions) throws IOException {
+    List<String> command = new ArrayList<>(List.of(java()));
+    command.addAll(List.of(jvmOptions));
+    if (!config.serviceOptions().isBlank()) {
+      command.addAll(Arrays.asList(config.serviceOptions().strip().split("\\s+")));
+    }
+    command.addAll(List.of("-jar", jar, "--server.port=" + port));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of(log).toFile()));
+    pb.environment().put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:5432/" + Config.DB);
+    pb.environment().put("SPRING_DATASOURCE_USERNAME", "postgres");
+    pb.environment().put("ORDERLOOP_BOOTSTRAP_API_KEY", Config.KEY);
+    return pb.start();
+  }
+
+  private void waitHealthy(int port, Process p) throws Exception {
+    HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build();
+    while (true) {
+      try {
+        if (run.http.client.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // starting
+      }
+      if (!p.isAlive()) {
+        throw new IllegalStateException("the service died on start; see target/bench-service*.log");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}

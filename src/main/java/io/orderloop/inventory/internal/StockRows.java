@@ -1,0 +1,136 @@
+package io.orderloop.inventory.internal;
+
+import io.orderloop.common.Actors;
+import io.orderloop.common.ApiProblem;
+import io.orderloop.common.Rows;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes shared by the inventory module's services, inside their transactions: the one stock-row
+ * upsert that adds units on hand, the lot upsert with its expiry rule, the ledger's movement rows,
+ * and the module's clock. Internal to the inventory module.
+ */
+@Component
+public class StockRows {
+
+  private final JdbcClient jdbc;
+  private final JdbcTemplate batch;
+  private final Clock clock;
+
+  StockRows(JdbcClient jdbc, JdbcTemplate batch, Clock clock) {
+    this.jdbc = jdbc;
+    this.batch = batch;
+    this.clock = clock;
+  }
+
+  /** Adds units on hand to a stock row, creating it if needed; returns its id. */
+  public long addOnHand(String sku, String location, Long lotId, int quantity) {
+    return jdbc.sql(
+            """
+            INSERT INTO stock (sku, location, lot_id, on_hand, reserved, received_at)
+            VALUES (:sku, :location, :lot, :qty, 0, :now)
+            ON CONFLICT (sku, location, lot_id) DO UPDATE
+                SET on_hand = stock.on_hand + EXCLUDED.on_hand, version = stock.version + 1
+            RETURNING id""")
+        .param("sku", sku)
+        .param("location", location)
+        .param("lot", lotId)
+        .param("qty", quantity)
+        .param("now", Timestamp.from(clock.instant()))
+        .query(Long.class)
+        .single();
+  }
+
+  public long upsertLot(String sku, String lot, LocalDate expiresOn) {
+    Optional<LotRow> existing =
+        jdbc.sql("SELECT id, expires_on FROM lots WHERE sku = ? AND code = ? FOR UPDATE")
+            .params(sku, lot)
+            .query(Rows.of(LotRow.class))
+            .optional();
+    if (existing.isPresent()) {
+      LotRow row = existing.get();
+      if (expiresOn != null && row.expiresOn() != null && !expiresOn.equals(row.expiresOn())) {
+        throw ApiProblem.unprocessable(
+            "expiresOn",
+            "lot '"
+                + lot
+                + "' of SKU '"
+                + sku
+                + "' expires on "
+                + row.expiresOn()
+                + ", not "
+                + expiresOn
+                + "; a lot has one expiry date");
+      }
+      if (expiresOn != null && row.expiresOn() == null) {
+        jdbc.sql("UPDATE lots SET expires_on = ? WHERE id = ?")
+            .params(expiresOn, row.id())
+            .update();
+      }
+      return row.id();
+    }
+    LotRow inserted =
+        jdbc.sql(
+                """
+                INSERT INTO lots (sku, code, expires_on, received_on) VALUES (?, ?, ?, ?)
+                ON CONFLICT (sku, code) DO UPDATE SET expires_on = coalesce(lots.expires_on, EXCLUDED.expires_on)
+                RETURNING id, expires_on""")
+            .params(sku, lot, expiresOn, today())
+            .query(Rows.of(LotRow.class))
+            .single();
+    if (expiresOn != null
+        && inserted.expiresOn() != null
+        && !expiresOn.equals(inserted.expiresOn())) {
+      // A concurrent first receipt of the same lot won with another expiry date.
+      throw ApiProblem.unprocessable(
+          "expiresOn",
+          "lot '"
+              + lot
+              + "' of SKU '"
+              + sku
+              + "' expires on "
+              + inserted.expiresOn()
+              + ", not "
+              + expiresOn);
+    }
+    return inserted.id();
+  }
+
+  record LotRow(long id, LocalDate expiresOn) {}
+
+  public static final String MOVEMENT =
+      """
+      INSERT INTO stock_movements (stock_id, kind, on_hand_delta, reserved_delta, reason, order_id, actor, at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
+
+  public void movement(
+      long stockId, String kind, int onHandDelta, int reservedDelta, String reason, UUID orderId) {
+    jdbc.sql(MOVEMENT)
+        .params(stockId, kind, onHandDelta, reservedDelta, reason, orderId, Actors.current(), now())
+        .update();
+  }
+
+  public Timestamp now() {
+    return Timestamp.from(clock.instant());
+  }
+
+  public LocalDate today() {
+    return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+  }
+
+  /** Several movement rows in one round trip ({@link #MOVEMENT}'s parameters). */
+  public void movements(List<Object[]> rows) {
+    if (!rows.isEmpty()) {
+      batch.batchUpdate(MOVEMENT, rows);
+    }
+  }
+}
