@@ -151,8 +151,8 @@ final class Report {
 
     if (!hot.isEmpty()) {
       md.append("## Hot SKU\n\n1,000 buyers at once, one unit each, on 10 SKUs with 20 units each (200 units for 1,000 buyers).\n\n")
-          .append("| orders/s | p50 ms | p99 ms | max ms | errors | units allocated / in stock |\n|---|---|---|---|---|---|\n");
-      row(md, num(hot.get("ordersPerSecond")), num(hot.get("p50Ms")), num(hot.get("p99Ms")), num(hot.get("maxMs")), hot.get("errors"), hot.get("unitsAllocated") + " / " + hot.get("unitsInStock"));
+          .append("| orders/s | p50 ms | p99 ms | max ms | errors | no answer (connection refused) | units allocated / in stock |\n|---|---|---|---|---|---|---|\n");
+      row(md, num(hot.get("ordersPerSecond")), num(hot.get("p50Ms")), num(hot.get("p99Ms")), num(hot.get("maxMs")), hot.get("errors"), hot.get("transportErrors"), hot.get("unitsAllocated") + " / " + hot.get("unitsInStock"));
       md.append('\n');
     }
 

@@ -85,6 +85,7 @@ final class Scenarios {
     Measurements.Stats stats = new Measurements.Stats();
     AtomicInteger errors = new AtomicInteger();
     AtomicInteger serverErrors = new AtomicInteger();
+    AtomicInteger transportErrors = new AtomicInteger();
     long until = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
     try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < clients; i++) {
@@ -92,7 +93,13 @@ final class Scenarios {
             () -> {
               while (System.nanoTime() < until) {
                 long t0 = System.nanoTime();
-                int status = http.post("/api/v1/orders", http.randomOrder(1 + ThreadLocalRandom.current().nextInt(5)));
+                int status;
+                try {
+                  status = http.post("/api/v1/orders", http.randomOrder(1 + ThreadLocalRandom.current().nextInt(5)));
+                } catch (java.io.IOException e) {
+                  transportErrors.incrementAndGet(); // no answer: the order was not acknowledged
+                  continue;
+                }
                 stats.add(System.nanoTime() - t0);
                 if (status != 201) {
                   errors.incrementAndGet();
@@ -108,6 +115,7 @@ final class Scenarios {
     Map<String, Object> r = stats.summary(seconds);
     r.put("errors", errors.get());
     r.put("serverErrors", serverErrors.get());
+    r.put("transportErrors", transportErrors.get());
     return r;
   }
 
@@ -119,6 +127,7 @@ final class Scenarios {
   Map<String, Object> openModel(double rate, int seconds) throws Exception {
     Histogram h = new Histogram(TimeUnit.MINUTES.toNanos(2), 3);
     AtomicInteger errors = new AtomicInteger();
+    AtomicInteger transportErrors = new AtomicInteger();
     long period = (long) (1e9 / rate);
     int n = (int) (rate * seconds);
     long start = System.nanoTime() + 50_000_000;
@@ -131,7 +140,13 @@ final class Scenarios {
         }
         pool.submit(
             () -> {
-              int status = http.post("/api/v1/orders", http.randomOrder(1 + ThreadLocalRandom.current().nextInt(5)));
+              int status;
+              try {
+                status = http.post("/api/v1/orders", http.randomOrder(1 + ThreadLocalRandom.current().nextInt(5)));
+              } catch (java.io.IOException e) {
+                transportErrors.incrementAndGet();
+                return null;
+              }
               long latency = System.nanoTime() - intended;
               synchronized (h) {
                 h.recordValue(Math.min(latency, h.getHighestTrackableValue()));
@@ -149,6 +164,7 @@ final class Scenarios {
     r.put("completedPerSecond", Measurements.round(n / elapsed));
     r.put("requests", n);
     r.put("errors", errors.get());
+    r.put("transportErrors", transportErrors.get());
     r.putAll(Measurements.percentiles(h));
     if (errors.get() > 0) {
       run.fail("open model at " + rate + "/s: " + errors.get() + " non-201 answers");
@@ -169,6 +185,7 @@ final class Scenarios {
     }
     Measurements.Stats stats = new Measurements.Stats();
     AtomicInteger errors = new AtomicInteger();
+    AtomicInteger transportErrors = new AtomicInteger();
     long start = System.nanoTime();
     try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < 1000; i++) {
@@ -176,7 +193,13 @@ final class Scenarios {
         pool.submit(
             () -> {
               long t0 = System.nanoTime();
-              int status = http.post("/api/v1/orders", body);
+              int status;
+              try {
+                status = http.post("/api/v1/orders", body);
+              } catch (java.io.IOException e) {
+                transportErrors.incrementAndGet(); // e.g. refused: more connections than the backlog
+                return null;
+              }
               stats.add(System.nanoTime() - t0);
               if (status != 201) {
                 errors.incrementAndGet();
@@ -189,6 +212,7 @@ final class Scenarios {
     Map<String, Object> r = stats.summary(seconds);
     r.put("buyers", 1000);
     r.put("errors", errors.get());
+    r.put("transportErrors", transportErrors.get());
     long allocated = run.db.count("SELECT coalesce(sum(allocated),0) FROM order_lines WHERE sku LIKE 'HOT-%'");
     long oversold = run.db.count("SELECT count(*) FROM stock WHERE sku LIKE 'HOT-%' AND on_hand < reserved");
     r.put("unitsAllocated", allocated);

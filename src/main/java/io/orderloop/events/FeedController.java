@@ -1,6 +1,7 @@
 package io.orderloop.events;
 
 import io.orderloop.common.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -15,9 +16,7 @@ class FeedController {
     this.feed = feed;
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "readEventFeed",
-      summary = "Read the event feed in commit order")
+  @Operation(operationId = "readEventFeed", summary = "Read the event feed in commit order")
   @GetMapping("/api/v1/events")
   Feed.Page events(
       @RequestParam(required = false) String after,

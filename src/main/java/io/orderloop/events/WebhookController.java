@@ -1,5 +1,7 @@
 package io.orderloop.events;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -32,19 +34,14 @@ class WebhookController {
 
   record CreateRequest(@NotBlank @Size(max = 2000) String url, List<@NotBlank String> eventTypes) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "createWebhookSubscription",
       summary = "Subscribe a webhook (the secret is shown once)",
       responses = {
-        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+        @ApiResponse(
             responseCode = "201",
             description = "The subscription with its secret",
-            content =
-                @io.swagger.v3.oas.annotations.media.Content(
-                    mediaType = "application/json",
-                    schema =
-                        @io.swagger.v3.oas.annotations.media.Schema(
-                            implementation = io.orderloop.events.Webhooks.Subscription.class)))
+            useReturnTypeSchema = true)
       })
   @PostMapping
   ResponseEntity<Webhooks.Subscription> create(@Valid @RequestBody CreateRequest request) {
@@ -52,17 +49,13 @@ class WebhookController {
     return ResponseEntity.created(URI.create("/api/v1/webhook-subscriptions/" + s.id())).body(s);
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "listWebhookSubscriptions",
-      summary = "List webhook subscriptions")
+  @Operation(operationId = "listWebhookSubscriptions", summary = "List webhook subscriptions")
   @GetMapping
   Map<String, List<Webhooks.Subscription>> list() {
     return Map.of("items", webhooks.list());
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "getWebhookSubscription",
-      summary = "Get a webhook subscription")
+  @Operation(operationId = "getWebhookSubscription", summary = "Get a webhook subscription")
   @GetMapping("/{id}")
   Webhooks.Subscription get(@PathVariable UUID id) {
     return webhooks.get(id);
@@ -71,7 +64,7 @@ class WebhookController {
   record UpdateRequest(
       @Size(max = 2000) String url, List<@NotBlank String> eventTypes, Boolean paused) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "updateWebhookSubscription",
       summary = "Change, pause or resume a webhook subscription")
   @PatchMapping("/{id}")
@@ -79,21 +72,17 @@ class WebhookController {
     return webhooks.update(id, request.url(), request.eventTypes(), request.paused());
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "deleteWebhookSubscription",
       summary = "Delete a webhook subscription",
-      responses = {
-        @io.swagger.v3.oas.annotations.responses.ApiResponse(
-            responseCode = "204",
-            description = "Deleted")
-      })
+      responses = {@ApiResponse(responseCode = "204", description = "Deleted")})
   @DeleteMapping("/{id}")
   ResponseEntity<Void> delete(@PathVariable UUID id) {
     webhooks.delete(id);
     return ResponseEntity.noContent().build();
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "rotateWebhookSecret",
       summary = "Issue a new secret for a webhook subscription")
   @PostMapping("/{id}/rotate-secret")
@@ -103,7 +92,7 @@ class WebhookController {
 
   record ReplayRequest(Instant from) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "replayWebhookSubscription",
       summary = "Resume a dead or paused subscription, optionally from a time")
   @PostMapping("/{id}/replay")
@@ -112,7 +101,7 @@ class WebhookController {
     return webhooks.replay(id, request == null ? null : request.from());
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "listWebhookDeliveries",
       summary = "List the delivery attempts of a subscription")
   @GetMapping("/{id}/deliveries")

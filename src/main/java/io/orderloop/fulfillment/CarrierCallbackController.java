@@ -1,6 +1,7 @@
 package io.orderloop.fulfillment;
 
 import io.orderloop.common.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -30,7 +31,7 @@ class CarrierCallbackController {
 
   record TrackingEvent(String carrier, String trackingNumber, String status, Instant occurredAt) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "receiveCarrierTrackingEvent",
       summary = "Receive a carrier's tracking event (delivery confirmation)")
   @PostMapping("/carriers/tracking-events")

@@ -5,6 +5,10 @@ import io.orderloop.common.ApiProblem;
 import io.orderloop.common.IdempotentRequests;
 import io.orderloop.common.IfMatch;
 import io.orderloop.orders.Shipment;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -50,19 +54,17 @@ class FulfillmentController {
       @NotBlank @Size(max = 100) String trackingNumber,
       @NotEmpty @Size(max = 500) List<@NotNull @Valid ShipLineRequest> lines) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "shipOrder",
       summary = "Ship units of an order",
       responses = {
-        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+        @ApiResponse(
             responseCode = "201",
             description = "The shipment (with the invoice of a B2B order)",
             content =
-                @io.swagger.v3.oas.annotations.media.Content(
+                @Content(
                     mediaType = "application/json",
-                    schema =
-                        @io.swagger.v3.oas.annotations.media.Schema(
-                            implementation = io.orderloop.fulfillment.ShipmentView.class)))
+                    schema = @Schema(implementation = ShipmentView.class)))
       })
   @PostMapping("/api/v1/orders/{idOrNumber}/shipments")
   ResponseEntity<String> ship(
@@ -108,15 +110,13 @@ class FulfillmentController {
         .body(response.body());
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "listOrderShipments",
-      summary = "List the shipments of an order")
+  @Operation(operationId = "listOrderShipments", summary = "List the shipments of an order")
   @GetMapping("/api/v1/orders/{idOrNumber}/shipments")
   Map<String, List<ShipmentView>> shipments(@PathVariable String idOrNumber) {
     return Map.of("items", fulfillment.shipments(idOrNumber));
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "getShipment", summary = "Get a shipment")
+  @Operation(operationId = "getShipment", summary = "Get a shipment")
   @GetMapping("/api/v1/shipments/{id}")
   ShipmentView shipment(@PathVariable UUID id) {
     return fulfillment.shipment(id);
@@ -124,16 +124,14 @@ class FulfillmentController {
 
   record DeliveryRequest(Instant deliveredAt) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "confirmShipmentDelivery",
-      summary = "Confirm a shipment delivered")
+  @Operation(operationId = "confirmShipmentDelivery", summary = "Confirm a shipment delivered")
   @PostMapping("/api/v1/shipments/{id}/delivery")
   ShipmentView deliver(
       @PathVariable UUID id, @Valid @RequestBody(required = false) DeliveryRequest request) {
     return fulfillment.deliver(id, request == null ? null : request.deliveredAt());
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "getFulfillmentQueue",
       summary = "Get the fulfillment queue (pick list) per location")
   @GetMapping("/api/v1/fulfillment-queue")

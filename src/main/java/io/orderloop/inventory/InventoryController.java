@@ -1,6 +1,8 @@
 package io.orderloop.inventory;
 
 import io.orderloop.common.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -67,30 +69,18 @@ class InventoryController {
     }
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "putSku",
       summary = "Create or replace a SKU",
       responses = {
-        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+        @ApiResponse(
             responseCode = "201",
             description = "The SKU was created",
-            content =
-                @io.swagger.v3.oas.annotations.media.Content(
-                    mediaType = "application/json",
-                    schema =
-                        @io.swagger.v3.oas.annotations.media.Schema(
-                            implementation =
-                                io.orderloop.inventory.InventoryController.SkuResponse.class))),
-        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+            useReturnTypeSchema = true),
+        @ApiResponse(
             responseCode = "200",
             description = "The SKU was replaced",
-            content =
-                @io.swagger.v3.oas.annotations.media.Content(
-                    mediaType = "application/json",
-                    schema =
-                        @io.swagger.v3.oas.annotations.media.Schema(
-                            implementation =
-                                io.orderloop.inventory.InventoryController.SkuResponse.class)))
+            useReturnTypeSchema = true)
       })
   @PutMapping("/api/v1/skus/{sku}")
   ResponseEntity<SkuResponse> putSku(
@@ -125,7 +115,7 @@ class InventoryController {
         .body(SkuResponse.of(info));
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "getSku", summary = "Get a SKU")
+  @Operation(operationId = "getSku", summary = "Get a SKU")
   @GetMapping("/api/v1/skus/{sku}")
   SkuResponse sku(@PathVariable String sku) {
     return catalogue
@@ -134,7 +124,7 @@ class InventoryController {
         .orElseThrow(() -> ApiProblem.notFound("no SKU '" + sku + "'"));
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "listSkus", summary = "List SKUs by code")
+  @Operation(operationId = "listSkus", summary = "List SKUs by code")
   @GetMapping("/api/v1/skus")
   Map<String, Object> skus(
       @RequestParam(required = false) String cursor,
@@ -150,28 +140,18 @@ class InventoryController {
   record LocationRequest(
       @NotBlank @Size(max = 200) String name, @NotNull @Min(0) Integer priority) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "putLocation",
       summary = "Create or replace a location",
       responses = {
-        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+        @ApiResponse(
             responseCode = "201",
             description = "The location was created",
-            content =
-                @io.swagger.v3.oas.annotations.media.Content(
-                    mediaType = "application/json",
-                    schema =
-                        @io.swagger.v3.oas.annotations.media.Schema(
-                            implementation = io.orderloop.inventory.Catalogue.LocationInfo.class))),
-        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+            useReturnTypeSchema = true),
+        @ApiResponse(
             responseCode = "200",
             description = "The location was replaced",
-            content =
-                @io.swagger.v3.oas.annotations.media.Content(
-                    mediaType = "application/json",
-                    schema =
-                        @io.swagger.v3.oas.annotations.media.Schema(
-                            implementation = io.orderloop.inventory.Catalogue.LocationInfo.class)))
+            useReturnTypeSchema = true)
       })
   @PutMapping("/api/v1/locations/{code}")
   ResponseEntity<Catalogue.LocationInfo> putLocation(
@@ -183,9 +163,7 @@ class InventoryController {
     return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK).body(info);
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "listLocations",
-      summary = "List locations by priority")
+  @Operation(operationId = "listLocations", summary = "List locations by priority")
   @GetMapping("/api/v1/locations")
   Map<String, List<Catalogue.LocationInfo>> locations() {
     return Map.of("items", catalogue.locations());
@@ -199,19 +177,14 @@ class InventoryController {
       @NotNull @Positive @Max(100_000_000) Integer quantity,
       @Size(max = 500) String reason) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "receiveStock",
       summary = "Receive stock (fills waiting backorders)",
       responses = {
-        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+        @ApiResponse(
             responseCode = "201",
             description = "The SKU's stock after the receipt",
-            content =
-                @io.swagger.v3.oas.annotations.media.Content(
-                    mediaType = "application/json",
-                    schema =
-                        @io.swagger.v3.oas.annotations.media.Schema(
-                            implementation = io.orderloop.inventory.StockView.class)))
+            useReturnTypeSchema = true)
       })
   @PostMapping("/api/v1/inventory/receipts")
   ResponseEntity<StockView> receive(@Valid @RequestBody ReceiptRequest request) {
@@ -228,9 +201,7 @@ class InventoryController {
     return ResponseEntity.created(URI.create("/api/v1/inventory/" + view.sku())).body(view);
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "getStock",
-      summary = "Get the stock of a SKU per lot and location")
+  @Operation(operationId = "getStock", summary = "Get the stock of a SKU per lot and location")
   @GetMapping("/api/v1/inventory/{sku}")
   StockView stock(@PathVariable String sku) {
     return stock.stock(sku).orElseThrow(() -> ApiProblem.notFound("no SKU '" + sku + "'"));
@@ -244,9 +215,7 @@ class InventoryController {
       @NotNull StockLedger.AdjustmentReason reasonCode,
       @Size(max = 500) String note) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "adjustStock",
-      summary = "Adjust stock on hand (cycle count, damage, …)")
+  @Operation(operationId = "adjustStock", summary = "Adjust stock on hand (cycle count, damage, …)")
   @PostMapping("/api/v1/inventory/adjustments")
   ResponseEntity<StockView> adjust(@Valid @RequestBody AdjustmentRequest request) {
     if (request.quantity() == 0) {
@@ -266,9 +235,7 @@ class InventoryController {
     return ResponseEntity.ok(view);
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "listStockMovements",
-      summary = "List the stock ledger of a SKU")
+  @Operation(operationId = "listStockMovements", summary = "List the stock ledger of a SKU")
   @GetMapping("/api/v1/inventory/{sku}/movements")
   Map<String, Object> movements(
       @PathVariable String sku,
@@ -287,9 +254,7 @@ class InventoryController {
     return page;
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "listStock",
-      summary = "List stock per SKU")
+  @Operation(operationId = "listStock", summary = "List stock per SKU")
   @GetMapping("/api/v1/inventory")
   Map<String, Object> stockList(
       @RequestParam(required = false) String location,
@@ -306,7 +271,7 @@ class InventoryController {
     return page;
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "reconcileStock",
       summary = "Check stock against reservations and the ledger")
   @GetMapping("/api/v1/inventory/reconciliation")

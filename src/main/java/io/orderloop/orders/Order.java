@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
  */
 final class Order {
 
-  /** Why an order is held, by whom and since when. */
-  record Hold(String reason, String by, Instant at) {}
+  /** A hold on the order: its kind, why, by whom and since when. */
+  record Hold(HoldKind kind, String reason, String by, Instant at) {}
 
   /** An event recorded by the running command, with its envelope. */
   record Recorded(
@@ -52,9 +52,18 @@ final class Order {
   OrderState state;
   int version;
   Instant updatedAt;
-  Hold hold;
+
+  /** The holds on the order, oldest first; any of them keeps it from fulfillment. */
+  final List<Hold> holds = new ArrayList<>();
+
   boolean atRisk;
+
+  /** When the order was delivered: set as it enters DELIVERED, never before. */
   Instant deliveredAt;
+
+  /** The carrier's time of the delivery this command recorded (not stored). */
+  Instant deliveryTime;
+
   int lastEventSeq;
   final List<OrderLine> lines = new ArrayList<>();
 
@@ -167,15 +176,17 @@ final class Order {
   void accept(Stock stock, String holdReason) {
     allocate(stock, true);
     if (holdReason != null && !holdReason.isBlank()) {
-      hold = new Hold(holdReason.strip(), actor, now);
-      record(new OrderEvent.Held(null, true), holdReason.strip());
+      holds.add(new Hold(HoldKind.MANUAL, holdReason.strip(), actor, now));
+      record(new OrderEvent.Held(HoldKind.MANUAL.name(), null, true), holdReason.strip());
     }
     moveToAllocatedIfMet();
   }
 
   // ------------------------------------------------------------------ reservations, cancellation,
-  // shipping: the rules live in OrderReservations, OrderCancellation and OrderShipping
+  // shipping, edits: the rules live in OrderReservations, OrderCancellation, OrderShipping and
+  // OrderEditRules
 
+  /** The reservation rules: allocate, re-run, fill, release, pin, unpin, move. */
   OrderReservations reservations() {
     return new OrderReservations(this);
   }
@@ -183,30 +194,6 @@ final class Order {
   /** See {@link OrderReservations#allocate}. */
   int allocate(Stock stock, boolean atIntake) {
     return reservations().allocate(stock, atIntake);
-  }
-
-  void rerunAllocation(Stock stock) {
-    reservations().rerunAllocation(stock);
-  }
-
-  int fillBackorders(Stock stock) {
-    return reservations().fillBackorders(stock);
-  }
-
-  void releaseLine(Stock stock, int lineNo, Integer quantity, String reason) {
-    reservations().releaseLine(stock, lineNo, quantity, reason);
-  }
-
-  void pinLine(Stock stock, int lineNo, String lot) {
-    reservations().pinLine(stock, lineNo, lot);
-  }
-
-  void unpinLine(Stock stock, int lineNo, boolean skuRequiresPin) {
-    reservations().unpinLine(stock, lineNo, skuRequiresPin);
-  }
-
-  void moveReservation(Stock stock, int lineNo, int quantity, String toLocation, String toLot) {
-    reservations().moveReservation(stock, lineNo, quantity, toLocation, toLot);
   }
 
   /** A quantity of one SKU to cancel. */
@@ -248,7 +235,7 @@ final class Order {
    * Moves the order to {@code to} by hand. Moves to SHIPPED and PARTIALLY_SHIPPED are the caller's
    * (they make a shipment); the rest are done here: ALLOCATED first reserves backordered units and
    * needs the policy met, FULFILLMENT_QUEUED needs the policy met, DELIVERED confirms every shipped
-   * unit, CANCELLED cancels the whole order.
+   * unit, CLOSED closes a delivered order before its grace, CANCELLED cancels the whole order.
    */
   void requestTransition(Stock stock, OrderState to, String reason) {
     requireMove(to);
@@ -259,8 +246,8 @@ final class Order {
           l.delivered = l.shipped;
           l.changed();
         }
-        Instant at = deliveredAt != null ? deliveredAt : now;
-        transitionTo(to, new OrderEvent.Delivered(null, "transition", null, at.toString()), reason);
+        transitionTo(
+            to, new OrderEvent.Delivered(null, "transition", null, now.toString()), reason);
       }
       case ALLOCATED -> {
         allocate(stock, false);
@@ -285,8 +272,8 @@ final class Order {
         }
         transitionTo(to, new OrderEvent.FulfillmentQueued(), reason);
       }
-      default ->
-          throw new IllegalArgumentException(to + " is reached through a shipment, not by hand");
+      case CLOSED -> transitionTo(to, new OrderEvent.Closed(closeGrace.toString()), reason);
+      default -> throw conflict("move it to " + to + " by shipping it");
     }
   }
 
@@ -295,32 +282,37 @@ final class Order {
     if (!state.canTransitionTo(to)) {
       throw conflict("cannot move from " + state + " to " + to);
     }
-    if (hold != null && OrderState.BLOCKED_BY_HOLD.contains(to)) {
+    if (onHold() && OrderState.BLOCKED_BY_HOLD.contains(to)) {
       throw onHold("move it to " + to);
     }
   }
 
   // ------------------------------------------------------------------ holds
 
-  /** Puts an open order on hold: it is not released to fulfillment and does not ship. */
-  void hold(String reason) {
-    if (!state.isOpen()) {
-      throw conflict("an order in " + state + " cannot be held");
-    }
-    if (hold != null) {
-      throw conflict("order " + number + " is already on hold (" + hold.reason() + ")");
-    }
-    hold = new Hold(reason, actor, now);
-    record(new OrderEvent.Held(state.name(), null), reason);
+  /** See {@link OrderHolds#hold}. */
+  void hold(HoldKind kind, String reason) {
+    new OrderHolds(this).hold(kind, reason);
   }
 
-  void releaseHold(String reason) {
-    if (hold == null) {
-      throw conflict("order " + number + " is not on hold");
-    }
-    String heldFor = hold.reason();
-    hold = null;
-    record(new OrderEvent.HoldReleased(heldFor), reason);
+  /** See {@link OrderHolds#release}. */
+  void releaseHold(HoldKind kind, String reason) {
+    new OrderHolds(this).release(kind, reason);
+  }
+
+  boolean onHold() {
+    return !holds.isEmpty();
+  }
+
+  java.util.Optional<Hold> holdOf(HoldKind kind) {
+    return holds.stream().filter(h -> h.kind() == kind).findFirst();
+  }
+
+  List<HoldKind> kinds() {
+    return holds.stream().map(Hold::kind).toList();
+  }
+
+  static String describe(Hold h) {
+    return h.kind() == HoldKind.MANUAL ? h.reason() : h.kind() + ": " + h.reason();
   }
 
   void close() {
@@ -380,7 +372,7 @@ final class Order {
       transitionTo(OrderState.DELIVERED, new OrderEvent.Delivered(null, null, true, null), null);
     } else if (to == OrderState.DELIVERED) {
       // Grace runs from the delivery itself (a carrier's time), not from when it was reported.
-      deliveredAt = deliveredAt != null ? deliveredAt : now;
+      deliveredAt = deliveryTime != null ? deliveryTime : now;
       if (closeGrace.isZero()) {
         transitionTo(OrderState.CLOSED, new OrderEvent.Closed("PT0S"), null);
       }
@@ -399,7 +391,9 @@ final class Order {
 
   void record(OrderEvent event, OrderState from, OrderState to, String reason) {
     recorded.add(new Recorded(event, from, to, reason, actor, now));
-    updatedAt = now;
+    if (!(event instanceof OrderEvent.HistoryOnly)) {
+      updatedAt = now;
+    }
   }
 
   // ------------------------------------------------------------------ predicates
@@ -422,7 +416,7 @@ final class Order {
 
   /** The moves the table allows from the order's state, less those its hold blocks. */
   Set<OrderState> allowedTransitions() {
-    if (hold == null) {
+    if (!onHold()) {
       return state.allowedTransitions();
     }
     Set<OrderState> allowed = new LinkedHashSet<>(state.allowedTransitions());
@@ -508,9 +502,10 @@ final class Order {
             "order "
                 + number
                 + " is on hold ("
-                + hold.reason()
+                + holds.stream().map(Order::describe).collect(Collectors.joining("; "))
                 + "); release the hold before you "
                 + action)
-        .with("hold", hold.reason());
+        .with("hold", holds.getFirst().reason())
+        .with("holds", kinds());
   }
 }

@@ -119,7 +119,8 @@ public class OrderAllocation {
    * met moves to ALLOCATED.
    */
   public OrderView rerun(String idOrNumber, Integer expectedVersion) {
-    return commands.run(idOrNumber, expectedVersion, order -> order.rerunAllocation(stock));
+    return commands.run(
+        idOrNumber, expectedVersion, order -> order.reservations().rerunAllocation(stock));
   }
 
   /**
@@ -129,7 +130,9 @@ public class OrderAllocation {
   public OrderView releaseLine(
       String idOrNumber, int lineNo, Integer quantity, String reason, Integer expectedVersion) {
     return commands.run(
-        idOrNumber, expectedVersion, order -> order.releaseLine(stock, lineNo, quantity, reason));
+        idOrNumber,
+        expectedVersion,
+        order -> order.reservations().releaseLine(stock, lineNo, quantity, reason));
   }
 
   /**
@@ -152,7 +155,7 @@ public class OrderAllocation {
             throw ApiProblem.unprocessable(
                 "lot", "SKU '" + line.sku + "' has no lot '" + lot + "'");
           }
-          order.pinLine(stock, lineNo, lot);
+          order.reservations().pinLine(stock, lineNo, lot);
         });
   }
 
@@ -170,7 +173,7 @@ public class OrderAllocation {
                   .sku(order.requireLine(lineNo).sku)
                   .map(SkuInfo::requiresPinnedLot)
                   .orElse(false);
-          order.unpinLine(stock, lineNo, required);
+          order.reservations().unpinLine(stock, lineNo, required);
         });
   }
 
@@ -189,7 +192,7 @@ public class OrderAllocation {
     return commands.run(
         idOrNumber,
         expectedVersion,
-        order -> order.moveReservation(stock, lineNo, quantity, toLocation, toLot));
+        order -> order.reservations().moveReservation(stock, lineNo, quantity, toLocation, toLot));
   }
 
   /**
@@ -198,6 +201,6 @@ public class OrderAllocation {
    * reserved.
    */
   int fillBackorders(UUID id) {
-    return commands.ifUnlocked(id, order -> order.fillBackorders(stock)).orElse(0);
+    return commands.ifUnlocked(id, order -> order.reservations().fillBackorders(stock)).orElse(0);
   }
 }

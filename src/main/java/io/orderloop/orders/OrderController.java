@@ -4,6 +4,10 @@ import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
 import io.orderloop.common.IdempotentRequests;
 import io.orderloop.common.IfMatch;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -64,28 +68,24 @@ class OrderController {
     this.json = json;
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "createOrder",
       summary = "Create an order (reserves stock at once)",
       responses = {
-        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+        @ApiResponse(
             responseCode = "201",
             description = "The order was created",
             content =
-                @io.swagger.v3.oas.annotations.media.Content(
+                @Content(
                     mediaType = "application/json",
-                    schema =
-                        @io.swagger.v3.oas.annotations.media.Schema(
-                            implementation = OrderView.class))),
-        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+                    schema = @Schema(implementation = OrderView.class))),
+        @ApiResponse(
             responseCode = "200",
             description = "The channel order existed: that order",
             content =
-                @io.swagger.v3.oas.annotations.media.Content(
+                @Content(
                     mediaType = "application/json",
-                    schema =
-                        @io.swagger.v3.oas.annotations.media.Schema(
-                            implementation = OrderView.class)))
+                    schema = @Schema(implementation = OrderView.class)))
       })
   @PostMapping
   ResponseEntity<String> create(
@@ -112,17 +112,13 @@ class OrderController {
         .body(response.body());
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "getOrder",
-      summary = "Get an order by id or number (with its ETag)")
+  @Operation(operationId = "getOrder", summary = "Get an order by id or number (with its ETag)")
   @GetMapping("/{idOrNumber}")
   ResponseEntity<OrderView> get(@PathVariable String idOrNumber) {
     return withEtag(queries.get(idOrNumber));
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "listOrders",
-      summary = "List orders, newest first, by filters")
+  @Operation(operationId = "listOrders", summary = "List orders, newest first, by filters")
   @GetMapping
   OrderQueries.Page list(
       @RequestParam(required = false) Boolean atRisk,
@@ -146,9 +142,7 @@ class OrderController {
   /** The board's counts: orders in each state, exact, optionally for one channel and type. */
   record StateCounts(Map<OrderState, Long> counts, long total) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "countOrdersByState",
-      summary = "Count orders by state")
+  @Operation(operationId = "countOrdersByState", summary = "Count orders by state")
   @GetMapping("/counts")
   StateCounts counts(
       @RequestParam(required = false) Channel channel,
@@ -157,9 +151,7 @@ class OrderController {
     return new StateCounts(byState, byState.values().stream().mapToLong(Long::longValue).sum());
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "getOrderHistory",
-      summary = "Get the history of an order")
+  @Operation(operationId = "getOrderHistory", summary = "Get the history of an order")
   @GetMapping("/{idOrNumber}/events")
   Map<String, List<HistoryEntry>> events(@PathVariable String idOrNumber) {
     return Map.of("items", queries.history(idOrNumber));
@@ -170,9 +162,7 @@ class OrderController {
    * ({@code lines: [{lineNo, quantity}]}, {@code 0} cancels a line; {@code [{sku, quantity,
    * unitPrice}]} adds one).
    */
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "editOrder",
-      summary = "Edit an order (JSON merge patch)")
+  @Operation(operationId = "editOrder", summary = "Edit an order (JSON merge patch)")
   @PatchMapping(
       value = "/{idOrNumber}",
       consumes = {"application/merge-patch+json", MediaType.APPLICATION_JSON_VALUE})
@@ -185,7 +175,7 @@ class OrderController {
 
   record TransitionRequest(@NotNull OrderState to, @Size(max = 1000) String reason) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "transitionOrder",
       summary = "Move an order to another state of the loop")
   @PostMapping("/{idOrNumber}/transitions")
@@ -202,9 +192,7 @@ class OrderController {
 
   record CancelLineRequest(@NotBlank String sku, @NotNull @Positive Integer quantity) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "cancelOrder",
-      summary = "Cancel an order or some of its units")
+  @Operation(operationId = "cancelOrder", summary = "Cancel an order or some of its units")
   @PostMapping("/{idOrNumber}/cancel")
   ResponseEntity<OrderView> cancel(
       @PathVariable String idOrNumber,
@@ -222,24 +210,22 @@ class OrderController {
     return withEtag(orders.cancel(idOrNumber, r.reason(), lines, IfMatch.version(ifMatch)));
   }
 
-  record HoldRequest(@NotBlank @Size(max = 500) String reason) {}
+  record HoldRequest(@NotBlank @Size(max = 500) String reason, HoldKind kind) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "holdOrder",
-      summary = "Put an order on hold")
+  @Operation(operationId = "holdOrder", summary = "Put an order on hold")
   @PostMapping("/{idOrNumber}/hold")
   ResponseEntity<OrderView> hold(
       @PathVariable String idOrNumber,
       @Valid @RequestBody HoldRequest request,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return withEtag(orders.hold(idOrNumber, request.reason().strip(), IfMatch.version(ifMatch)));
+    return withEtag(
+        orders.hold(
+            idOrNumber, request.kind(), request.reason().strip(), IfMatch.version(ifMatch)));
   }
 
-  record ReleaseHoldRequest(@Size(max = 500) String reason) {}
+  record ReleaseHoldRequest(@Size(max = 500) String reason, HoldKind kind) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "releaseOrderHold",
-      summary = "Release an order's hold")
+  @Operation(operationId = "releaseOrderHold", summary = "Release an order's hold")
   @PostMapping("/{idOrNumber}/hold/release")
   ResponseEntity<OrderView> releaseHold(
       @PathVariable String idOrNumber,
@@ -247,26 +233,25 @@ class OrderController {
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     return withEtag(
         orders.releaseHold(
-            idOrNumber, request == null ? null : request.reason(), IfMatch.version(ifMatch)));
+            idOrNumber,
+            request == null ? null : request.kind(),
+            request == null ? null : request.reason(),
+            IfMatch.version(ifMatch)));
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "listOrderInvoices",
-      summary = "List the invoices of an order")
+  @Operation(operationId = "listOrderInvoices", summary = "List the invoices of an order")
   @GetMapping("/{idOrNumber}/invoices")
   Map<String, List<Invoice>> invoices(@PathVariable String idOrNumber) {
     return Map.of("items", queries.invoices(idOrNumber));
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "getOrderAllocation",
-      summary = "Get the allocation panel of an order")
+  @Operation(operationId = "getOrderAllocation", summary = "Get the allocation panel of an order")
   @GetMapping("/{idOrNumber}/allocation")
   OrderAllocation.AllocationView allocation(@PathVariable String idOrNumber) {
     return allocation.allocation(idOrNumber);
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "rerunOrderAllocation",
       summary = "Re-run allocation of the backordered units")
   @PostMapping("/{idOrNumber}/allocation/rerun")
@@ -281,9 +266,7 @@ class OrderController {
       @Positive Integer quantity,
       @Size(max = 1000) String reason) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "releaseOrderReservation",
-      summary = "Release reserved units of a line")
+  @Operation(operationId = "releaseOrderReservation", summary = "Release reserved units of a line")
   @PostMapping("/{idOrNumber}/allocation/release")
   ResponseEntity<OrderView> release(
       @PathVariable String idOrNumber,
@@ -300,9 +283,7 @@ class OrderController {
 
   record PinRequest(@NotNull @Positive Integer lineNo, @NotBlank @Size(max = 64) String lot) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "pinOrderLineLot",
-      summary = "Pin a line to a lot")
+  @Operation(operationId = "pinOrderLineLot", summary = "Pin a line to a lot")
   @PostMapping("/{idOrNumber}/allocation/pin")
   ResponseEntity<OrderView> pin(
       @PathVariable String idOrNumber,
@@ -315,9 +296,7 @@ class OrderController {
 
   record UnpinRequest(@NotNull @Positive Integer lineNo) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "unpinOrderLineLot",
-      summary = "Unpin a line from its lot")
+  @Operation(operationId = "unpinOrderLineLot", summary = "Unpin a line from its lot")
   @PostMapping("/{idOrNumber}/allocation/unpin")
   ResponseEntity<OrderView> unpin(
       @PathVariable String idOrNumber,
@@ -332,7 +311,7 @@ class OrderController {
       @NotBlank String toLocation,
       @Size(max = 64) String toLot) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "moveOrderReservation",
       summary = "Move reserved units of a line to another location or lot")
   @PostMapping("/{idOrNumber}/allocation/move")

@@ -115,10 +115,20 @@ final class OrderEditRules {
       line.changed();
       linesAfter.add(new LineUnits(line.lineNo, line.sku, line.quantity));
     }
-    if (!linesBefore.isEmpty() || !linesAfter.isEmpty()) {
+    boolean linesChanged = !linesBefore.isEmpty() || !linesAfter.isEmpty();
+    if (linesChanged) {
       was.put("lines", linesBefore);
       now.put("lines", linesAfter);
       o.total = o.lines.stream().map(l -> l.lineAmount).reduce(BigDecimal.ZERO, BigDecimal::add);
+      if (o.total.compareTo(OrderIntake.MAX_TOTAL) > 0) {
+        throw ApiProblem.unprocessable(
+            "lines",
+            "the order total " + o.total.toPlainString() + " is larger than an order can be");
+      }
+      if (o.lines.size() > CreateOrder.MAX_LINES) {
+        throw ApiProblem.unprocessable(
+            "lines", "an order has at most " + CreateOrder.MAX_LINES + " lines");
+      }
     }
     if (now.isEmpty()) {
       return;
@@ -131,7 +141,9 @@ final class OrderEditRules {
     if (grew) {
       o.allocate(stock, true);
     }
-    settle();
+    if (linesChanged) {
+      settle();
+    }
   }
 
   /**
@@ -214,7 +226,7 @@ final class OrderEditRules {
       o.transitionTo(OrderState.SHIPPED, new OrderEvent.Shipped(null, true), "order edited");
     } else if (o.state == OrderState.RECEIVED) {
       o.moveToAllocatedIfMet();
-    } else if (o.state.isOpen()) {
+    } else if (o.state == OrderState.ALLOCATED || o.state == OrderState.FULFILLMENT_QUEUED) {
       o.requirePolicyStillMet("this edit");
     }
   }

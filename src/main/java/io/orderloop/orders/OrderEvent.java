@@ -129,14 +129,17 @@ public sealed interface OrderEvent {
 
   // ------------------------------------------------------------------ holds and risk
 
-  @Type(value = "order.held", doc = "The order was put on hold: it is not released nor shipped.")
+  @Type(
+      value = "order.held",
+      doc = "The order was put on hold (of a kind): it is not released nor shipped.")
   record Held(
+      String kind,
       @JsonInclude(JsonInclude.Include.NON_NULL) String state,
       @JsonInclude(JsonInclude.Include.NON_NULL) Boolean atIntake)
       implements OrderEvent {}
 
-  @Type(value = "order.released", doc = "The order's hold was released.")
-  record HoldReleased(String heldFor) implements OrderEvent {}
+  @Type(value = "order.released", doc = "A hold of the order was released.")
+  record HoldReleased(String kind, String heldFor) implements OrderEvent {}
 
   @Type(
       value = "order.at_risk",

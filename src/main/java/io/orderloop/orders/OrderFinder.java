@@ -36,17 +36,6 @@ class OrderFinder {
     this.repository = repository;
   }
 
-  /** Filters for the order list; null fields do not filter. */
-  record ListFilter(
-      Boolean atRisk,
-      Boolean onHold,
-      OrderState state,
-      Channel channel,
-      OrderType type,
-      Instant createdFrom,
-      Instant createdTo,
-      String text) {}
-
   /** An opaque position in a list ordered by a time and then the order id. */
   record Cursor(Instant at, UUID id) {
     String encode() {
@@ -73,8 +62,11 @@ class OrderFinder {
     }
   }
 
-  /** Keyset page, newest first: (created_at, id) strictly after the cursor. */
-  List<Order> page(ListFilter filter, Cursor after, int limit) {
+  /**
+   * Keyset page, newest first: (created_at, id) strictly after the cursor; {@code text} is the
+   * query's search text, trimmed (null: none).
+   */
+  List<Order> page(OrderQueries.ListQuery filter, String text, Cursor after, int limit) {
     StringBuilder sql =
         new StringBuilder("SELECT " + OrderRepository.ORDER_COLUMNS + " FROM orders WHERE true");
     Map<String, Object> params = new HashMap<>();
@@ -105,19 +97,17 @@ class OrderFinder {
       sql.append(" AND created_at < :createdTo");
       params.put("createdTo", Timestamp.from(filter.createdTo()));
     }
-    if (filter.text() != null) {
+    if (text != null) {
       sql.append(
           " AND (number = :exact OR lower(customer_name) LIKE :like ESCAPE '\\'"
               + " OR lower(customer_email) LIKE :like ESCAPE '\\' OR lower(buyer_po) LIKE :like ESCAPE '\\'"
               + " OR number LIKE :upperLike ESCAPE '\\')");
       String escaped =
-          filter
-              .text()
-              .toLowerCase(Locale.ROOT)
+          text.toLowerCase(Locale.ROOT)
               .replace("\\", "\\\\")
               .replace("%", "\\%")
               .replace("_", "\\_");
-      params.put("exact", filter.text());
+      params.put("exact", text);
       params.put("like", "%" + escaped + "%");
       params.put("upperLike", "%" + escaped.toUpperCase(Locale.ROOT) + "%");
     }

@@ -33,7 +33,7 @@ import org.springframework.stereotype.Service;
 public class OrderIntake {
 
   /** The largest order total the database stores (numeric(19,4)). */
-  private static final BigDecimal MAX_TOTAL = new BigDecimal("99999999999999");
+  static final BigDecimal MAX_TOTAL = new BigDecimal("99999999999999");
 
   private final OrderRepository repository;
   private final OrderCommands commands;

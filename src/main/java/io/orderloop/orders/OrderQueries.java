@@ -75,19 +75,7 @@ public class OrderQueries {
   public Page list(ListQuery q) {
     OrderFinder.Cursor after = cursor(q.cursor(), "; start again without it");
     String text = q.text() == null || q.text().isBlank() ? null : q.text().strip();
-    List<Order> rows =
-        finder.page(
-            new OrderFinder.ListFilter(
-                q.atRisk(),
-                q.onHold(),
-                q.state(),
-                q.channel(),
-                q.type(),
-                q.createdFrom(),
-                q.createdTo(),
-                text),
-            after,
-            q.limit() + 1);
+    List<Order> rows = finder.page(q, text, after, q.limit() + 1);
     String next = null;
     if (rows.size() > q.limit()) {
       rows = rows.subList(0, q.limit());

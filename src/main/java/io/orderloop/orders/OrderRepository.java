@@ -32,7 +32,7 @@ class OrderRepository {
       """
       id, number, channel, external_id, type, state, fulfillment_policy, customer_name, customer_email, ship_to,
       bill_to, currency, total_amount, buyer_po, payment_terms, window_from, window_to, version, created_at, updated_at,
-      hold_reason, hold_by, hold_at, at_risk, delivered_at, last_event_seq, notes
+      holds::text AS holds, at_risk, delivered_at, last_event_seq, notes
       """;
 
   private static final String INSERT_LINE =
@@ -51,6 +51,9 @@ class OrderRepository {
       """
       INSERT INTO order_events (order_id, sequence, type, from_state, to_state, at, actor, reason, details)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""";
+
+  private static final tools.jackson.core.type.TypeReference<List<Order.Hold>> HOLDS =
+      new tools.jackson.core.type.TypeReference<>() {};
 
   private final JdbcClient jdbc;
   private final JdbcTemplate batch;
@@ -203,11 +206,13 @@ class OrderRepository {
   }
 
   private void writeRow(Order o) {
+    Order.Hold first = o.holds.isEmpty() ? null : o.holds.getFirst();
     CreateOrder.DeliveryWindow window = o.b2b == null ? null : o.b2b.deliveryWindow();
     jdbc.sql(
             """
             UPDATE orders SET state = :state, version = :version, updated_at = :updatedAt,
-                last_event_seq = :seq, hold_reason = :holdReason, hold_by = :holdBy, hold_at = :holdAt,
+                last_event_seq = :seq, holds = :holds::jsonb, hold_reason = :holdReason, hold_by = :holdBy,
+                hold_at = :holdAt,
                 at_risk = :atRisk, delivered_at = :deliveredAt, customer_name = :customerName,
                 customer_email = :customerEmail, ship_to = :shipTo::jsonb, bill_to = :billTo::jsonb,
                 total_amount = :total, buyer_po = :buyerPo, payment_terms = :terms, window_from = :windowFrom,
@@ -217,9 +222,10 @@ class OrderRepository {
         .param("version", o.version)
         .param("updatedAt", Timestamp.from(o.updatedAt))
         .param("seq", o.lastEventSeq)
-        .param("holdReason", o.hold == null ? null : o.hold.reason())
-        .param("holdBy", o.hold == null ? null : o.hold.by())
-        .param("holdAt", o.hold == null ? null : Timestamp.from(o.hold.at()))
+        .param("holds", json.writeValueAsString(o.holds))
+        .param("holdReason", first == null ? null : first.reason())
+        .param("holdBy", first == null ? null : first.by())
+        .param("holdAt", first == null ? null : Timestamp.from(first.at()))
         .param("atRisk", o.atRisk)
         .param("deliveredAt", o.deliveredAt == null ? null : Timestamp.from(o.deliveredAt))
         .param("customerName", o.customer.name())
@@ -362,11 +368,7 @@ class OrderRepository {
     }
     o.version = rs.getInt("version");
     o.updatedAt = rs.getTimestamp("updated_at").toInstant();
-    String holdReason = rs.getString("hold_reason");
-    if (holdReason != null) {
-      o.hold =
-          new Order.Hold(holdReason, rs.getString("hold_by"), instant(rs.getTimestamp("hold_at")));
-    }
+    o.holds.addAll(json.readValue(rs.getString("holds"), HOLDS));
     o.atRisk = rs.getBoolean("at_risk");
     o.deliveredAt = instant(rs.getTimestamp("delivered_at"));
     o.lastEventSeq = rs.getInt("last_event_seq");

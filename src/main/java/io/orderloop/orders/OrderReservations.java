@@ -46,14 +46,18 @@ final class OrderReservations {
     List<PinnedLine> pinned = new ArrayList<>();
     for (LineReservation r : reservations) {
       OrderLine line = o.line(r.lineNo());
+      boolean pinnedNow = false;
       if (r.pinnedLot() != null && !r.pinnedLot().equals(line.lot)) {
+        pinnedNow = true;
         line.lot = r.pinnedLot();
         line.lotPinned = true;
         pinned.add(new PinnedLine(line.lineNo, line.sku, r.pinnedLot(), null));
       }
       line.allocated += r.reserved();
       line.backordered -= r.reserved();
-      line.changed();
+      if (r.reserved() > 0 || pinnedNow) {
+        line.changed(); // a run that reserved nothing writes nothing
+      }
       total += r.reserved();
       for (LineReservation.Slice s : r.slices()) {
         reserved.add(

@@ -62,7 +62,7 @@ final class OrderShipping {
                       : "this one is " + o.state))
           .with("shippableStates", List.copyOf(OrderState.SHIPPABLE).stream().sorted().toList());
     }
-    if (o.hold != null) {
+    if (o.onHold()) {
       throw o.onHold("ship it");
     }
     List<Shipment.Units> shipped = new ArrayList<>();
@@ -166,7 +166,7 @@ final class OrderShipping {
     if (o.state.isReturnable()) {
       return false;
     }
-    o.deliveredAt = o.deliveredAt == null || at.isAfter(o.deliveredAt) ? at : o.deliveredAt;
+    o.deliveryTime = at;
     unitsPerLine.forEach(
         (lineNo, q) -> {
           OrderLine line = o.line(lineNo);

@@ -32,13 +32,17 @@ public record OrderView(
     String notes,
     boolean atRisk,
     Hold hold,
+    List<Hold> holds,
     Set<OrderState> allowedTransitions,
     Instant createdAt,
     Instant updatedAt,
     Instant deliveredAt) {
 
-  /** Why an order is held, by whom and since when; a held order is not released to fulfillment. */
-  public record Hold(String reason, String by, Instant at) {}
+  /**
+   * A hold: its kind, why, by whom and since when. A held order is not released to fulfillment;
+   * {@code hold} is the first of {@code holds}.
+   */
+  public record Hold(HoldKind kind, String reason, String by, Instant at) {}
 
   /**
    * A line; {@code casePack} and {@code palletQuantity} are the SKU's when the order was taken,
@@ -65,6 +69,10 @@ public record OrderView(
       Integer palletQuantity,
       String lot,
       boolean lotPinned) {}
+
+  private static Hold hold(Order.Hold h) {
+    return new Hold(h.kind(), h.reason(), h.by(), h.at());
+  }
 
   static OrderView of(Order o) {
     List<Line> lines =
@@ -112,7 +120,8 @@ public record OrderView(
         o.b2b,
         o.notes,
         o.atRisk,
-        o.hold == null ? null : new Hold(o.hold.reason(), o.hold.by(), o.hold.at()),
+        o.holds.isEmpty() ? null : hold(o.holds.getFirst()),
+        o.holds.stream().map(OrderView::hold).toList(),
         o.allowedTransitions(),
         o.createdAt,
         o.updatedAt,

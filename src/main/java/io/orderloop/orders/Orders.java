@@ -87,13 +87,17 @@ public class Orders {
   /**
    * Puts an open order on hold: it is not released to fulfillment and cannot ship until released.
    */
-  public OrderView hold(String idOrNumber, String reason, Integer expectedVersion) {
-    return commands.run(idOrNumber, expectedVersion, order -> order.hold(reason));
+  public OrderView hold(String idOrNumber, HoldKind kind, String reason, Integer expectedVersion) {
+    return commands.run(
+        idOrNumber,
+        expectedVersion,
+        order -> order.hold(kind == null ? HoldKind.MANUAL : kind, reason));
   }
 
-  /** Releases an order's hold. */
-  public OrderView releaseHold(String idOrNumber, String reason, Integer expectedVersion) {
-    return commands.run(idOrNumber, expectedVersion, order -> order.releaseHold(reason));
+  /** Releases a hold: of {@code kind}, or with none the only hold, or the manual one of several. */
+  public OrderView releaseHold(
+      String idOrNumber, HoldKind kind, String reason, Integer expectedVersion) {
+    return commands.run(idOrNumber, expectedVersion, order -> order.releaseHold(kind, reason));
   }
 
   /**

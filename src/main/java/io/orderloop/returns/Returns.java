@@ -2,7 +2,6 @@ package io.orderloop.returns;
 
 import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
-import io.orderloop.common.Rows;
 import io.orderloop.common.Transactions;
 import io.orderloop.inventory.Catalogue;
 import io.orderloop.inventory.StockLedger;
@@ -23,8 +22,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The returns module's API. A return is created against a DELIVERED or CLOSED order for at most the
@@ -47,7 +44,7 @@ public class Returns {
   private final StockLedger inventory;
   private final Transactions transactions;
   private final Clock clock;
-  private final JsonMapper json;
+  private final ReturnRecords records;
   private final String prefix;
   private final io.orderloop.fulfillment.Fulfillment fulfillment;
 
@@ -59,7 +56,7 @@ public class Returns {
       StockLedger inventory,
       Transactions transactions,
       Clock clock,
-      JsonMapper json,
+      ReturnRecords records,
       io.orderloop.orders.OrderProperties orderProperties,
       io.orderloop.fulfillment.Fulfillment fulfillment) {
     this.jdbc = jdbc;
@@ -69,7 +66,7 @@ public class Returns {
     this.inventory = inventory;
     this.transactions = transactions;
     this.clock = clock;
-    this.json = json;
+    this.records = records;
     this.prefix = orderProperties.numberPrefix();
     this.fulfillment = fulfillment;
   }
@@ -99,7 +96,7 @@ public class Returns {
                 .with("currentState", order.state())
                 .with("allowedTransitions", order.allowedTransitions());
           }
-          Map<String, Integer> returning = alreadyReturning(order.id());
+          Map<String, Integer> returning = records.alreadyReturning(order.id());
           UUID id = UUID.randomUUID();
           Instant now = clock.instant();
           Map<String, Integer> requested = new LinkedHashMap<>();
@@ -173,7 +170,8 @@ public class Returns {
           details.put(
               "lines",
               lines.stream().map(l -> Map.of("sku", l.sku(), "quantity", l.quantity())).toList());
-          appendEvent(id, ReturnState.REQUESTED.eventType(), null, ReturnState.REQUESTED, details);
+          records.appendEvent(
+              id, ReturnState.REQUESTED.eventType(), null, ReturnState.REQUESTED, details);
           orders.recordReturn(
               order.id(),
               new OrderEvent.ReturnProgressed(
@@ -188,7 +186,7 @@ public class Returns {
                   null,
                   null),
               reason);
-          return get(id.toString());
+          return records.get(id.toString());
         });
   }
 
@@ -222,22 +220,6 @@ public class Returns {
     return total.setScale(digits, java.math.RoundingMode.HALF_EVEN);
   }
 
-  private Map<String, Integer> alreadyReturning(UUID orderId) {
-    Map<String, Integer> result = new HashMap<>();
-    jdbc.sql(
-            """
-            SELECT l.sku, sum(l.quantity)::int AS quantity FROM return_lines l JOIN returns r ON r.id = l.return_id
-            WHERE r.order_id = ? AND r.state <> 'REJECTED' GROUP BY l.sku""")
-        .param(orderId)
-        .query(
-            (rs, n) -> {
-              result.put(rs.getString("sku"), rs.getInt("quantity"));
-              return null;
-            })
-        .list();
-    return result;
-  }
-
   /** How one returned SKU is dispositioned when the return is received. */
   public record Disposition(String sku, String disposition, String location, String lot) {}
 
@@ -253,7 +235,7 @@ public class Returns {
       BigDecimal refundAmount) {
     return transactions.inTransaction(
         () -> {
-          ReturnRow row = lockReturn(idOrNumber);
+          ReturnRecords.ReturnRow row = records.lockReturn(idOrNumber);
           ReturnState from = ReturnState.valueOf(row.state());
           if (!from.canTransitionTo(to)) {
             throw ApiProblem.conflict(
@@ -300,7 +282,7 @@ public class Returns {
                   "UPDATE returns SET state = ?, updated_at = ?, version = version + 1 WHERE id = ?")
               .params(to.name(), Timestamp.from(clock.instant()), row.id())
               .update();
-          appendEvent(row.id(), to.eventType(), from, to, details);
+          records.appendEvent(row.id(), to.eventType(), from, to, details);
           orders.recordReturn(
               row.orderId(),
               new OrderEvent.ReturnProgressed(
@@ -311,7 +293,7 @@ public class Returns {
                   refunded,
                   refunded == null ? null : row.currency()),
               reason);
-          return get(row.id().toString());
+          return records.get(row.id().toString());
         });
   }
 
@@ -319,8 +301,8 @@ public class Returns {
    * The default when a return is received without dispositions: every line goes back to stock at
    * the location and lot its SKU shipped from (the most recent shipment of it).
    */
-  private List<Disposition> restockWhereShipped(ReturnRow row) {
-    return lines(row.id()).stream()
+  private List<Disposition> restockWhereShipped(ReturnRecords.ReturnRow row) {
+    return records.lines(row.id()).stream()
         .map(
             l -> {
               var place =
@@ -338,8 +320,9 @@ public class Returns {
         .toList();
   }
 
-  private List<OrderEvent.ReturnedUnits> receive(ReturnRow row, List<Disposition> dispositions) {
-    List<LineRow> lines = lines(row.id());
+  private List<OrderEvent.ReturnedUnits> receive(
+      ReturnRecords.ReturnRow row, List<Disposition> dispositions) {
+    List<ReturnRecords.LineRow> lines = records.lines(row.id());
     Map<String, Disposition> bySku = new HashMap<>();
     for (int i = 0; i < dispositions.size(); i++) {
       Disposition d = dispositions.get(i);
@@ -355,7 +338,7 @@ public class Returns {
       bySku.put(d.sku(), d);
     }
     List<OrderEvent.ReturnedUnits> done = new ArrayList<>();
-    for (LineRow l : lines) {
+    for (ReturnRecords.LineRow l : lines) {
       Disposition d = bySku.get(l.sku());
       if (d == null) {
         throw ApiProblem.unprocessable(
@@ -390,7 +373,7 @@ public class Returns {
     return done;
   }
 
-  private BigDecimal refund(ReturnRow row, BigDecimal amount) {
+  private BigDecimal refund(ReturnRecords.ReturnRow row, BigDecimal amount) {
     if (amount == null || amount.signum() < 0) {
       throw ApiProblem.unprocessable("refundAmount", "give the refunded amount (0 or more)");
     }
@@ -401,7 +384,9 @@ public class Returns {
           amount.toPlainString() + " has more decimal places than " + row.currency() + " allows");
     }
     BigDecimal value =
-        lines(row.id()).stream().map(LineRow::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        records.lines(row.id()).stream()
+            .map(ReturnRecords.LineRow::amount)
+            .reduce(BigDecimal.ZERO, BigDecimal::add);
     if (amount.compareTo(value) > 0) {
       throw ApiProblem.unprocessable(
           "refundAmount",
@@ -417,50 +402,15 @@ public class Returns {
   }
 
   public ReturnView get(String idOrNumber) {
-    ReturnRow row =
-        find(idOrNumber, false)
-            .orElseThrow(
-                () -> ApiProblem.notFound("no return with id or number '" + idOrNumber + "'"));
-    String orderNumber = queries.get(row.orderId().toString()).number();
-    List<ReturnView.Line> lines =
-        lines(row.id()).stream()
-            .map(
-                l ->
-                    new ReturnView.Line(
-                        l.lineNo(),
-                        l.sku(),
-                        l.quantity(),
-                        io.orderloop.common.Currencies.atLeastScale(l.unitPrice(), row.currency()),
-                        l.disposition(),
-                        l.location(),
-                        l.lot()))
-            .toList();
-    ReturnState state = ReturnState.valueOf(row.state());
-    return new ReturnView(
-        row.id(),
-        row.number(),
-        row.orderId(),
-        orderNumber,
-        state,
-        row.reason(),
-        row.currency(),
-        io.orderloop.common.Currencies.atScale(row.refundAmount(), row.currency()),
-        lines,
-        state.allowedTransitions(),
-        row.createdAt().toInstant(),
-        row.updatedAt().toInstant());
+    return records.get(idOrNumber);
   }
 
   public List<ReturnView> forOrder(String orderIdOrNumber) {
-    OrderView order = queries.get(orderIdOrNumber);
-    return jdbc
-        .sql("SELECT id FROM returns WHERE order_id = ? ORDER BY created_at, number")
-        .param(order.id())
-        .query(UUID.class)
-        .list()
-        .stream()
-        .map(id -> get(id.toString()))
-        .toList();
+    return records.forOrder(orderIdOrNumber);
+  }
+
+  public List<ReturnEvent> history(String idOrNumber) {
+    return records.history(idOrNumber);
   }
 
   /** One entry of a return's history. */
@@ -472,110 +422,6 @@ public class Returns {
       Instant at,
       String actor,
       Map<String, Object> details) {}
-
-  public List<ReturnEvent> history(String idOrNumber) {
-    ReturnRow row =
-        find(idOrNumber, false)
-            .orElseThrow(
-                () -> ApiProblem.notFound("no return with id or number '" + idOrNumber + "'"));
-    return jdbc.sql(
-            """
-            SELECT sequence, type, from_state, to_state, at, actor, details::text AS details
-            FROM return_events WHERE return_id = ? ORDER BY sequence""")
-        .param(row.id())
-        .query(
-            (rs, n) ->
-                new ReturnEvent(
-                    rs.getInt("sequence"),
-                    rs.getString("type"),
-                    rs.getString("from_state") == null
-                        ? null
-                        : ReturnState.valueOf(rs.getString("from_state")),
-                    ReturnState.valueOf(rs.getString("to_state")),
-                    rs.getTimestamp("at").toInstant(),
-                    rs.getString("actor"),
-                    json.readValue(
-                        rs.getString("details"), new TypeReference<Map<String, Object>>() {})))
-        .list();
-  }
-
-  private void appendEvent(
-      UUID returnId, String type, ReturnState from, ReturnState to, Map<String, Object> details) {
-    int sequence =
-        jdbc.sql(
-                "UPDATE returns SET last_event_seq = last_event_seq + 1 WHERE id = ? RETURNING last_event_seq")
-            .param(returnId)
-            .query(Integer.class)
-            .single();
-    jdbc.sql(
-            """
-            INSERT INTO return_events (return_id, sequence, type, from_state, to_state, at, actor, details)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)""")
-        .params(
-            returnId,
-            sequence,
-            type,
-            from == null ? null : from.name(),
-            to.name(),
-            Timestamp.from(clock.instant()),
-            Actors.current(),
-            json.writeValueAsString(details))
-        .update();
-  }
-
-  record ReturnRow(
-      UUID id,
-      String number,
-      UUID orderId,
-      String state,
-      String reason,
-      String currency,
-      BigDecimal refundAmount,
-      Timestamp createdAt,
-      Timestamp updatedAt) {}
-
-  record LineRow(
-      int lineNo,
-      String sku,
-      int quantity,
-      BigDecimal unitPrice,
-      BigDecimal amount,
-      String disposition,
-      String location,
-      String lot) {}
-
-  private ReturnRow lockReturn(String idOrNumber) {
-    return find(idOrNumber, true)
-        .orElseThrow(() -> ApiProblem.notFound("no return with id or number '" + idOrNumber + "'"));
-  }
-
-  private java.util.Optional<ReturnRow> find(String idOrNumber, boolean lock) {
-    String columns =
-        "SELECT id, number, order_id, state, reason, currency, refund_amount, created_at, updated_at FROM returns ";
-    String suffix = lock ? " FOR UPDATE" : "";
-    try {
-      UUID id = UUID.fromString(idOrNumber);
-      return jdbc.sql(columns + "WHERE id = ?" + suffix)
-          .param(id)
-          .query(Rows.of(ReturnRow.class))
-          .optional();
-    } catch (IllegalArgumentException notUuid) {
-      return jdbc.sql(columns + "WHERE number = ?" + suffix)
-          .param(idOrNumber)
-          .query(Rows.of(ReturnRow.class))
-          .optional();
-    }
-  }
-
-  private List<LineRow> lines(UUID returnId) {
-    return jdbc.sql(
-            """
-            SELECT line_no, sku, quantity, unit_price, amount, disposition, location, lot
-            FROM return_lines WHERE return_id = ? ORDER BY line_no""")
-        .param(returnId)
-        .query(Rows.of(LineRow.class))
-        .list();
-  }
 
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s.strip();

@@ -1,5 +1,7 @@
 package io.orderloop.returns;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
@@ -35,19 +37,11 @@ class ReturnsController {
       @NotEmpty @Size(max = 500) List<@NotNull @Valid ReturnLineRequest> lines,
       @NotBlank @Size(max = 1000) String reason) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "createReturn",
       summary = "Open a return (RMA) for a delivered order",
       responses = {
-        @io.swagger.v3.oas.annotations.responses.ApiResponse(
-            responseCode = "201",
-            description = "The return",
-            content =
-                @io.swagger.v3.oas.annotations.media.Content(
-                    mediaType = "application/json",
-                    schema =
-                        @io.swagger.v3.oas.annotations.media.Schema(
-                            implementation = io.orderloop.returns.ReturnView.class)))
+        @ApiResponse(responseCode = "201", description = "The return", useReturnTypeSchema = true)
       })
   @PostMapping("/api/v1/orders/{idOrNumber}/returns")
   ResponseEntity<ReturnView> create(
@@ -62,23 +56,19 @@ class ReturnsController {
     return ResponseEntity.created(URI.create("/api/v1/returns/" + created.id())).body(created);
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "listOrderReturns",
-      summary = "List the returns of an order")
+  @Operation(operationId = "listOrderReturns", summary = "List the returns of an order")
   @GetMapping("/api/v1/orders/{idOrNumber}/returns")
   Map<String, List<ReturnView>> forOrder(@PathVariable String idOrNumber) {
     return Map.of("items", returns.forOrder(idOrNumber));
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "getReturn", summary = "Get a return")
+  @Operation(operationId = "getReturn", summary = "Get a return")
   @GetMapping("/api/v1/returns/{idOrNumber}")
   ReturnView get(@PathVariable String idOrNumber) {
     return returns.get(idOrNumber);
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "getReturnHistory",
-      summary = "Get the history of a return")
+  @Operation(operationId = "getReturnHistory", summary = "Get the history of a return")
   @GetMapping("/api/v1/returns/{idOrNumber}/events")
   Map<String, List<Returns.ReturnEvent>> events(@PathVariable String idOrNumber) {
     return Map.of("items", returns.history(idOrNumber));
@@ -96,9 +86,7 @@ class ReturnsController {
       List<@NotNull @Valid DispositionRequest> lines,
       @DecimalMin("0") @Digits(integer = 15, fraction = 4) BigDecimal refundAmount) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
-      operationId = "transitionReturn",
-      summary = "Move a return through its loop")
+  @Operation(operationId = "transitionReturn", summary = "Move a return through its loop")
   @PostMapping("/api/v1/returns/{idOrNumber}/transitions")
   ReturnView transition(
       @PathVariable String idOrNumber, @Valid @RequestBody ReturnTransitionRequest request) {

@@ -1,5 +1,7 @@
 package io.orderloop.security;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -36,19 +38,14 @@ class ApiKeyController {
           String name,
       @NotEmpty List<String> scopes) {}
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "createApiKey",
       summary = "Create an API key (shown once)",
       responses = {
-        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+        @ApiResponse(
             responseCode = "201",
             description = "The key with its secret",
-            content =
-                @io.swagger.v3.oas.annotations.media.Content(
-                    mediaType = "application/json",
-                    schema =
-                        @io.swagger.v3.oas.annotations.media.Schema(
-                            implementation = io.orderloop.security.ApiKeys.CreatedApiKey.class)))
+            useReturnTypeSchema = true)
       })
   @PostMapping
   ResponseEntity<ApiKeys.CreatedApiKey> create(@Valid @RequestBody CreateApiKeyRequest request) {
@@ -56,20 +53,16 @@ class ApiKeyController {
     return ResponseEntity.created(URI.create("/api/v1/api-keys/" + created.id())).body(created);
   }
 
-  @io.swagger.v3.oas.annotations.Operation(operationId = "listApiKeys", summary = "List API keys")
+  @Operation(operationId = "listApiKeys", summary = "List API keys")
   @GetMapping
   Map<String, List<ApiKeys.ApiKeyView>> list() {
     return Map.of("items", apiKeys.list());
   }
 
-  @io.swagger.v3.oas.annotations.Operation(
+  @Operation(
       operationId = "revokeApiKey",
       summary = "Revoke an API key",
-      responses = {
-        @io.swagger.v3.oas.annotations.responses.ApiResponse(
-            responseCode = "204",
-            description = "Revoked")
-      })
+      responses = {@ApiResponse(responseCode = "204", description = "Revoked")})
   @DeleteMapping("/{id}")
   ResponseEntity<Void> revoke(@PathVariable UUID id) {
     apiKeys.revoke(id);

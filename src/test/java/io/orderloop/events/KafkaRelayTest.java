@@ -25,9 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Kafka: with {@code orderloop.kafka.bootstrap-servers} set, every event is published to a real
  * broker started in the test JVM (KRaft), as CloudEvents JSON keyed by order id, each order's
- * events in sequence.
+ * events in sequence. The context, broker included, closes after this class: left to the JVM's
+ * exit, the broker's temporary folder was removed under it while it stopped, filling another test's
+ * output with its errors.
  */
 @EmbeddedKafka(partitions = 3, topics = "orderloop.events")
+@org.springframework.test.annotation.DirtiesContext(
+    classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
 @TestPropertySource(
     properties = "orderloop.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}")
 class KafkaRelayTest extends ApiTest {

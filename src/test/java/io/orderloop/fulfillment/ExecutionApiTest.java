@@ -184,6 +184,34 @@ class ExecutionApiTest extends ApiTest {
   }
 
   @Test
+  void holds_of_several_kinds_are_kept_and_released_one_by_one() {
+    String sku = sku("HOLDS");
+    receive(sku, location(1), 2);
+    String id = createOrder(order(sku, 1)).get("id").asString();
+    api.post(
+        "/api/v1/orders/" + id + "/hold",
+        Map.of("reason", "card not captured", "kind", "PAYMENT_PENDING"));
+    JsonNode both =
+        api.post("/api/v1/orders/" + id + "/hold", Map.of("reason", "fraud review")).json();
+    assertThat(both.get("holds").size()).isEqualTo(2);
+    assertThat(both.get("hold").get("kind").asString()).isEqualTo("PAYMENT_PENDING");
+    Api.Response queued =
+        api.post("/api/v1/orders/" + id + "/transitions", Map.of("to", "FULFILLMENT_QUEUED"));
+    assertThat(queued.status()).isEqualTo(409);
+    assertThat(queued.json().get("detail").asString())
+        .contains("PAYMENT_PENDING: card not captured")
+        .contains("fraud review");
+    JsonNode one =
+        api.post("/api/v1/orders/" + id + "/hold/release", Map.of("kind", "PAYMENT_PENDING"))
+            .json();
+    assertThat(one.get("holds").size()).isEqualTo(1);
+    assertThat(one.get("hold").get("kind").asString()).isEqualTo("MANUAL");
+    api.post("/api/v1/orders/" + id + "/hold/release", Map.of("reason", "cleared"));
+    assertThat(transition(id, "FULFILLMENT_QUEUED").get("state").asString())
+        .isEqualTo("FULFILLMENT_QUEUED");
+  }
+
+  @Test
   void shipping_a_b2b_order_issues_an_invoice_with_terms_and_shows_cases_and_pallets() {
     String sku = sku("B2BSHIP", Map.of("casePack", 12, "palletQuantity", 240));
     String wh = location(1);

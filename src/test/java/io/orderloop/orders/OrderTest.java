@@ -260,7 +260,7 @@ class OrderTest {
       stock.put("A", "EAST", null, 5);
       Order o = order(FulfillmentPolicy.SHIP_PARTIAL, line(1, "A", 5));
       o.accept(stock, " needs review ");
-      assertThat(o.hold.reason()).isEqualTo("needs review");
+      assertThat(o.holds).extracting(Order.Hold::reason).containsExactly("needs review");
       assertThat(o.allowedTransitions()).containsExactly(OrderState.CANCELLED);
       Order held = next(o, Duration.ZERO);
       assertThatThrownBy(() -> held.requestTransition(stock, OrderState.FULFILLMENT_QUEUED, null))
@@ -432,7 +432,7 @@ class OrderTest {
       stock.put("A", "EAST", null, 5);
       Order o = next(accepted(FulfillmentPolicy.SHIP_PARTIAL, line(1, "A", 5)), Duration.ZERO);
       o.requestTransition(stock, OrderState.FULFILLMENT_QUEUED, null);
-      o.hold("address check");
+      o.hold(HoldKind.MANUAL, "address check");
       assertThatThrownBy(
               () ->
                   o.ship(
@@ -442,7 +442,7 @@ class OrderTest {
                       "1Z",
                       List.of(new Shipment.Line("A", 1, null))))
           .hasMessageContaining("on hold (address check)");
-      o.releaseHold("checked");
+      o.releaseHold(null, "checked");
       o.ship(stock, UUID.randomUUID(), "UPS", "1Z", List.of(new Shipment.Line("A", 5, null)));
       assertThat(o.state).isEqualTo(OrderState.SHIPPED);
     }
@@ -479,6 +479,7 @@ class OrderTest {
       Order d = next(o, Duration.ZERO);
       d.recordDelivery(s1, Map.of(1, 2), T0.plusSeconds(30));
       assertThat(d.state).isEqualTo(OrderState.SHIPPED);
+      assertThat(d.deliveredAt).as("not delivered until every shipment is").isNull();
       d.recordDelivery(s2, Map.of(1, 2), T0.plusSeconds(40));
       assertThat(d.state).isEqualTo(OrderState.CLOSED);
       assertThat(d.deliveredAt).isEqualTo(T0.plusSeconds(40));
@@ -499,6 +500,21 @@ class OrderTest {
       assertThat(o.state).isEqualTo(OrderState.CLOSED);
       assertThat(((OrderEvent.Closed) o.recorded().getLast().event()).closeGrace())
           .isEqualTo("PT48H");
+    }
+
+    @Test
+    void an_operator_may_close_a_delivered_order_before_its_grace() {
+      Order o = shipped(Duration.ofDays(2));
+      UUID s = UUID.randomUUID();
+      o.ship(stock, s, "UPS", "1", List.of(new Shipment.Line("A", 4, null)));
+      o.recordDelivery(s, Map.of(1, 4), T0.plusSeconds(30));
+      assertThat(o.deliveredAt).isEqualTo(T0.plusSeconds(30));
+      Order d = next(o, Duration.ofDays(2));
+      d.requestTransition(stock, OrderState.CLOSED, "buyer confirmed");
+      assertThat(d.state).isEqualTo(OrderState.CLOSED);
+      assertThatThrownBy(
+              () -> next(d, Duration.ZERO).requestTransition(stock, OrderState.SHIPPED, null))
+          .isInstanceOf(ApiProblem.class);
     }
 
     @Test
@@ -571,7 +587,7 @@ class OrderTest {
     void releasing_units_of_an_allocated_ship_complete_order_is_refused() {
       stock.put("A", "EAST", null, 2);
       Order o = next(accepted(FulfillmentPolicy.SHIP_COMPLETE, line(1, "A", 2)), Duration.ZERO);
-      assertThatThrownBy(() -> o.releaseLine(stock, 1, 1, null))
+      assertThatThrownBy(() -> o.reservations().releaseLine(stock, 1, 1, null))
           .hasMessageContaining("without its fulfillment policy SHIP_COMPLETE met");
     }
 
@@ -579,7 +595,7 @@ class OrderTest {
     void pinning_a_lot_releases_other_lots_and_reallocates_from_the_pinned_one() {
       stock.put("A", "EAST", "L1", 3).put("A", "EAST", "L2", 5);
       Order o = next(accepted(FulfillmentPolicy.SHIP_PARTIAL, line(1, "A", 3)), Duration.ZERO);
-      o.pinLine(stock, 1, "L2");
+      o.reservations().pinLine(stock, 1, "L2");
       assertThat(o.line(1).lot).isEqualTo("L2");
       assertThat(o.line(1).allocated).isEqualTo(3);
       assertThat(stock.held).allMatch(h -> h.place().lot().equals("L2"));
@@ -589,11 +605,62 @@ class OrderTest {
     @Test
     void backorders_fill_when_stock_arrives_and_move_a_received_order_on() {
       Order o = next(accepted(FulfillmentPolicy.SHIP_COMPLETE, line(1, "A", 3)), Duration.ZERO);
-      assertThat(o.fillBackorders(stock)).isZero();
+      assertThat(o.reservations().fillBackorders(stock)).isZero();
       assertThat(o.recorded()).isEmpty();
+      assertThat(o.lines).as("a fill that reserved nothing writes nothing").noneMatch(l -> l.dirty);
       stock.put("A", "EAST", null, 3);
-      assertThat(o.fillBackorders(stock)).isEqualTo(3);
+      assertThat(o.reservations().fillBackorders(stock)).isEqualTo(3);
       assertThat(o.state).isEqualTo(OrderState.ALLOCATED);
+    }
+  }
+
+  @Test
+  void a_return_milestone_is_history_only_and_leaves_the_order_as_it_was() {
+    Order o = next(accepted(FulfillmentPolicy.SHIP_PARTIAL, line(1, "A", 1)), Duration.ZERO);
+    Instant before = o.updatedAt;
+    o.record(
+        new OrderEvent.ReturnProgressed(
+            OrderEvent.ReturnStage.REQUESTED, "r", "RMA-1", List.of(), null, null),
+        null);
+    assertThat(o.updatedAt).isEqualTo(before);
+    assertThat(o.recorded().getFirst().event().eventType()).isEqualTo("return.requested");
+  }
+
+  @Nested
+  class Holds {
+
+    @Test
+    void holds_of_several_kinds_each_block_until_all_are_released() {
+      stock.put("A", "EAST", null, 5);
+      Order o = next(accepted(FulfillmentPolicy.SHIP_PARTIAL, line(1, "A", 5)), Duration.ZERO);
+      o.hold(HoldKind.UNMAPPED_SKU, "line 2 maps to no SKU");
+      o.hold(HoldKind.MANUAL, "fraud review");
+      assertThatThrownBy(() -> o.hold(HoldKind.MANUAL, "again"))
+          .hasMessageContaining("already on hold (fraud review)");
+      assertThatThrownBy(() -> o.releaseHold(HoldKind.PAYMENT_PENDING, null))
+          .hasMessageContaining("has no PAYMENT_PENDING hold");
+      o.releaseHold(null, "cleared"); // several: the manual one
+      assertThat(o.holds).extracting(Order.Hold::kind).containsExactly(HoldKind.UNMAPPED_SKU);
+      assertThatThrownBy(() -> o.requestTransition(stock, OrderState.FULFILLMENT_QUEUED, null))
+          .hasMessageContaining("UNMAPPED_SKU: line 2 maps to no SKU");
+      o.releaseHold(HoldKind.UNMAPPED_SKU, "mapped");
+      o.requestTransition(stock, OrderState.FULFILLMENT_QUEUED, null);
+      assertThat(o.state).isEqualTo(OrderState.FULFILLMENT_QUEUED);
+      assertThat(types(o))
+          .containsExactly(
+              "order.held",
+              "order.held",
+              "order.released",
+              "order.released",
+              "order.fulfillment_queued");
+    }
+
+    @Test
+    void several_holds_need_the_kind_named_when_none_is_manual() {
+      Order o = next(accepted(FulfillmentPolicy.SHIP_PARTIAL, line(1, "A", 1)), Duration.ZERO);
+      o.hold(HoldKind.UNMAPPED_SKU, "unmapped");
+      o.hold(HoldKind.PAYMENT_PENDING, "not paid");
+      assertThatThrownBy(() -> o.releaseHold(null, null)).hasMessageContaining("name the kind");
     }
   }
 
@@ -672,6 +739,46 @@ class OrderTest {
                       stock,
                       catalogue))
           .hasMessageContaining("without its fulfillment policy SHIP_COMPLETE met");
+    }
+
+    @Test
+    void a_partly_shipped_order_waiting_only_on_backorders_takes_notes_and_smaller_quantities() {
+      stock.put("A", "EAST", null, 2);
+      Order o = next(accepted(FulfillmentPolicy.SHIP_PARTIAL, line(1, "A", 5)), Duration.ZERO);
+      o.requestTransition(stock, OrderState.FULFILLMENT_QUEUED, null);
+      o.ship(stock, UUID.randomUUID(), "UPS", "1", List.of(new Shipment.Line("A", 2, null)));
+      Order p = next(o, Duration.ZERO);
+      assertThat(p.line(1).allocated).isZero();
+      p.edit(
+          new OrderEditRules.Editable(p.shipTo, p.billTo, p.customer, "call first", p.b2b),
+          List.of(),
+          stock,
+          catalogue);
+      p.edit(
+          same(p), List.of(new Orders.LineChange(1, null, 4, null, null, null)), stock, catalogue);
+      assertThat(p.line(1).backordered).isEqualTo(2);
+      assertThat(p.state).isEqualTo(OrderState.PARTIALLY_SHIPPED);
+    }
+
+    @Test
+    void an_edit_cannot_grow_an_order_past_the_line_limit() {
+      List<OrderLine> many = new ArrayList<>();
+      for (int i = 1; i <= CreateOrder.MAX_LINES; i++) {
+        many.add(line(i, "A", 1));
+      }
+      Order o =
+          next(
+              accepted(FulfillmentPolicy.SHIP_PARTIAL, many.toArray(OrderLine[]::new)),
+              Duration.ZERO);
+      assertThatThrownBy(
+              () ->
+                  o.edit(
+                      same(o),
+                      List.of(
+                          new Orders.LineChange(null, "B", 1, new BigDecimal("1.00"), null, null)),
+                      stock,
+                      catalogue))
+          .hasMessageContaining("at most 500 lines");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.orderloop.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderloop.Api;
 import io.orderloop.ApiTest;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -10,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Module: the time-driven steps with a close grace and a transit lead time set — delivered orders
@@ -41,6 +43,21 @@ class ScheduledStepsTest extends ApiTest {
     scheduler.runOnce();
     assertThat(getOrder(id).get("state").asString()).isEqualTo("CLOSED");
     assertThat(history(id).getLast().get("actor").asString()).isEqualTo("system");
+  }
+
+  @Test
+  void an_operator_may_close_a_delivered_order_before_the_grace_has_passed() {
+    String sku = sku("CLOSEHAND");
+    receive(sku, location(1), 1);
+    String id = createOrder(order(sku, 1)).get("id").asString();
+    transition(id, "FULFILLMENT_QUEUED");
+    transition(id, "SHIPPED");
+    JsonNode delivered = transition(id, "DELIVERED");
+    assertThat(delivered.get("allowedTransitions").toString()).contains("CLOSED");
+    Api.Response closed = api.post("/api/v1/orders/" + id + "/transitions", Map.of("to", "CLOSED"));
+    assertThat(closed.status()).as(closed.toString()).isEqualTo(200);
+    assertThat(closed.json().get("state").asString()).isEqualTo("CLOSED");
+    assertThat(history(id).getLast().get("type").asString()).isEqualTo("order.closed");
   }
 
   @Test

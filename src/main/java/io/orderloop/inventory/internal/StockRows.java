@@ -58,19 +58,7 @@ public class StockRows {
             .optional();
     if (existing.isPresent()) {
       LotRow row = existing.get();
-      if (expiresOn != null && row.expiresOn() != null && !expiresOn.equals(row.expiresOn())) {
-        throw ApiProblem.unprocessable(
-            "expiresOn",
-            "lot '"
-                + lot
-                + "' of SKU '"
-                + sku
-                + "' expires on "
-                + row.expiresOn()
-                + ", not "
-                + expiresOn
-                + "; a lot has one expiry date");
-      }
+      requireSameExpiry(sku, lot, row.expiresOn(), expiresOn);
       if (expiresOn != null && row.expiresOn() == null) {
         jdbc.sql("UPDATE lots SET expires_on = ? WHERE id = ?")
             .params(expiresOn, row.id())
@@ -87,10 +75,14 @@ public class StockRows {
             .params(sku, lot, expiresOn, today())
             .query(Rows.of(LotRow.class))
             .single();
-    if (expiresOn != null
-        && inserted.expiresOn() != null
-        && !expiresOn.equals(inserted.expiresOn())) {
-      // A concurrent first receipt of the same lot won with another expiry date.
+    // A concurrent first receipt of the same lot may have won with another expiry date.
+    requireSameExpiry(sku, lot, inserted.expiresOn(), expiresOn);
+    return inserted.id();
+  }
+
+  /** A lot has one expiry date: 422 when a receipt names another. */
+  private static void requireSameExpiry(String sku, String lot, LocalDate known, LocalDate given) {
+    if (given != null && known != null && !given.equals(known)) {
       throw ApiProblem.unprocessable(
           "expiresOn",
           "lot '"
@@ -98,11 +90,11 @@ public class StockRows {
               + "' of SKU '"
               + sku
               + "' expires on "
-              + inserted.expiresOn()
+              + known
               + ", not "
-              + expiresOn);
+              + given
+              + "; a lot has one expiry date");
     }
-    return inserted.id();
   }
 
   record LotRow(long id, LocalDate expiresOn) {}

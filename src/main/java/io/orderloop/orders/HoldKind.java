@@ -1,0 +1,14 @@
+package io.orderloop.orders;
+
+/**
+ * Why an order is held. A held order is not released to fulfillment and does not ship; an order may
+ * carry one hold of each kind, and each is released on its own.
+ */
+public enum HoldKind {
+  /** Put by an operator or at intake ({@code holdReason}); released by an operator. */
+  MANUAL,
+  /** A channel line maps to no SKU yet; lifted when the mapping is added. */
+  UNMAPPED_SKU,
+  /** The channel has not captured payment yet; lifted when it is paid. */
+  PAYMENT_PENDING
+}
