@@ -262,11 +262,16 @@ final class Drills {
     long partial =
         run.db.count(
             """
-            SELECT count(*) FROM orders o WHERE o.external_id LIKE %s AND (
-                NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)
-                OR o.last_event_seq <> (SELECT count(*) FROM order_events e WHERE e.order_id = o.id)
-                OR o.last_event_seq <> (SELECT count(*) FROM outbox x WHERE x.order_id = o.id))"""
-                .formatted(like));
+            WITH drill AS (SELECT id, last_event_seq FROM orders WHERE external_id LIKE %s),
+                 history AS (SELECT order_id, count(*) AS n FROM order_events
+                             WHERE order_id IN (SELECT id FROM drill) GROUP BY order_id),
+                 events AS (SELECT order_id, count(*) AS n FROM outbox
+                            WHERE order_id IN (SELECT id FROM drill) GROUP BY order_id)
+            SELECT count(*) FROM drill d
+            LEFT JOIN history h ON h.order_id = d.id LEFT JOIN events e ON e.order_id = d.id
+            WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = d.id)
+               OR d.last_event_seq <> coalesce(h.n, 0) OR d.last_event_seq <> coalesce(e.n, 0)"""
+                    .formatted(like));
     r.put("ordersStored", stored);
     r.put("acknowledgedMissing", missing);
     r.put("partialOrders", partial);

@@ -270,7 +270,7 @@ public class Fulfillment {
         .query(Rows.of(ShipmentRow.class))
         .list()
         .stream()
-        .map(r -> view(r, null))
+        .map(r -> view(r, null, order))
         .toList();
   }
 
@@ -357,7 +357,11 @@ public class Fulfillment {
   }
 
   private ShipmentView view(ShipmentRow row, OrderState orderState) {
-    OrderView order = orders.get(row.orderId().toString());
+    return view(row, orderState, orders.get(row.orderId().toString()));
+  }
+
+  /** A shipment with its order already read (a list of one order's shipments reads it once). */
+  private ShipmentView view(ShipmentRow row, OrderState orderState, OrderView order) {
     List<ShipmentView.Line> lines = new ArrayList<>();
     for (LineRow l : lines(row.id())) {
       OrderView.Line orderLine =

@@ -55,7 +55,11 @@ class ReturnRecords {
         find(idOrNumber, false)
             .orElseThrow(
                 () -> ApiProblem.notFound("no return with id or number '" + idOrNumber + "'"));
-    String orderNumber = queries.get(row.orderId().toString()).number();
+    return view(row, queries.get(row.orderId().toString()).number());
+  }
+
+  /** A return as the API shows it, its order's number given (a list reads the order once). */
+  private ReturnView view(ReturnRow row, String orderNumber) {
     List<ReturnView.Line> lines =
         lines(row.id()).stream()
             .map(
@@ -93,7 +97,7 @@ class ReturnRecords {
         .query(UUID.class)
         .list()
         .stream()
-        .map(id -> get(id.toString()))
+        .map(id -> view(find(id.toString(), false).orElseThrow(), order.number()))
         .toList();
   }
 
