@@ -23,10 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * The fulfillment module's API: ship, confirm delivery (by shipment id or by tracking number), list
@@ -66,8 +67,9 @@ public class Fulfillment {
   }
 
   /**
-   * Ships units of an order; see {@link Shipping#ship}. The shipment's record is written from the
-   * order's {@code order.shipment_recorded} event, in the same transaction.
+   * Ships units of an order; see {@link Shipping#ship}. The answer is the shipment the order
+   * recorded; its rows are written from the order's {@code order.shipment_recorded} event as the
+   * transaction commits.
    */
   public ShipmentView ship(
       String idOrNumber,
@@ -80,28 +82,41 @@ public class Fulfillment {
           UUID id = UUID.randomUUID();
           Shipping.Shipped recorded =
               shipping.ship(id, idOrNumber, carrier, trackingNumber, lines, expectedVersion);
-          ShipmentView stored = shipment(id);
+          Shipment s = recorded.shipment();
           return new ShipmentView(
-              stored.id(),
-              stored.orderId(),
-              stored.orderNumber(),
-              stored.carrier(),
-              stored.trackingNumber(),
-              stored.state(),
-              stored.shippedAt(),
-              stored.deliveredAt(),
-              stored.lines(),
+              s.id(),
+              recorded.orderId(),
+              recorded.orderNumber(),
+              s.carrier(),
+              s.trackingNumber(),
+              "SHIPPED",
+              s.shippedAt(),
+              null,
+              s.units().stream()
+                  .map(
+                      u ->
+                          line(
+                              u.lineNo(),
+                              u.sku(),
+                              u.quantity(),
+                              u.lot(),
+                              u.location(),
+                              u.casePack(),
+                              u.palletQuantity()))
+                  .toList(),
               recorded.state(),
               recorded.invoice());
         });
   }
 
   /**
-   * Keeps the shipment records in step with the order, in the order's transaction: a recorded
-   * shipment (by the shipments API or a manual SHIPPED move alike) is stored with its lines; an
-   * order confirmed delivered as a whole marks its shipments still travelling delivered.
+   * Keeps the shipment records in step with the order, in the order's transaction, just before it
+   * commits (after the order's command has returned: the orders module never calls back into this
+   * one): a recorded shipment (by the shipments API or a manual SHIPPED move alike) is stored with
+   * its lines; an order confirmed delivered as a whole marks its shipments still travelling
+   * delivered.
    */
-  @EventListener
+  @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
   void on(OrderEventRecorded recorded) {
     switch (recorded.event()) {
       case OrderEvent.ShipmentRecorded s -> {
