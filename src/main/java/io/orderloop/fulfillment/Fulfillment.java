@@ -379,8 +379,18 @@ public class Fulfillment {
   private ShipmentView view(ShipmentRow row, OrderState orderState, OrderView order) {
     List<ShipmentView.Line> lines = new ArrayList<>();
     for (LineRow l : lines(row.id())) {
+      OrderView current = order;
       OrderView.Line orderLine =
-          order.lines().stream().filter(x -> x.lineNo() == l.lineNo()).findFirst().orElseThrow();
+          order.lines().stream()
+              .filter(x -> x.lineNo() == l.lineNo())
+              .findFirst()
+              // A line added by an edit and shipped since the order was read: read it again.
+              .orElseGet(
+                  () ->
+                      orders.get(current.id().toString()).lines().stream()
+                          .filter(x -> x.lineNo() == l.lineNo())
+                          .findFirst()
+                          .orElseThrow());
       lines.add(
           line(
               l.lineNo(),

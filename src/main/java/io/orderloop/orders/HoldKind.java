@@ -7,8 +7,14 @@ package io.orderloop.orders;
 public enum HoldKind {
   /** Put by an operator or at intake ({@code holdReason}); released by an operator. */
   MANUAL,
-  /** A channel line maps to no SKU yet; lifted when the mapping is added. */
+  /**
+   * A channel line maps to no SKU yet. Meant to be lifted by the channel adapters when the mapping
+   * is added (the channel issues); until then released through the API like any hold.
+   */
   UNMAPPED_SKU,
-  /** The channel has not captured payment yet; lifted when it is paid. */
+  /**
+   * The channel has not captured payment yet. Meant to be lifted by the channel adapters when it is
+   * paid; until then released through the API like any hold.
+   */
   PAYMENT_PENDING
 }

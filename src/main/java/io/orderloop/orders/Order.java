@@ -272,7 +272,7 @@ final class Order {
         }
         transitionTo(to, new OrderEvent.FulfillmentQueued(), reason);
       }
-      case CLOSED -> transitionTo(to, new OrderEvent.Closed(closeGrace.toString()), reason);
+      case CLOSED -> transitionTo(to, new OrderEvent.Closed(null), reason); // by hand: no grace
       default -> throw conflict("move it to " + to + " by shipping it");
     }
   }

@@ -228,7 +228,8 @@ public sealed interface OrderEvent {
   }
 
   @Type(value = "order.closed", doc = "The loop is complete (after the close grace).")
-  record Closed(String closeGrace) implements StateEntered {
+  record Closed(@JsonInclude(JsonInclude.Include.NON_NULL) String closeGrace)
+      implements StateEntered {
     public OrderState state() {
       return OrderState.CLOSED;
     }

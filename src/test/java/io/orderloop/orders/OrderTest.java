@@ -512,6 +512,9 @@ class OrderTest {
       Order d = next(o, Duration.ofDays(2));
       d.requestTransition(stock, OrderState.CLOSED, "buyer confirmed");
       assertThat(d.state).isEqualTo(OrderState.CLOSED);
+      assertThat(((OrderEvent.Closed) d.recorded().getLast().event()).closeGrace())
+          .as("closed by hand, not after a grace")
+          .isNull();
       assertThatThrownBy(
               () -> next(d, Duration.ZERO).requestTransition(stock, OrderState.SHIPPED, null))
           .isInstanceOf(ApiProblem.class);
