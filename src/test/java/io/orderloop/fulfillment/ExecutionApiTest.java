@@ -18,6 +18,17 @@ import tools.jackson.databind.JsonNode;
 /** HTTP flow: the second half of the loop — queue, shipments, delivery, holds, invoices. */
 class ExecutionApiTest extends ApiTest {
 
+  /** A B2B order (Net 30) of {@code cases} cases of {@code sku} at {@code price} a case. */
+  private static Map<String, Object> b2bInCases(String sku, int cases, String price) {
+    Map<String, Object> body = orderOfType("B2B", sku, cases);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> lines = (List<Map<String, Object>>) body.get("lines");
+    lines.get(0).put("unitOfMeasure", "CASE");
+    lines.get(0).put("unitPrice", price);
+    body.put("b2b", Map.of("paymentTerms", "NET_30"));
+    return body;
+  }
+
   private String released(Map<String, Object> body) {
     String id = createOrder(body).get("id").asString();
     transition(id, "FULFILLMENT_QUEUED");
@@ -384,12 +395,7 @@ class ExecutionApiTest extends ApiTest {
   void money_is_a_decimal_string_at_the_currency_scale_in_orders_invoices_and_events() {
     String sku = sku("MONEY", Map.of("casePack", 12));
     receive(sku, location(1), 240);
-    Map<String, Object> body = orderOfType("B2B", sku, 2);
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> lines = (List<Map<String, Object>>) body.get("lines");
-    lines.get(0).put("unitOfMeasure", "CASE");
-    lines.get(0).put("unitPrice", "50.00");
-    body.put("b2b", Map.of("paymentTerms", "NET_30"));
+    Map<String, Object> body = b2bInCases(sku, 2, "50.00");
     String id = released(body);
     Api.Response raw = api.get("/api/v1/orders/" + id);
     assertThat(raw.body())
@@ -415,12 +421,7 @@ class ExecutionApiTest extends ApiTest {
   void invoices_of_a_line_ordered_in_cases_add_up_to_what_was_ordered() {
     String sku = sku("SEVEN", Map.of("casePack", 7));
     receive(sku, location(1), 700);
-    Map<String, Object> body = orderOfType("B2B", sku, 100);
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> lines = (List<Map<String, Object>>) body.get("lines");
-    lines.get(0).put("unitOfMeasure", "CASE");
-    lines.get(0).put("unitPrice", "10.00");
-    body.put("b2b", Map.of("paymentTerms", "NET_30"));
+    Map<String, Object> body = b2bInCases(sku, 100, "10.00");
     String id = released(body);
     ship(id, sku, 350);
     ship(id, sku, 350);

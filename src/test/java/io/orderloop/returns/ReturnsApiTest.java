@@ -17,6 +17,19 @@ import tools.jackson.databind.JsonNode;
  */
 class ReturnsApiTest extends ApiTest {
 
+  /** A return of {@code quantity} units of {@code sku} on the order, authorized; its id. */
+  private String authorizedReturn(String orderId, String sku, int quantity) {
+    String rma =
+        api.post(
+                "/api/v1/orders/" + orderId + "/returns",
+                Map.of("lines", List.of(Map.of("sku", sku, "quantity", quantity)), "reason", "r"))
+            .json()
+            .get("id")
+            .asString();
+    assertThat(move(rma, Map.of("to", "AUTHORIZED")).status()).isEqualTo(200);
+    return rma;
+  }
+
   private String deliveredOrder(String sku, int quantity) {
     String id = createOrder(order(sku, quantity)).get("id").asString();
     transition(id, "FULFILLMENT_QUEUED");
@@ -120,14 +133,7 @@ class ReturnsApiTest extends ApiTest {
     String wh = location(1);
     receive(sku, wh, "L-DEF", LocalDate.now().plusDays(100), 4);
     String id = deliveredOrder(sku, 4);
-    String rma =
-        api.post(
-                "/api/v1/orders/" + id + "/returns",
-                Map.of("lines", List.of(Map.of("sku", sku, "quantity", 3)), "reason", "r"))
-            .json()
-            .get("id")
-            .asString();
-    move(rma, Map.of("to", "AUTHORIZED"));
+    String rma = authorizedReturn(id, sku, 3);
     Api.Response received = move(rma, Map.of("to", "RECEIVED"));
     assertThat(received.status()).as(received.toString()).isEqualTo(200);
     JsonNode line = received.json().get("lines").get(0);
@@ -226,14 +232,7 @@ class ReturnsApiTest extends ApiTest {
     String wh = location(1);
     receive(sku, wh, "SHIPPED-LOT", LocalDate.now().plusDays(50), 2);
     String id = deliveredOrder(sku, 2);
-    String rma =
-        api.post(
-                "/api/v1/orders/" + id + "/returns",
-                Map.of("lines", List.of(Map.of("sku", sku, "quantity", 1)), "reason", "r"))
-            .json()
-            .get("id")
-            .asString();
-    move(rma, Map.of("to", "AUTHORIZED"));
+    String rma = authorizedReturn(id, sku, 1);
     String ordersOnly =
         api.post(
                 "/api/v1/api-keys",
