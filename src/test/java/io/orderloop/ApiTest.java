@@ -38,6 +38,8 @@ import tools.jackson.databind.JsonNode;
       "orderloop.webhooks.initial-backoff=PT0.05S",
       "orderloop.webhooks.max-attempts=5",
       "orderloop.webhooks.timeout=PT2S",
+      // Test receivers listen on 127.0.0.1.
+      "orderloop.webhooks.allow-private-targets=true",
       // The HTTP tests send many bad requests on purpose; ErrorBudgetApiTest tests the budget.
       "orderloop.security.error-budget.burst=1000000"
     })

@@ -1,9 +1,6 @@
 package io.orderloop.events;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import jakarta.annotation.PreDestroy;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.sql.Timestamp;
@@ -13,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -44,7 +42,7 @@ class WebhookDispatcher {
   private final WebhookProperties properties;
   private final JsonMapper json;
   private final Clock clock;
-  private final HttpClient http;
+  private final WebhookClient http;
   private final Duration lease;
   private final io.orderloop.common.Transactions transactions;
 
@@ -54,7 +52,8 @@ class WebhookDispatcher {
       WebhookProperties properties,
       JsonMapper json,
       Clock clock,
-      io.orderloop.common.Transactions transactions) {
+      io.orderloop.common.Transactions transactions,
+      WebhookTargets targets) {
     this.jdbc = jdbc;
     this.transactions = transactions;
     this.feed = feed;
@@ -64,11 +63,7 @@ class WebhookDispatcher {
     // Long enough for a few deliveries, short enough that a crashed instance's lease lapses
     // quickly.
     this.lease = properties.timeout().multipliedBy(3);
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(properties.timeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.http = new WebhookClient(targets, properties.timeout(), WebhookTargets.Resolver.SYSTEM);
   }
 
   record Claim(
@@ -127,7 +122,12 @@ class WebhookDispatcher {
 
   /** A delivery attempt waiting to be written with the next progress save. */
   record Attempt(
-      UUID eventId, long position, String type, int attempt, Outcome outcome, Instant at) {}
+      UUID eventId,
+      long position,
+      String type,
+      int attempt,
+      WebhookClient.Outcome outcome,
+      Instant at) {}
 
   /**
    * Sends the events after the cursor in order. Progress and the delivery log are saved together in
@@ -146,7 +146,7 @@ class WebhookDispatcher {
         cursor = p.position();
         continue;
       }
-      Outcome outcome = post(claim, event);
+      WebhookClient.Outcome outcome = post(claim, event);
       attempts++;
       log.add(
           new Attempt(
@@ -175,7 +175,7 @@ class WebhookDispatcher {
           .params(
               attempts,
               Timestamp.from(clock.instant().plus(backoff(attempts))),
-              outcome.error() != null ? outcome.error() : "HTTP " + outcome.status(),
+              outcome.error(),
               dead ? "DEAD" : "ACTIVE",
               Timestamp.from(clock.instant()),
               token)
@@ -236,42 +236,21 @@ class WebhookDispatcher {
     return Duration.ofMillis(Math.max(1, (long) (capped * jitter)));
   }
 
-  record Outcome(boolean ok, Integer status, Integer latencyMs, String error) {}
-
-  private Outcome post(Claim claim, CloudEvent event) {
+  private WebhookClient.Outcome post(Claim claim, CloudEvent event) {
     String body = json.writeValueAsString(event);
     long timestamp = clock.instant().getEpochSecond();
-    long start = System.nanoTime();
-    try {
-      HttpRequest request =
-          HttpRequest.newBuilder(URI.create(claim.url()))
-              .timeout(properties.timeout())
-              .header("Content-Type", "application/cloudevents+json")
-              .header("webhook-id", event.id())
-              .header("webhook-timestamp", String.valueOf(timestamp))
-              .header(
-                  "webhook-signature", "v1," + sign(claim.secret(), event.id(), timestamp, body))
-              .POST(HttpRequest.BodyPublishers.ofString(body))
-              .build();
-      HttpResponse<Void> response;
-      try {
-        response = http.send(request, HttpResponse.BodyHandlers.discarding());
-      } catch (java.io.IOException staleConnection) {
-        // A pooled connection the receiver had closed fails without reaching it: try once more at
-        // once.
-        response = http.send(request, HttpResponse.BodyHandlers.discarding());
-      }
-      int latency = (int) Duration.ofNanos(System.nanoTime() - start).toMillis();
-      boolean ok = response.statusCode() >= 200 && response.statusCode() < 300;
-      return new Outcome(ok, response.statusCode(), latency, null);
-    } catch (java.io.IOException | IllegalArgumentException e) {
-      int latency = (int) Duration.ofNanos(System.nanoTime() - start).toMillis();
-      return new Outcome(
-          false, null, latency, e.getClass().getSimpleName() + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Outcome(false, null, null, "interrupted");
-    }
+    return http.post(
+        claim.url(),
+        Map.of(
+            "webhook-id", event.id(),
+            "webhook-timestamp", String.valueOf(timestamp),
+            "webhook-signature", "v1," + sign(claim.secret(), event.id(), timestamp, body)),
+        body);
+  }
+
+  @PreDestroy
+  void close() throws java.io.IOException {
+    http.close();
   }
 
   /**

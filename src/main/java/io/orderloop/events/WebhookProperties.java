@@ -15,8 +15,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts attempts at one event before the subscription is marked DEAD; it keeps its
  *     backlog and resumes on replay ({@code orderloop.webhooks.max-attempts}, default 12)
  * @param timeout how long one delivery may take ({@code orderloop.webhooks.timeout}, default 10 s)
- * @param allowPrivateTargets accept link-local and cloud metadata addresses as targets ({@code
- *     orderloop.webhooks.allow-private-targets}, default false)
+ * @param allowPrivateTargets let webhooks reach loopback and private addresses (RFC 1918,
+ *     carrier-grade NAT, IPv6 unique-local), for development and tests; link-local and cloud
+ *     metadata addresses stay refused ({@code orderloop.webhooks.allow-private-targets}, env {@code
+ *     ORDERLOOP_WEBHOOKS_ALLOW_PRIVATE_TARGETS}, default false)
  * @param pollInterval how often an instance looks for subscriptions with events to deliver ({@code
  *     orderloop.webhooks.poll-interval}, default 100 ms)
  */

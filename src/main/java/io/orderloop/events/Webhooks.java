@@ -2,14 +2,11 @@ package io.orderloop.events;
 
 import io.orderloop.common.ApiProblem;
 import io.orderloop.common.Transactions;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -21,9 +18,10 @@ import org.springframework.stereotype.Service;
 /**
  * Webhook subscriptions: created with a target URL and an optional event-type filter, given a
  * Standard Webhooks secret ({@code whsec_} + base64, shown at creation and on rotation), paused,
- * resumed, replayed from a point in time, deleted. Rejects (422) URLs that are not http(s) or point
- * at link-local or cloud metadata addresses (unless {@code
- * orderloop.webhooks.allow-private-targets}); 404 for unknown subscriptions.
+ * resumed, replayed from a point in time, deleted. Rejects (422) URLs that are not http(s) or whose
+ * host is not an allowed target ({@link WebhookTargets}: loopback and private addresses only with
+ * {@code orderloop.webhooks.allow-private-targets}, link-local and metadata never); 404 for unknown
+ * subscriptions. Deliveries check the addresses again as they connect.
  */
 @Service
 public class Webhooks {
@@ -35,19 +33,15 @@ public class Webhooks {
   private final JdbcClient jdbc;
   private final Transactions transactions;
   private final Feed feed;
-  private final WebhookProperties properties;
+  private final WebhookTargets targets;
   private final Clock clock;
 
   Webhooks(
-      JdbcClient jdbc,
-      Transactions transactions,
-      Feed feed,
-      WebhookProperties properties,
-      Clock clock) {
+      JdbcClient jdbc, Transactions transactions, Feed feed, WebhookTargets targets, Clock clock) {
     this.jdbc = jdbc;
     this.transactions = transactions;
     this.feed = feed;
-    this.properties = properties;
+    this.targets = targets;
     this.clock = clock;
   }
 
@@ -233,26 +227,10 @@ public class Webhooks {
     if (host == null || host.isBlank()) {
       throw ApiProblem.unprocessable("url", "the URL has no host");
     }
-    if (!properties.allowPrivateTargets()) {
-      if (host.equalsIgnoreCase("metadata.google.internal") || host.equalsIgnoreCase("metadata")) {
-        throw ApiProblem.unprocessable("url", "cloud metadata hosts are not allowed as targets");
-      }
-      try {
-        for (InetAddress address : InetAddress.getAllByName(host)) {
-          if (address.isLinkLocalAddress()
-              || Arrays.equals(
-                  address.getAddress(), new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254})
-              || address.getHostAddress().startsWith("fd00:ec2:")) {
-            throw ApiProblem.unprocessable(
-                "url",
-                host
-                    + " resolves to a link-local or metadata address; set"
-                    + " orderloop.webhooks.allow-private-targets to allow it");
-          }
-        }
-      } catch (UnknownHostException e) {
-        throw ApiProblem.unprocessable("url", "cannot resolve host " + host);
-      }
+    String refusal =
+        targets.refusal(host.replaceAll("^\\[|\\]$", ""), WebhookTargets.Resolver.SYSTEM);
+    if (refusal != null) {
+      throw ApiProblem.unprocessable("url", refusal);
     }
     return uri.toString();
   }

@@ -47,7 +47,8 @@ class CrashRecoveryTest extends ApiTest {
             "--orderloop.security.bootstrap-api-key=" + ADMIN_KEY,
             "--orderloop.orders.number-prefix=LMB",
             "--orderloop.webhooks.initial-backoff=PT0.05S",
-            "--orderloop.webhooks.timeout=PT2S");
+            "--orderloop.webhooks.timeout=PT2S",
+            "--orderloop.webhooks.allow-private-targets=true");
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     Process process = builder.start();
     Api child = new Api("http://127.0.0.1:" + port, ADMIN_KEY);

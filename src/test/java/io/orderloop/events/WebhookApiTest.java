@@ -98,11 +98,17 @@ class WebhookApiTest extends ApiTest {
         "successful deliveries are logged",
         () -> api.get(deliveriesPath).body().contains("\"statusCode\":204"));
     List<Integer> statuses = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
     api.get(deliveriesPath)
         .json()
         .get("items")
-        .forEach(d -> statuses.add(d.get("statusCode").asInt()));
+        .forEach(
+            d -> {
+              statuses.add(d.get("statusCode").asInt());
+              errors.add(d.get("error").isNull() ? null : d.get("error").asString());
+            });
     assertThat(statuses).contains(500, 204);
+    assertThat(errors).as("a coarse outcome, never exception text").contains("HTTP 5xx");
   }
 
   @Test
@@ -152,16 +158,27 @@ class WebhookApiTest extends ApiTest {
   }
 
   @Test
-  void targets_must_be_http_and_not_link_local_and_secrets_rotate() throws Exception {
+  void targets_must_be_http_and_never_metadata_and_secrets_rotate() throws Exception {
     assertThat(
             api.post("/api/v1/webhook-subscriptions", Map.of("url", "ftp://example.com/x"))
                 .status())
         .isEqualTo(422);
-    assertThat(
-            api.post(
-                    "/api/v1/webhook-subscriptions", Map.of("url", "http://169.254.169.254/latest"))
-                .status())
-        .isEqualTo(422);
+    // Even with allow-private-targets (this test family's setting), metadata, link-local and
+    // unspecified addresses stay refused.
+    for (String url :
+        List.of(
+            "http://169.254.169.254/latest",
+            "http://100.100.100.200/latest/meta-data",
+            "http://metadata.google.internal/computeMetadata/v1/",
+            "http://[fd00:ec2::254]/",
+            "http://[::ffff:169.254.169.254]/",
+            "http://169.254.10.10/",
+            "http://0/",
+            "http://[::]/")) {
+      Api.Response refused = api.post("/api/v1/webhook-subscriptions", Map.of("url", url));
+      assertThat(refused.status()).as(url).isEqualTo(422);
+      assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("url");
+    }
     WebhookReceiver receiver = receiver(0);
     JsonNode created = subscribe(receiver, Map.of());
     String id = created.get("id").asString();
