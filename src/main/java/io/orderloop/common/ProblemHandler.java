@@ -213,6 +213,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     Class<?> type = ex.getRequiredType();
     if (type != null && type.isEnum()) {
       detail += "; expected one of " + Arrays.toString(type.getEnumConstants());
+    } else if (expected(type) != null) {
+      detail += "; " + expected(type);
     }
     ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
     body.setType(ProblemTypes.of("bad-parameter"));
@@ -222,16 +224,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(DataIntegrityViolationException.class)
   ResponseEntity<ProblemDetail> integrity(DataIntegrityViolationException ex) {
-    if (sqlState(ex).startsWith("22")) {
-      // A data exception: a value the client sent is out of the range the database stores.
-      ProblemDetail body =
-          ProblemDetail.forStatusAndDetail(
-              HttpStatus.UNPROCESSABLE_CONTENT,
-              "a value in the request is out of the range this service stores (a quantity, amount or"
-                  + " date too large); check the numbers and dates");
-      body.setType(ProblemTypes.of("out-of-range"));
-      body.setTitle("Value out of range");
-      return respond(body);
+    String state = sqlState(ex);
+    if (state.startsWith("22")) {
+      return dataException(state);
     }
     log.warn(
         "data integrity violation reached the client boundary: {}",
@@ -243,6 +238,41 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     body.setType(ProblemTypes.of("conflict"));
     body.setTitle("Conflict");
     return respond(body);
+  }
+
+  /**
+   * A data exception (SQLSTATE class 22): a value got past the request's checks but not the
+   * database's. Said by its real reason; input checks name the field before this is reached.
+   */
+  private ResponseEntity<ProblemDetail> dataException(String state) {
+    String detail =
+        switch (state) {
+          case "22001" -> "a text value is longer than this service stores; shorten it";
+          case "22021", "22P05" ->
+              "a text value contains a character this service cannot store (such as NUL, U+0000);"
+                  + " remove it";
+          case "22007", "22008" -> "a date or time is outside the range this service stores";
+          case "22003" -> "a number is larger than this service stores";
+          default -> "a value in the request cannot be stored (" + state + "); check it";
+        };
+    HttpStatus status =
+        state.equals("22021") || state.equals("22P05")
+            ? HttpStatus.BAD_REQUEST
+            : HttpStatus.UNPROCESSABLE_CONTENT;
+    ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+    body.setType(ProblemTypes.of(status == HttpStatus.BAD_REQUEST ? "bad-text" : "out-of-range"));
+    body.setTitle(
+        status == HttpStatus.BAD_REQUEST ? "Text cannot be stored" : "Value out of range");
+    return respond(body);
+  }
+
+  /**
+   * The firewall refused something it read lazily (a header value, say). Its message quotes the
+   * value, which may be a secret: it is neither logged nor returned.
+   */
+  @ExceptionHandler(org.springframework.security.web.firewall.RequestRejectedException.class)
+  ResponseEntity<ProblemDetail> rejected(Exception ex) {
+    return respond(RequestChecks.rejected());
   }
 
   @ExceptionHandler({
@@ -357,30 +387,64 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   private static String readableDetail(HttpMessageNotReadableException ex) {
     Throwable cause = ex.getCause();
-    if (cause instanceof InvalidFormatException invalid) {
-      String field = path(invalid);
-      Class<?> target = invalid.getTargetType();
-      String value = String.valueOf(invalid.getValue());
-      if (target != null && target.isEnum()) {
+    if (cause instanceof CommonConfiguration.UnsafeText unsafe) {
+      return path(unsafe) + ": " + unsafe.getOriginalMessage();
+    }
+    if (cause instanceof MismatchedInputException mismatched) {
+      String field = path(mismatched);
+      Class<?> target = mismatched.getTargetType();
+      String expected = expected(target);
+      if (cause instanceof InvalidFormatException invalid && target != null && target.isEnum()) {
         return field
             + ": '"
-            + value
+            + invalid.getValue()
             + "' is not one of "
             + Arrays.toString(target.getEnumConstants());
       }
-      return field
-          + ": '"
-          + value
-          + "' is not a valid "
-          + (target == null ? "value" : target.getSimpleName());
-    }
-    if (cause instanceof MismatchedInputException mismatched) {
-      return path(mismatched) + ": wrong JSON type for this field";
+      if (expected != null) {
+        return field + ": " + expected;
+      }
+      if (cause instanceof InvalidFormatException invalid) {
+        return field
+            + ": '"
+            + invalid.getValue()
+            + "' is not a valid "
+            + (target == null ? "value" : target.getSimpleName());
+      }
+      return field + ": wrong JSON type for this field";
     }
     if (cause instanceof JacksonException jackson) {
       return malformed(jackson);
     }
     return "the request body is missing or is not valid JSON; send one JSON object";
+  }
+
+  /** What a field of this type takes, for the types whose rules are not obvious; else null. */
+  private static String expected(Class<?> target) {
+    if (target == null) {
+      return null;
+    }
+    if (target == int.class
+        || target == Integer.class
+        || target == long.class
+        || target == Long.class
+        || target == short.class
+        || target == Short.class) {
+      return "expected a whole number: a JSON integer without quotes, fraction or exponent";
+    }
+    if (target == boolean.class || target == Boolean.class) {
+      return "expected true or false";
+    }
+    if (target == String.class) {
+      return "expected a JSON string";
+    }
+    if (target == java.time.Instant.class) {
+      return Times.INSTANT_RULE;
+    }
+    if (target == java.time.LocalDate.class) {
+      return Times.DATE_RULE;
+    }
+    return null;
   }
 
   /**

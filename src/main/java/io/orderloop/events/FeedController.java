@@ -1,6 +1,6 @@
 package io.orderloop.events;
 
-import io.orderloop.common.ApiProblem;
+import io.orderloop.common.QueryParameters;
 import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -22,9 +22,7 @@ class FeedController {
       @RequestParam(required = false) String after,
       @RequestParam(defaultValue = "100") int limit,
       @RequestParam(required = false) String type) {
-    if (limit < 1 || limit > 1000) {
-      throw ApiProblem.badRequest("limit: give 1 to 1000");
-    }
+    QueryParameters.limit(limit);
     return feed.page(after, limit, type == null || type.isBlank() ? null : type);
   }
 }

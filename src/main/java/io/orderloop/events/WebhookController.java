@@ -1,5 +1,6 @@
 package io.orderloop.events;
 
+import io.orderloop.common.QueryParameters;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
@@ -107,6 +108,6 @@ class WebhookController {
   @GetMapping("/{id}/deliveries")
   Map<String, List<Webhooks.Delivery>> deliveries(
       @PathVariable UUID id, @RequestParam(defaultValue = "100") int limit) {
-    return Map.of("items", webhooks.deliveries(id, Math.max(1, Math.min(limit, 1000))));
+    return Map.of("items", webhooks.deliveries(id, QueryParameters.limit(limit)));
   }
 }

@@ -1,6 +1,7 @@
 package io.orderloop.fulfillment;
 
 import io.orderloop.common.ApiProblem;
+import io.orderloop.common.IfMatch;
 import io.orderloop.common.Rows;
 import io.orderloop.common.Transactions;
 import io.orderloop.inventory.StockLedger;
@@ -76,7 +77,7 @@ public class Fulfillment {
       String carrier,
       String trackingNumber,
       List<Shipment.Line> lines,
-      Integer expectedVersion) {
+      IfMatch expectedVersion) {
     return transactions.inTransaction(
         () -> {
           UUID id = UUID.randomUUID();

@@ -1,9 +1,9 @@
 package io.orderloop.fulfillment;
 
 import io.orderloop.common.Actors;
-import io.orderloop.common.ApiProblem;
 import io.orderloop.common.IdempotentRequests;
 import io.orderloop.common.IfMatch;
+import io.orderloop.common.QueryParameters;
 import io.orderloop.orders.Shipment;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -99,7 +99,7 @@ class FulfillmentController {
                       request.carrier().strip(),
                       request.trackingNumber().strip(),
                       lines,
-                      IfMatch.version(ifMatch));
+                      IfMatch.parse(ifMatch));
               return new IdempotentRequests.StoredResponse(
                   201, json.writeValueAsString(shipment), "/api/v1/shipments/" + shipment.id());
             });
@@ -139,9 +139,7 @@ class FulfillmentController {
       @RequestParam(required = false) String location,
       @RequestParam(required = false) String cursor,
       @RequestParam(defaultValue = "50") int limit) {
-    if (limit < 1 || limit > 500) {
-      throw ApiProblem.badRequest("limit: give 1 to 500");
-    }
+    QueryParameters.limit(limit);
     return fulfillment.queue(location, cursor, limit);
   }
 }

@@ -1,6 +1,7 @@
 package io.orderloop.inventory;
 
 import io.orderloop.common.ApiProblem;
+import io.orderloop.common.QueryParameters;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
@@ -128,9 +129,11 @@ class InventoryController {
   @GetMapping("/api/v1/skus")
   Map<String, Object> skus(
       @RequestParam(required = false) String cursor,
-      @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit) {
+      @RequestParam(defaultValue = "100") int limit) {
     List<SkuResponse> items =
-        catalogue.listSkus(cursor, limit).stream().map(SkuResponse::of).toList();
+        catalogue.listSkus(cursor, QueryParameters.limit(limit)).stream()
+            .map(SkuResponse::of)
+            .toList();
     Map<String, Object> page = new HashMap<>();
     page.put("items", items);
     page.put("nextCursor", items.size() == limit ? items.getLast().sku() : null);
@@ -241,9 +244,7 @@ class InventoryController {
       @PathVariable String sku,
       @RequestParam(required = false) Long cursor,
       @RequestParam(defaultValue = "100") int limit) {
-    if (limit < 1 || limit > 1000) {
-      throw ApiProblem.badRequest("limit: give 1 to 1000");
-    }
+    QueryParameters.limit(limit);
     if (catalogue.sku(sku).isEmpty()) {
       throw ApiProblem.notFound("no SKU '" + sku + "'");
     }
@@ -261,9 +262,7 @@ class InventoryController {
       @RequestParam(required = false) Integer belowAvailable,
       @RequestParam(required = false) String cursor,
       @RequestParam(defaultValue = "100") int limit) {
-    if (limit < 1 || limit > 1000) {
-      throw ApiProblem.badRequest("limit: give 1 to 1000");
-    }
+    QueryParameters.limit(limit);
     List<StockLedger.StockSummary> items = stock.stockList(location, belowAvailable, cursor, limit);
     Map<String, Object> page = new HashMap<>();
     page.put("items", items);

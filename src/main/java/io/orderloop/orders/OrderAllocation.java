@@ -1,6 +1,7 @@
 package io.orderloop.orders;
 
 import io.orderloop.common.ApiProblem;
+import io.orderloop.common.IfMatch;
 import io.orderloop.inventory.Catalogue;
 import io.orderloop.inventory.SkuInfo;
 import io.orderloop.inventory.StockLedger;
@@ -118,7 +119,7 @@ public class OrderAllocation {
    * Re-runs allocation for the order's backordered units; an order in RECEIVED whose policy is now
    * met moves to ALLOCATED.
    */
-  public OrderView rerun(String idOrNumber, Integer expectedVersion) {
+  public OrderView rerun(String idOrNumber, IfMatch expectedVersion) {
     return commands.run(
         idOrNumber, expectedVersion, order -> order.reservations().rerunAllocation(stock));
   }
@@ -128,7 +129,7 @@ public class OrderAllocation {
    * backorders, this order's included, may take the stock again by priority).
    */
   public OrderView releaseLine(
-      String idOrNumber, int lineNo, Integer quantity, String reason, Integer expectedVersion) {
+      String idOrNumber, int lineNo, Integer quantity, String reason, IfMatch expectedVersion) {
     return commands.run(
         idOrNumber,
         expectedVersion,
@@ -140,7 +141,7 @@ public class OrderAllocation {
    * that lot only (what it lacks is backordered against it). Refused (422) for a SKU that is not
    * lot-controlled or an unknown lot.
    */
-  public OrderView pinLine(String idOrNumber, int lineNo, String lot, Integer expectedVersion) {
+  public OrderView pinLine(String idOrNumber, int lineNo, String lot, IfMatch expectedVersion) {
     return commands.run(
         idOrNumber,
         expectedVersion,
@@ -163,7 +164,7 @@ public class OrderAllocation {
    * Unpins a line; its reservations stay where they are. Refused (422) when the SKU requires a
    * pinned lot.
    */
-  public OrderView unpinLine(String idOrNumber, int lineNo, Integer expectedVersion) {
+  public OrderView unpinLine(String idOrNumber, int lineNo, IfMatch expectedVersion) {
     return commands.run(
         idOrNumber,
         expectedVersion,
@@ -188,7 +189,7 @@ public class OrderAllocation {
       int quantity,
       String toLocation,
       String toLot,
-      Integer expectedVersion) {
+      IfMatch expectedVersion) {
     return commands.run(
         idOrNumber,
         expectedVersion,

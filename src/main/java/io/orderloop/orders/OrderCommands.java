@@ -2,6 +2,7 @@ package io.orderloop.orders;
 
 import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
+import io.orderloop.common.IfMatch;
 import io.orderloop.common.Transactions;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,7 +38,7 @@ class OrderCommands {
   }
 
   /** Runs {@code command} on the locked order and answers the order as saved. */
-  OrderView run(String idOrNumber, Integer expectedVersion, Consumer<Order> command) {
+  OrderView run(String idOrNumber, IfMatch expectedVersion, Consumer<Order> command) {
     return call(
         idOrNumber,
         expectedVersion,
@@ -51,7 +52,7 @@ class OrderCommands {
   /** Runs {@code command} on the locked order and answers what {@code answer} makes of it. */
   <T, R> R call(
       String idOrNumber,
-      Integer expectedVersion,
+      IfMatch expectedVersion,
       Function<Order, T> command,
       Function<T, R> answer) {
     return transactions.inTransaction(
@@ -97,17 +98,19 @@ class OrderCommands {
   }
 
   /** Locks an order for a command and checks the client's {@code If-Match} version. */
-  Order lock(String idOrNumber, Integer expectedVersion) {
+  Order lock(String idOrNumber, IfMatch expectedVersion) {
     UUID id = repository.resolve(idOrNumber).orElseThrow(() -> notFound(idOrNumber));
     Order order = repository.load(id, true).orElseThrow(() -> notFound(idOrNumber));
-    if (expectedVersion != null && expectedVersion != order.version) {
+    if (expectedVersion != null && !expectedVersion.matches(order.version)) {
       throw ApiProblem.preconditionFailed(
               "order "
                   + order.number
                   + " is at version "
                   + order.version
-                  + ", not "
-                  + expectedVersion
+                  + " (ETag \""
+                  + order.version
+                  + "\"); If-Match had "
+                  + expectedVersion.describe()
                   + "; read it again and retry")
           .with("currentVersion", order.version);
     }

@@ -4,7 +4,9 @@ import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
 import io.orderloop.common.IdempotentRequests;
 import io.orderloop.common.IfMatch;
+import io.orderloop.common.QueryParameters;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -14,7 +16,6 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
@@ -126,17 +127,27 @@ class OrderController {
       @RequestParam(required = false) OrderState state,
       @RequestParam(required = false) Channel channel,
       @RequestParam(required = false) OrderType type,
-      @RequestParam(required = false) Instant createdFrom,
-      @RequestParam(required = false) Instant createdTo,
+      @Parameter(schema = @Schema(type = "string", format = "date-time"))
+          @RequestParam(required = false)
+          String createdFrom,
+      @Parameter(schema = @Schema(type = "string", format = "date-time"))
+          @RequestParam(required = false)
+          String createdTo,
       @RequestParam(required = false) String q,
       @RequestParam(required = false) String cursor,
       @RequestParam(defaultValue = "50") int limit) {
-    if (limit < 1 || limit > 500) {
-      throw ApiProblem.badRequest("limit: give 1 to 500");
-    }
     return queries.list(
         new OrderQueries.ListQuery(
-            atRisk, onHold, state, channel, type, createdFrom, createdTo, q, cursor, limit));
+            atRisk,
+            onHold,
+            state,
+            channel,
+            type,
+            QueryParameters.instant("createdFrom", createdFrom),
+            QueryParameters.instant("createdTo", createdTo),
+            q,
+            cursor,
+            QueryParameters.limit(limit)));
   }
 
   /** The board's counts: orders in each state, exact, optionally for one channel and type. */
@@ -170,7 +181,7 @@ class OrderController {
       @PathVariable String idOrNumber,
       @RequestBody JsonNode patch,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return withEtag(editing.edit(idOrNumber, patch, IfMatch.version(ifMatch)));
+    return withEtag(editing.edit(idOrNumber, patch, IfMatch.parse(ifMatch)));
   }
 
   record TransitionRequest(@NotNull OrderState to, @Size(max = 1000) String reason) {}
@@ -184,7 +195,7 @@ class OrderController {
       @Valid @RequestBody TransitionRequest request,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     return withEtag(
-        orders.transition(idOrNumber, request.to(), request.reason(), IfMatch.version(ifMatch)));
+        orders.transition(idOrNumber, request.to(), request.reason(), IfMatch.parse(ifMatch)));
   }
 
   record CancelRequest(
@@ -207,7 +218,7 @@ class OrderController {
         r.lines() == null
             ? List.of()
             : r.lines().stream().map(l -> new Orders.CancelLine(l.sku(), l.quantity())).toList();
-    return withEtag(orders.cancel(idOrNumber, r.reason(), lines, IfMatch.version(ifMatch)));
+    return withEtag(orders.cancel(idOrNumber, r.reason(), lines, IfMatch.parse(ifMatch)));
   }
 
   record HoldRequest(@NotBlank @Size(max = 500) String reason, HoldKind kind) {}
@@ -219,8 +230,7 @@ class OrderController {
       @Valid @RequestBody HoldRequest request,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     return withEtag(
-        orders.hold(
-            idOrNumber, request.kind(), request.reason().strip(), IfMatch.version(ifMatch)));
+        orders.hold(idOrNumber, request.kind(), request.reason().strip(), IfMatch.parse(ifMatch)));
   }
 
   record ReleaseHoldRequest(@Size(max = 500) String reason, HoldKind kind) {}
@@ -236,7 +246,7 @@ class OrderController {
             idOrNumber,
             request == null ? null : request.kind(),
             request == null ? null : request.reason(),
-            IfMatch.version(ifMatch)));
+            IfMatch.parse(ifMatch)));
   }
 
   @Operation(operationId = "listOrderInvoices", summary = "List the invoices of an order")
@@ -258,7 +268,7 @@ class OrderController {
   ResponseEntity<OrderView> rerunAllocation(
       @PathVariable String idOrNumber,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return withEtag(allocation.rerun(idOrNumber, IfMatch.version(ifMatch)));
+    return withEtag(allocation.rerun(idOrNumber, IfMatch.parse(ifMatch)));
   }
 
   record ReleaseRequest(
@@ -278,7 +288,7 @@ class OrderController {
             request.lineNo(),
             request.quantity(),
             request.reason(),
-            IfMatch.version(ifMatch)));
+            IfMatch.parse(ifMatch)));
   }
 
   record PinRequest(@NotNull @Positive Integer lineNo, @NotBlank @Size(max = 64) String lot) {}
@@ -291,7 +301,7 @@ class OrderController {
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     return withEtag(
         allocation.pinLine(
-            idOrNumber, request.lineNo(), request.lot().strip(), IfMatch.version(ifMatch)));
+            idOrNumber, request.lineNo(), request.lot().strip(), IfMatch.parse(ifMatch)));
   }
 
   record UnpinRequest(@NotNull @Positive Integer lineNo) {}
@@ -302,7 +312,7 @@ class OrderController {
       @PathVariable String idOrNumber,
       @Valid @RequestBody UnpinRequest request,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return withEtag(allocation.unpinLine(idOrNumber, request.lineNo(), IfMatch.version(ifMatch)));
+    return withEtag(allocation.unpinLine(idOrNumber, request.lineNo(), IfMatch.parse(ifMatch)));
   }
 
   record MoveRequest(
@@ -328,7 +338,7 @@ class OrderController {
             request.quantity(),
             request.toLocation(),
             lot,
-            IfMatch.version(ifMatch)));
+            IfMatch.parse(ifMatch)));
   }
 
   private static ResponseEntity<OrderView> withEtag(OrderView order) {

@@ -1,6 +1,7 @@
 package io.orderloop.orders;
 
 import io.orderloop.common.ApiProblem;
+import io.orderloop.common.IfMatch;
 import io.orderloop.inventory.Catalogue;
 import io.orderloop.inventory.SkuInfo;
 import jakarta.validation.ConstraintViolation;
@@ -71,7 +72,7 @@ public class OrderEditing {
    * Applies {@code patch} (a JSON object; {@code lines}, when present, an array of {@link
    * Orders.LineChange}) to the order.
    */
-  public OrderView edit(String idOrNumber, JsonNode patch, Integer expectedVersion) {
+  public OrderView edit(String idOrNumber, JsonNode patch, IfMatch expectedVersion) {
     if (patch == null || !patch.isObject()) {
       throw ApiProblem.badRequest("the body must be a JSON object (a merge patch of the order)");
     }

@@ -1,5 +1,6 @@
 package io.orderloop.orders;
 
+import io.orderloop.common.IfMatch;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
@@ -37,7 +38,7 @@ public class Orders {
    * @param expectedVersion the client's {@code If-Match} version, or {@code null}
    */
   public OrderView transition(
-      String idOrNumber, OrderState to, String reason, Integer expectedVersion) {
+      String idOrNumber, OrderState to, String reason, IfMatch expectedVersion) {
     return commands.run(
         idOrNumber,
         expectedVersion,
@@ -75,7 +76,7 @@ public class Orders {
    * shipped).
    */
   public OrderView cancel(
-      String idOrNumber, String reason, List<CancelLine> lines, Integer expectedVersion) {
+      String idOrNumber, String reason, List<CancelLine> lines, IfMatch expectedVersion) {
     List<Order.CancelLine> requested =
         lines == null
             ? List.of()
@@ -87,7 +88,7 @@ public class Orders {
   /**
    * Puts an open order on hold: it is not released to fulfillment and cannot ship until released.
    */
-  public OrderView hold(String idOrNumber, HoldKind kind, String reason, Integer expectedVersion) {
+  public OrderView hold(String idOrNumber, HoldKind kind, String reason, IfMatch expectedVersion) {
     return commands.run(
         idOrNumber,
         expectedVersion,
@@ -96,7 +97,7 @@ public class Orders {
 
   /** Releases a hold: of {@code kind}, or with none the only hold, or the manual one of several. */
   public OrderView releaseHold(
-      String idOrNumber, HoldKind kind, String reason, Integer expectedVersion) {
+      String idOrNumber, HoldKind kind, String reason, IfMatch expectedVersion) {
     return commands.run(idOrNumber, expectedVersion, order -> order.releaseHold(kind, reason));
   }
 

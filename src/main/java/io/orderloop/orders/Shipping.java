@@ -1,5 +1,6 @@
 package io.orderloop.orders;
 
+import io.orderloop.common.IfMatch;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ public class Shipping {
       String carrier,
       String trackingNumber,
       List<Shipment.Line> lines,
-      Integer expectedVersion) {
+      IfMatch expectedVersion) {
     return commands.call(
         idOrNumber,
         expectedVersion,

@@ -138,12 +138,6 @@ public class ApiKeys {
         : null;
   }
 
-  /** True when this instance checked {@code presentedKey} a moment ago and found it valid. */
-  boolean recentlyValid(String presentedKey) {
-    Cached cached = cache.get(hash(presentedKey));
-    return cached != null && System.nanoTime() - cached.until() < 0;
-  }
-
   private Optional<ApiKeyPrincipal> lookUp(String hash) {
     return jdbc.sql(
             "SELECT id, name, scopes FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL")

@@ -19,8 +19,11 @@ import tools.jackson.databind.json.JsonMapper;
  * Slows down clients that keep sending bad requests ({@code orderloop.security.error-budget}). A
  * client is its API key, or its address when it sends none or a key that fails. Once a client has
  * spent its budget, its requests wait {@code penalty} (a parked virtual thread costs nothing) and
- * get 429 with {@code Retry-After}, without being read or authenticated. Clients that send good
- * requests are not affected by others' bad ones, even from the same address.
+ * get 429 with {@code Retry-After}, without being read. A client with a valid key is judged by that
+ * key alone: others' bad requests from the same address (a team behind one NAT) never refuse it.
+ * The address is the connection's own unless forwarded headers are explicitly trusted ({@code
+ * server.forward-headers-strategy=native} with {@code server.tomcat.remoteip.internal-proxies}
+ * naming the proxies; see docs/security.md).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 5)
@@ -58,9 +61,16 @@ class ErrorBudgetFilter extends OncePerRequestFilter {
     }
     String keyClient = key == null ? null : "key:" + ApiKeys.hash(key);
     String addressClient = "address:" + request.getRemoteAddr();
-    boolean overBudget =
-        keyClient != null && budget.exhausted(keyClient)
-            || budget.exhausted(addressClient) && (key == null || !apiKeys.recentlyValid(key));
+    boolean overBudget;
+    if (keyClient == null) {
+      overBudget = budget.exhausted(addressClient);
+    } else if (budget.exhausted(keyClient)) {
+      overBudget = true;
+    } else {
+      // A valid key is judged by its own record alone, whoever else shares its address; only a
+      // key that does not authenticate falls back to the address's budget.
+      overBudget = budget.exhausted(addressClient) && apiKeys.authenticate(key).isEmpty();
+    }
     if (overBudget) {
       slowDown(response);
       return;

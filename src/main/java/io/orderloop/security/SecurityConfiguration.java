@@ -1,6 +1,7 @@
 package io.orderloop.security;
 
 import io.orderloop.common.ProblemTypes;
+import io.orderloop.common.RequestChecks;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,6 +26,7 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -134,6 +136,19 @@ class SecurityConfiguration {
                     .anyRequest()
                     .authenticated());
     return http.build();
+  }
+
+  /**
+   * The firewall's refusals (an encoded '/' or '%', ';', '..', '//', control characters) are 400
+   * problems like any other bad request; its message quotes the refused value, so it is not logged.
+   */
+  @Bean
+  RequestRejectedHandler requestRejectedHandler(JsonMapper json) {
+    return (request, response, rejected) -> {
+      response.setStatus(HttpStatus.BAD_REQUEST.value());
+      response.setContentType("application/problem+json");
+      response.getOutputStream().write(json.writeValueAsBytes(RequestChecks.rejected()));
+    };
   }
 
   private static String neededScope(HttpServletRequest req) {

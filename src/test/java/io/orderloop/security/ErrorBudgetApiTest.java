@@ -56,4 +56,40 @@ class ErrorBudgetApiTest extends ApiTest {
     assertThat(api.as(null).get("/api/v1/orders").status()).isEqualTo(429);
     assertThat(api.get("/api/v1/orders?limit=1").status()).isEqualTo(200);
   }
+
+  @Test
+  void a_fresh_valid_key_is_judged_by_itself_while_its_address_is_exhausted() {
+    String fresh =
+        api.post(
+                "/api/v1/api-keys",
+                Map.of("name", unique("team"), "scopes", List.of("orders:read")))
+            .json()
+            .get("key")
+            .asString();
+    int refused = 0;
+    for (int i = 0; i < 10 && refused == 0; i++) {
+      if (api.as("ol_made_up_by_a_neighbour_" + i).get("/api/v1/orders").status() == 429) {
+        refused++;
+      }
+    }
+    assertThat(refused).as("the address is out of budget").isEqualTo(1);
+    assertThat(api.as(fresh).get("/api/v1/orders?limit=1").status())
+        .as("a never-used valid key behind the same address")
+        .isEqualTo(200);
+  }
+
+  @Test
+  void control_bytes_in_headers_are_refused_as_400_and_counted() {
+    // From 127.0.0.2: an address of its own, untouched by the other tests.
+    byte[] request =
+        io.orderloop.RawHttp.request(
+            "POST",
+            "/carriers/tracking-events",
+            "Content-Type: application/json\r\nX-Carrier-Secret: x\u0085y\r\n",
+            "{}");
+    for (int i = 0; i < 5; i++) {
+      assertThat(io.orderloop.RawHttp.send(port, "127.0.0.2", request).status()).isEqualTo(400);
+    }
+    assertThat(io.orderloop.RawHttp.send(port, "127.0.0.2", request).status()).isEqualTo(429);
+  }
 }
