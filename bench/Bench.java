@@ -62,6 +62,9 @@ public class Bench {
       if (config.runs("storm")) {
         done.put("badInputStorm", drills.storm());
       }
+      if (config.runs("slow")) {
+        done.put("slowConnections", drills.slowConnections());
+      }
       if (config.runs("crash")) {
         done.put("crash", drills.crash());
       }

@@ -57,7 +57,13 @@ final class Drills {
     if (!key.isString()) {
       throw new IllegalStateException("cannot create the storm's key: " + keyAnswer.body());
     }
-    List<HttpRequest> hostile = hostileRequests(key.asString());
+    List<java.util.concurrent.Callable<Integer>> hostile = new ArrayList<>();
+    for (HttpRequest req : hostileRequests(key.asString())) {
+      hostile.add(() -> http.client.send(req, HttpResponse.BodyHandlers.discarding()).statusCode());
+    }
+    for (byte[] raw : rawHostileRequests(key.asString())) {
+      hostile.add(() -> rawStatus(config.port(), "127.0.0.1", raw));
+    }
     Thread[] attackers = new Thread[8];
     for (int i = 0; i < attackers.length; i++) {
       int offset = i;
@@ -66,10 +72,9 @@ final class Drills {
               .start(
                   () -> {
                     for (int k = offset; !stop.get(); k++) {
-                      HttpRequest req = hostile.get(k % hostile.size());
                       int status;
                       try {
-                        status = http.client.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+                        status = hostile.get(k % hostile.size()).call();
                       } catch (Exception e) {
                         status = -1; // the server closed the connection: allowed for abuse
                       }
@@ -133,7 +138,14 @@ final class Drills {
             new String[] {"GET", "/api/v1/orders?cursor=" + "Z".repeat(3000), null},
             new String[] {"GET", "/api/v1/orders/%2e%2e%2f%2e%2e%2fetc%2fpasswd", null},
             new String[] {"GET", "/api/v1/events?after=-1&limit=100000", null},
-            new String[] {"DELETE", "/api/v1/orders", null});
+            new String[] {"DELETE", "/api/v1/orders", null},
+            new String[] {"POST", "/api/v1/orders", good.replace("\"quantity\":1", "\"quantity\":1,\"quantity\":50000")},
+            new String[] {"POST", "/api/v1/orders", good.replace("\"quantity\":1", "\"quantity\":1.5")},
+            new String[] {"POST", "/api/v1/orders", good.replace("\"quantity\":1", "\"quantity\":\"3\"")},
+            new String[] {"POST", "/api/v1/orders", good.replace("Bench Buyer", "Bench\\u001b[31m\\u202eBuyer")},
+            new String[] {"GET", "/api/v1/orders?createdFrom=%2B999999999-12-31T23:59:59Z", null},
+            new String[] {"GET", "/api/v1/orders?q=a%00b&limit=1001", null},
+            new String[] {"GET", "/error", null});
     List<HttpRequest> out = new ArrayList<>();
     for (String[] b : bodies) {
       HttpRequest.Builder req =
@@ -162,6 +174,138 @@ final class Drills {
             .header("Authorization", "Bearer " + key)
             .build());
     return out;
+  }
+
+  /** Hostile requests no HTTP client library sends: control bytes, bad request lines, huge headers. */
+  static List<byte[]> rawHostileRequests(String key) {
+    String auth = "Authorization: Bearer " + key + "\r\n";
+    List<String> requests =
+        List.of(
+            "POST /carriers/tracking-events HTTP/1.1\r\nContent-Type: application/json\r\nX-Carrier-Secret: s\u0085x\r\nContent-Length: 2\r\n\r\n{}",
+            "POST /api/v1/orders HTTP/1.1\r\n" + auth + "Content-Type: application/json\r\nIdempotency-Key: k\u009bx\r\nContent-Length: 2\r\n\r\n{}",
+            "PATCH /api/v1/orders/x HTTP/1.1\r\n" + auth + "Content-Type: application/json\r\nIf-Match: \"\u001b\"\r\nContent-Length: 2\r\n\r\n{}",
+            "GET /api/v1/orders;jsessionid=x HTTP/1.1\r\n" + auth + "\r\n",
+            "GET /api/v1/orders%00 HTTP/1.1\r\n" + auth + "\r\n",
+            "GET /api/v1/orders HTTP/1.1\r\n" + auth + "X-Big: " + "a".repeat(10_240) + "\r\n\r\n",
+            "GET /api/v1/orders x y HTTP/1.1\r\n\r\n");
+    List<byte[]> out = new ArrayList<>();
+    for (String r : requests) {
+      int firstLineEnd = r.indexOf("\r\n");
+      String withHost = r.substring(0, firstLineEnd + 2) + "Host: localhost\r\nConnection: close\r\n" + r.substring(firstLineEnd + 2);
+      out.add(withHost.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+    return out;
+  }
+
+  /** Sends raw bytes from a local address and returns the answer's status (0 when closed without one). */
+  static int rawStatus(int port, String from, byte[] request) throws IOException {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(from), 0));
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(request);
+      byte[] head = socket.getInputStream().readNBytes(12);
+      return head.length == 12 ? Integer.parseInt(new String(head, 9, 3, java.nio.charset.StandardCharsets.US_ASCII)) : 0;
+    }
+  }
+
+  /**
+   * Slow connections: 10,000 connections from 127.0.0.1 that send a request line and then one header
+   * line every 5 s (slowloris), while another address (127.0.0.2) asks for health twice a second.
+   * The other address must be answered within 1 s every time; the service must shed the slow ones
+   * (the per-address cap at accept, the header deadline after).
+   */
+  Map<String, Object> slowConnections() throws Exception {
+    int wanted = 10_000;
+    List<java.net.Socket> slow = Collections.synchronizedList(new ArrayList<>());
+    int failedToConnect = 0;
+    long openStart = System.nanoTime();
+    for (int i = 0; i < wanted; i++) {
+      try {
+        java.net.Socket s = new java.net.Socket();
+        s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), 0));
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", config.port()), 2000);
+        s.getOutputStream().write("GET /api/v1/orders HTTP/1.1\r\nHost: localhost\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        slow.add(s);
+      } catch (IOException e) {
+        failedToConnect++;
+      }
+    }
+    double openSeconds = (System.nanoTime() - openStart) / 1e9;
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger linesSent = new AtomicInteger();
+    Thread trickle =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  for (int round = 0; !stop.get(); round++) {
+                    for (java.net.Socket s : List.copyOf(slow)) {
+                      try {
+                        s.getOutputStream().write(("X-Slow-" + round + ": 1\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        linesSent.incrementAndGet();
+                      } catch (IOException closedByServer) {
+                        // shed: expected
+                      }
+                    }
+                    try {
+                      Thread.sleep(5000);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                });
+    List<Double> healthMs = new ArrayList<>();
+    int healthFailures = 0;
+    byte[] health = "GET /actuator/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < until) {
+      long t0 = System.nanoTime();
+      int status;
+      try {
+        status = rawStatus(config.port(), "127.0.0.2", health);
+      } catch (IOException e) {
+        status = -1;
+      }
+      double ms = (System.nanoTime() - t0) / 1e6;
+      healthMs.add(ms);
+      if (status != 200) {
+        healthFailures++;
+      }
+      Thread.sleep(500);
+    }
+    stop.set(true);
+    trickle.interrupt();
+    trickle.join();
+    int closedByServer = 0;
+    for (java.net.Socket s : slow) {
+      try {
+        s.setSoTimeout(50);
+        if (s.getInputStream().read() < 0) {
+          closedByServer++;
+        }
+      } catch (java.net.SocketTimeoutException stillOpen) {
+        // the server still holds it
+      } catch (IOException reset) {
+        closedByServer++;
+      } finally {
+        s.close();
+      }
+    }
+    Collections.sort(healthMs);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("slowConnectionsOpened", slow.size());
+    r.put("failedToConnect", failedToConnect);
+    r.put("openSeconds", Measurements.round(openSeconds * 10) / 10.0);
+    r.put("closedByServerAfter20s", closedByServer);
+    r.put("healthChecks", healthMs.size());
+    r.put("healthFailures", healthFailures);
+    r.put("healthP50Ms", Measurements.round(healthMs.get(healthMs.size() / 2)));
+    r.put("healthMaxMs", Measurements.round(healthMs.getLast()));
+    if (healthFailures > 0 || healthMs.getLast() > 1000) {
+      run.fail("slow connections: another address waited " + healthMs.getLast() + " ms, " + healthFailures + " failures");
+    }
+    System.err.println("slow connections " + r);
+    return r;
   }
 
   /**

@@ -118,6 +118,11 @@ final class Report {
     target(md, "… extracted jar with the JDK's AOT cache", "≤ 5 s", aot, " s", aot <= 5);
     Map<String, Object> storm = map(map(results.get("drills")).get("badInputStorm"));
     target(md, "Good intake p99 during a bad input storm, against a clean run", "≤ 2×", num(storm.get("p99Ratio")), "×", num(storm.get("p99Ratio")) <= 2);
+    Map<String, Object> slow = map(map(results.get("drills")).get("slowConnections"));
+    if (!slow.isEmpty()) {
+      double healthMax = num(slow.get("healthMaxMs"));
+      target(md, "Health from another address beside 10,000 slow connections from one, worst of " + slow.get("healthChecks"), "≤ 1000 ms", healthMax, " ms", healthMax <= 1000 && num(slow.get("healthFailures")) == 0);
+    }
     md.append('\n');
 
     md.append("## Intake against the database limit (closed loop)\n\n")
@@ -191,6 +196,17 @@ final class Report {
             .append(fmt(num(clean.get("ordersPerSecond")))).append("/s, p99 ").append(fmt(num(clean.get("p99Ms")))).append(" ms alone; ")
             .append(fmt(num(during.get("ordersPerSecond")))).append("/s, p99 ").append(fmt(num(during.get("p99Ms")))).append(" ms during the storm (")
             .append(fmt(num(storm.get("p99Ratio")))).append("×).\n\n");
+      }
+      Map<String, Object> slowDrill = map(drills.get("slowConnections"));
+      if (!slowDrill.isEmpty()) {
+        md.append("**Slow connections** — ").append(slowDrill.get("slowConnectionsOpened"))
+            .append(" connections from 127.0.0.1 (opened in ").append(slowDrill.get("openSeconds"))
+            .append(" s), each sending a request line and then one header line every 5 s; beside them, ")
+            .append(slowDrill.get("healthChecks")).append(" health checks from 127.0.0.2 over 20 s: p50 ")
+            .append(fmt(num(slowDrill.get("healthP50Ms")))).append(" ms, worst ").append(fmt(num(slowDrill.get("healthMaxMs"))))
+            .append(" ms, ").append(slowDrill.get("healthFailures")).append(" failed. After 20 s the service had closed ")
+            .append(slowDrill.get("closedByServerAfter20s")).append(" of the slow connections (the per-address cap at accept,")
+            .append(" then the header deadline).\n\n");
       }
       Map<String, Object> crash = map(drills.get("crash"));
       if (!crash.isEmpty()) {

@@ -126,6 +126,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       return new ResponseEntity<>(
           RequestSizeLimitFilter.tooLarge(), problemHeaders(), HttpStatus.CONTENT_TOO_LARGE);
     }
+    if (RequestSizeLimitFilter.isTooSlow(ex)) {
+      HttpHeaders closing = problemHeaders();
+      closing.set(HttpHeaders.CONNECTION, "close");
+      return new ResponseEntity<>(
+          RequestSizeLimitFilter.tooSlow(), closing, HttpStatus.REQUEST_TIMEOUT);
+    }
     ProblemDetail body =
         ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, readableDetail(ex));
     body.setType(ProblemTypes.of("malformed-request"));

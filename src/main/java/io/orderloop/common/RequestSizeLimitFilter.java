@@ -18,18 +18,41 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Refuses request bodies over {@code orderloop.http.max-body-size} with 413: at once when
- * Content-Length says so, and while reading when a chunked body grows past the limit.
+ * Content-Length says so, and while reading when a chunked body grows past the limit. A body still
+ * arriving {@code orderloop.http.body-timeout} after the request reached the application is
+ * answered 408 (a slow-body attack holds nothing for long).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
   private final long limit;
+  private final long bodyNanos;
   private final JsonMapper json;
 
   RequestSizeLimitFilter(HttpProperties properties, JsonMapper json) {
     this.limit = properties.maxBodySize().toBytes();
+    this.bodyNanos = properties.bodyTimeout().toNanos();
     this.json = json;
+  }
+
+  static ProblemDetail tooSlow() {
+    ProblemDetail body =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.REQUEST_TIMEOUT,
+            "the request body arrived too slowly (orderloop.http.body-timeout); send it again");
+    body.setType(ProblemTypes.of("request-timeout"));
+    body.setTitle("Request body too slow");
+    return body;
+  }
+
+  static boolean isTooSlow(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BodyTooSlowException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static ProblemDetail tooLarge() {
@@ -65,7 +88,11 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
       response.getOutputStream().write(json.writeValueAsBytes(body));
       return;
     }
-    chain.doFilter(declared < 0 ? new LimitedRequest(request, limit) : request, response);
+    boolean hasBody =
+        declared > 0 || (declared < 0 && request.getHeader("Transfer-Encoding") != null);
+    chain.doFilter(
+        hasBody ? new LimitedRequest(request, limit, System.nanoTime() + bodyNanos) : request,
+        response);
   }
 
   static final class BodyTooLargeException extends IOException {
@@ -74,13 +101,27 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
     }
   }
 
+  static final class BodyTooSlowException extends IOException {
+    BodyTooSlowException() {
+      super("request body too slow");
+    }
+  }
+
   private static final class LimitedRequest extends HttpServletRequestWrapper {
     private final long limit;
+    private final long deadline;
     private ServletInputStream stream;
 
-    LimitedRequest(HttpServletRequest request, long limit) {
+    LimitedRequest(HttpServletRequest request, long limit, long deadline) {
       super(request);
       this.limit = limit;
+      this.deadline = deadline;
+    }
+
+    private void inTime() throws BodyTooSlowException {
+      if (System.nanoTime() - deadline > 0) {
+        throw new BodyTooSlowException();
+      }
     }
 
     @Override
@@ -93,7 +134,9 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
 
               @Override
               public int read() throws IOException {
+                inTime();
                 int b = in.read();
+                inTime();
                 if (b >= 0 && ++count > limit) {
                   throw new BodyTooLargeException();
                 }
@@ -102,7 +145,9 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
 
               @Override
               public int read(byte[] buf, int off, int len) throws IOException {
+                inTime();
                 int n = in.read(buf, off, len);
+                inTime();
                 if (n > 0 && (count += n) > limit) {
                   throw new BodyTooLargeException();
                 }

@@ -32,7 +32,8 @@ class ErrorBudgetFilter extends OncePerRequestFilter {
   /**
    * Answers that say the request itself was wrong (409, 412 and 5xx are not the client's fault).
    */
-  private static final Set<Integer> CHARGED = Set.of(400, 403, 404, 405, 413, 414, 415, 422, 431);
+  private static final Set<Integer> CHARGED =
+      Set.of(400, 403, 404, 405, 408, 413, 414, 415, 422, 431);
 
   private final ErrorBudget budget;
   private final Duration penalty;
