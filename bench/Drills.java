@@ -295,7 +295,7 @@ final class Drills {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("slowConnectionsOpened", slow.size());
     r.put("failedToConnect", failedToConnect);
-    r.put("openSeconds", Measurements.round(openSeconds * 10) / 10.0);
+    r.put("openSeconds", Measurements.round(openSeconds));
     r.put("closedByServerAfter20s", closedByServer);
     r.put("healthChecks", healthMs.size());
     r.put("healthFailures", healthFailures);

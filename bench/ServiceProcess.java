@@ -128,6 +128,8 @@ final class ServiceProcess {
     pb.environment().put("ORDERLOOP_BOOTSTRAP_API_KEY", Config.KEY);
     // The bench's webhook receiver listens on 127.0.0.1.
     pb.environment().put("ORDERLOOP_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
+    // As production is run: API-key hashes keyed with a configured server secret.
+    pb.environment().put("ORDERLOOP_SECRETS_KEY", "bench-server-secret-0123456789abcdefghij");
     return pb.start();
   }
 

@@ -3,6 +3,7 @@ package io.orderloop.common;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -122,4 +123,23 @@ public class IdempotentRequests {
   }
 
   record Row(String fingerprint, Integer status, String body, String location) {}
+
+  /**
+   * Rewrites the stored responses that mention {@code needle} (case-insensitively), for an erasure:
+   * the replayed answer to a retried request must not bring erased data back.
+   */
+  public void redact(String needle, java.util.function.UnaryOperator<String> rewrite) {
+    record Stored(String owner, String key, String body) {}
+    List<Stored> rows =
+        jdbc.sql(
+                "SELECT owner, key, body FROM idempotency_keys WHERE position(? in lower(body)) > 0")
+            .param(needle.toLowerCase(java.util.Locale.ROOT))
+            .query((rs, n) -> new Stored(rs.getString(1), rs.getString(2), rs.getString(3)))
+            .list();
+    for (Stored row : rows) {
+      jdbc.sql("UPDATE idempotency_keys SET body = ? WHERE owner = ? AND key = ?")
+          .params(rewrite.apply(row.body()), row.owner(), row.key())
+          .update();
+    }
+  }
 }

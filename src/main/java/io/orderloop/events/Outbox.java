@@ -1,6 +1,7 @@
 package io.orderloop.events;
 
 import io.orderloop.inventory.StockArrived;
+import io.orderloop.orders.CustomerErased;
 import io.orderloop.orders.OrderEventRecorded;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -15,6 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -63,6 +65,36 @@ class Outbox {
         e.orderId(),
         Timestamp.from(e.at()),
         data);
+  }
+
+  /**
+   * An erasure: the stored copies of the customer's order events (delivered or not) are rewritten,
+   * so the feed and replays no longer carry them; then one {@code customer.erased} event. Events
+   * receivers already got cannot be recalled.
+   */
+  @EventListener
+  void on(CustomerErased e) {
+    if (!e.orderIds().isEmpty()) {
+      record Stored(long seq, String data) {}
+      List<Stored> rows =
+          jdbc.sql("SELECT seq, data::text FROM outbox WHERE order_id = ANY(?)")
+              .param(e.orderIds().toArray(UUID[]::new))
+              .query((rs, n) -> new Stored(rs.getLong(1), rs.getString(2)))
+              .list();
+      for (Stored row : rows) {
+        JsonNode data = json.readTree(row.data());
+        if (e.redact(data)) {
+          jdbc.sql("UPDATE outbox SET data = ?::jsonb WHERE seq = ?")
+              .params(json.writeValueAsString(data), row.seq())
+              .update();
+        }
+      }
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("pseudonym", e.pseudonym());
+    data.put("orders", e.orderIds().size());
+    data.put("erasedAt", e.at().toString());
+    insert(UUID.randomUUID(), "customer.erased", e.pseudonym(), null, Timestamp.from(e.at()), data);
   }
 
   @EventListener

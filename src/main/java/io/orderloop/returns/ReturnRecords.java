@@ -204,4 +204,42 @@ class ReturnRecords {
         .query(Rows.of(LineRow.class))
         .list();
   }
+
+  /** An erasure: return reasons and return history of the customer's orders lose their data. */
+  @org.springframework.context.event.EventListener
+  void on(io.orderloop.orders.CustomerErased e) {
+    if (e.orderIds().isEmpty()) {
+      return;
+    }
+    java.util.UUID[] orders = e.orderIds().toArray(java.util.UUID[]::new);
+    record Reason(java.util.UUID id, String reason) {}
+    for (Reason r :
+        jdbc.sql("SELECT id, reason FROM returns WHERE order_id = ANY(?)")
+            .param(orders)
+            .query((rs, n) -> new Reason(rs.getObject(1, java.util.UUID.class), rs.getString(2)))
+            .list()) {
+      String redacted = e.redactText(r.reason());
+      if (!redacted.equals(r.reason())) {
+        jdbc.sql("UPDATE returns SET reason = ? WHERE id = ?").params(redacted, r.id()).update();
+      }
+    }
+    record Entry(java.util.UUID id, int sequence, String details) {}
+    for (Entry entry :
+        jdbc.sql(
+                """
+                SELECT e.return_id, e.sequence, e.details::text FROM return_events e
+                JOIN returns r ON r.id = e.return_id WHERE r.order_id = ANY(?)""")
+            .param(orders)
+            .query(
+                (rs, n) ->
+                    new Entry(rs.getObject(1, java.util.UUID.class), rs.getInt(2), rs.getString(3)))
+            .list()) {
+      tools.jackson.databind.JsonNode details = json.readTree(entry.details());
+      if (e.redact(details)) {
+        jdbc.sql("UPDATE return_events SET details = ?::jsonb WHERE return_id = ? AND sequence = ?")
+            .params(json.writeValueAsString(details), entry.id(), entry.sequence())
+            .update();
+      }
+    }
+  }
 }

@@ -2,6 +2,7 @@ package io.orderloop.security;
 
 import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
+import io.orderloop.common.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -24,9 +26,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
- * API keys: created with a name and scopes, shown once, stored only as a SHA-256 digest (keys are
- * 256 random bits, so a fast digest is enough and keeps per-request authentication cheap), revoked
- * by id. Rejects a duplicate name (409) and unknown scopes (422).
+ * API keys: created with a name and scopes, shown once, stored only as an HMAC-SHA256 under a key
+ * derived from the server secret ({@link Secrets}), revoked by id. Generated keys are 256 random
+ * bits, so a fast keyed digest keeps per-request authentication cheap; the key on the digest means
+ * a stolen database alone cannot be used to test guesses of a human-chosen bootstrap key. Listings
+ * show a generated identifier ({@code ol_xxxxxxxx}), never characters of the key. Rejects a
+ * duplicate name (409) and unknown scopes (422).
  */
 @Service
 public class ApiKeys {
@@ -44,8 +49,11 @@ public class ApiKeys {
 
   private record Cached(ApiKeyPrincipal principal, long until) {}
 
-  ApiKeys(JdbcClient jdbc, Clock clock, SecurityProperties properties) {
+  private final Secrets secrets;
+
+  ApiKeys(JdbcClient jdbc, Clock clock, SecurityProperties properties, Secrets secrets) {
     this.jdbc = jdbc;
+    this.secrets = secrets;
     this.clock = clock;
     this.cacheTtlNanos =
         properties.keyCacheTtl() == null ? 0 : Math.max(0, properties.keyCacheTtl().toNanos());
@@ -67,15 +75,19 @@ public class ApiKeys {
 
   public CreatedApiKey create(String name, List<String> scopeNames) {
     Set<Scope> scopes = parseScopes(scopeNames);
-    String key = "ol_" + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32));
+    // "ol_" + a public identifier + "_" + 256 random bits: the listed prefix is the identifier
+    // only, never a part of the secret.
+    String prefix = "ol_" + identifier();
+    String key =
+        prefix + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32));
     UUID id = UUID.randomUUID();
     Instant now = clock.instant();
-    int inserted = insert(id, name, key, scopes, Actors.current(), now);
+    int inserted = insert(id, name, prefix, key, scopes, Actors.current(), now);
     if (inserted == 0) {
       throw ApiProblem.conflict(
           "duplicate-name", "Name taken", "an API key named '" + name + "' already exists");
     }
-    return new CreatedApiKey(id, name, prefix(key), names(scopes), now, key);
+    return new CreatedApiKey(id, name, prefix, names(scopes), now, key);
   }
 
   public List<ApiKeyView> list() {
@@ -113,13 +125,14 @@ public class ApiKeys {
     if (presentedKey == null || presentedKey.isBlank() || presentedKey.length() > 512) {
       return Optional.empty();
     }
-    String hash = hash(presentedKey);
+    List<String> accepted = acceptedHashes(presentedKey);
+    String hash = accepted.getFirst();
     Cached cached = cache.get(hash);
     long now = System.nanoTime();
     if (cached != null && now - cached.until() < 0) {
       return Optional.of(cached.principal());
     }
-    Optional<ApiKeyPrincipal> found = lookUp(hash);
+    Optional<ApiKeyPrincipal> found = lookUp(accepted);
     if (found.isPresent() && cacheTtlNanos > 0) {
       if (cache.size() >= CACHE_LIMIT) {
         cache.clear();
@@ -138,20 +151,44 @@ public class ApiKeys {
         : null;
   }
 
-  private Optional<ApiKeyPrincipal> lookUp(String hash) {
-    return jdbc.sql(
-            "SELECT id, name, scopes FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL")
-        .param(hash)
-        .query(
-            (rs, n) ->
-                new ApiKeyPrincipal(
-                    rs.getObject("id", UUID.class),
-                    rs.getString("name"),
-                    EnumSet.copyOf(
-                        scopeList(rs.getArray("scopes")).stream()
-                            .map(s -> Scope.parse(s).orElseThrow())
-                            .toList())))
-        .optional();
+  /**
+   * The stored forms a presented key may have: its HMAC under the current server secret (first),
+   * under a generated secret a configured one replaced, and the unkeyed SHA-256 of keys stored
+   * before V12. A key found under an older form is re-stored under the current one.
+   */
+  private List<String> acceptedHashes(String key) {
+    List<String> accepted = new ArrayList<>(secrets.acceptedMacs("api-keys", key));
+    accepted.add(legacyHash(key));
+    return accepted;
+  }
+
+  private Optional<ApiKeyPrincipal> lookUp(List<String> accepted) {
+    record Row(ApiKeyPrincipal principal, String hash) {}
+    Optional<Row> row =
+        jdbc.sql(
+                "SELECT id, name, scopes, key_hash FROM api_keys WHERE key_hash = ANY(?) AND revoked_at IS NULL")
+            .param(accepted.toArray(String[]::new))
+            .query(
+                (rs, n) ->
+                    new Row(
+                        new ApiKeyPrincipal(
+                            rs.getObject("id", UUID.class),
+                            rs.getString("name"),
+                            EnumSet.copyOf(
+                                scopeList(rs.getArray("scopes")).stream()
+                                    .map(s -> Scope.parse(s).orElseThrow())
+                                    .toList())),
+                        rs.getString("key_hash")))
+            .optional();
+    row.filter(r -> !r.hash().equals(accepted.getFirst()))
+        .ifPresent(r -> rehash(r.principal().id(), r.hash(), accepted.getFirst()));
+    return row.map(Row::principal);
+  }
+
+  private void rehash(UUID id, String from, String to) {
+    jdbc.sql("UPDATE api_keys SET key_hash = ? WHERE id = ? AND key_hash = ?")
+        .params(to, id, from)
+        .update();
   }
 
   /**
@@ -162,12 +199,18 @@ public class ApiKeys {
     if (key.length() < 16) {
       throw new IllegalStateException("ORDERLOOP_BOOTSTRAP_API_KEY must be at least 16 characters");
     }
-    Integer exists =
-        jdbc.sql("SELECT count(*) FROM api_keys WHERE key_hash = ?")
-            .param(hash(key))
-            .query(Integer.class)
-            .single();
-    if (exists > 0) {
+    List<String> accepted = acceptedHashes(key);
+    Optional<String> stored =
+        jdbc.sql("SELECT key_hash FROM api_keys WHERE key_hash = ANY(?)")
+            .param(accepted.toArray(String[]::new))
+            .query(String.class)
+            .optional();
+    if (stored.isPresent()) {
+      if (!stored.get().equals(accepted.getFirst())) {
+        jdbc.sql("UPDATE api_keys SET key_hash = ? WHERE key_hash = ?")
+            .params(accepted.getFirst(), stored.get())
+            .update();
+      }
       return;
     }
     String chosen = name;
@@ -176,14 +219,28 @@ public class ApiKeys {
             .param(name)
             .query(Integer.class)
             .single();
+    String prefix = "olb_" + identifier();
     if (nameTaken > 0) {
-      chosen = name + "-" + prefix(key).substring(Math.max(0, prefix(key).length() - 4));
+      chosen = name + "-" + prefix.substring(4);
     }
-    insert(UUID.randomUUID(), chosen, key, EnumSet.of(Scope.ADMIN), Actors.SYSTEM, clock.instant());
+    insert(
+        UUID.randomUUID(),
+        chosen,
+        prefix,
+        key,
+        EnumSet.of(Scope.ADMIN),
+        Actors.SYSTEM,
+        clock.instant());
   }
 
   private int insert(
-      UUID id, String name, String key, Set<Scope> scopes, String actor, Instant now) {
+      UUID id,
+      String name,
+      String prefix,
+      String key,
+      Set<Scope> scopes,
+      String actor,
+      Instant now) {
     return jdbc.sql(
             """
             INSERT INTO api_keys (id, name, prefix, key_hash, scopes, created_at, created_by)
@@ -191,8 +248,8 @@ public class ApiKeys {
         .params(
             id,
             name,
-            prefix(key),
-            hash(key),
+            prefix,
+            secrets.mac("api-keys", key),
             String.join(",", names(scopes)),
             Timestamp.from(now),
             actor)
@@ -228,11 +285,18 @@ public class ApiKeys {
     return Arrays.asList((String[]) array.getArray());
   }
 
-  private static String prefix(String key) {
-    return key.substring(0, Math.min(8, key.length()));
+  /** Eight random characters that name a key in listings; not derived from the key. */
+  private static String identifier() {
+    String alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+    StringBuilder sb = new StringBuilder(8);
+    for (int i = 0; i < 8; i++) {
+      sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return sb.toString();
   }
 
-  static String hash(String key) {
+  /** How keys were stored before V12: an unkeyed SHA-256, hex. */
+  private static String legacyHash(String key) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       return HexFormat.of().formatHex(digest.digest(key.getBytes(StandardCharsets.UTF_8)));

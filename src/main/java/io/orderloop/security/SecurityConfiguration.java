@@ -96,6 +96,8 @@ class SecurityConfiguration {
                     .requestMatchers(
                         "/api/v1/webhook-subscriptions", "/api/v1/webhook-subscriptions/**")
                     .hasAuthority(ADMIN)
+                    .requestMatchers("/api/v1/customers", "/api/v1/customers/**")
+                    .hasAuthority(ADMIN)
                     .requestMatchers(HttpMethod.GET, "/api/v1/events")
                     .hasAuthority(READ_ORDERS)
                     .requestMatchers("/carriers/tracking-events")

@@ -37,7 +37,8 @@ class TwoInstancesConcurrencyTest extends ApiTest {
             "--spring.datasource.url=" + DATABASE_URL,
             "--orderloop.security.bootstrap-api-key=" + ADMIN_KEY,
             "--orderloop.orders.number-prefix=LMB",
-            "--spring.lifecycle.timeout-per-shutdown-phase=1s");
+            "--spring.lifecycle.timeout-per-shutdown-phase=1s",
+            "--orderloop.webhooks.allow-private-targets=true");
   }
 
   @AfterAll

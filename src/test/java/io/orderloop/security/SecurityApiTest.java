@@ -121,4 +121,52 @@ class SecurityApiTest extends ApiTest {
     assertThat(anonymous.get("/swagger-ui/index.html").status()).isEqualTo(200);
     assertThat(anonymous.get("/actuator/metrics").status()).isEqualTo(401);
   }
+
+  private static String sha256(String text) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void hashes_are_keyed_and_listed_prefixes_are_no_part_of_any_key() throws Exception {
+    JsonNode created = newKey(List.of("orders:read"));
+    String key = created.get("key").asString();
+    String prefix = created.get("prefix").asString();
+    assertThat(prefix).matches("ol_[a-z2-9]{8}");
+    assertThat(key).startsWith(prefix + "_").hasSize(prefix.length() + 1 + 43);
+    assertThat(count("SELECT count(*) FROM api_keys WHERE key_hash = ?", sha256(key)))
+        .as("not an unkeyed digest, which a stolen database could test guesses against")
+        .isZero();
+    assertThat(count("SELECT count(*) FROM api_keys WHERE key_hash = ?", sha256(ADMIN_KEY)))
+        .isZero();
+
+    for (JsonNode listed : api.get("/api/v1/api-keys").json().get("items")) {
+      String shown = listed.get("prefix").asString();
+      assertThat(ADMIN_KEY).as("the bootstrap key's listing").doesNotContain(shown.substring(4));
+      assertThat(shown).matches("(ol|olb|olk)_[a-z0-9]{8}");
+    }
+  }
+
+  @Test
+  void a_key_stored_before_keyed_hashes_still_works_and_is_rehashed_on_first_use()
+      throws Exception {
+    String legacy = "legacy-integration-key-" + unique("K");
+    String id = java.util.UUID.randomUUID().toString();
+    jdbc.sql(
+            """
+            INSERT INTO api_keys (id, name, prefix, key_hash, scopes, created_at, created_by)
+            VALUES (?::uuid, ?, 'olk_legacy01', ?, ARRAY['orders:read'], now(), 'test')""")
+        .params(id, unique("legacy"), sha256(legacy))
+        .update();
+    assertThat(api.as(legacy).get("/api/v1/orders?limit=1").status()).isEqualTo(200);
+    String stored =
+        jdbc.sql("SELECT key_hash FROM api_keys WHERE id = ?::uuid")
+            .param(id)
+            .query(String.class)
+            .single();
+    assertThat(stored).as("re-stored under the keyed hash").isNotEqualTo(sha256(legacy));
+    assertThat(api.as(legacy).get("/api/v1/orders?limit=1").status()).isEqualTo(200);
+  }
 }

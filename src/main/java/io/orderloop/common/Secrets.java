@@ -1,0 +1,154 @@
+package io.orderloop.common;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The server secret: the one key from which the keys for API-key hashes (and, with channels, the
+ * encryption of stored credentials) are derived, each purpose its own HMAC-SHA256 derivation.
+ *
+ * <p>It comes from {@code ORDERLOOP_SECRETS_KEY} ({@code orderloop.secrets.key}, at least 32
+ * characters; shorter is refused at start-up). Unset, a random 256-bit secret is generated once and
+ * kept in the database ({@code server_secrets}), so every instance uses the same one and the
+ * embedded default needs no setting — but then a copy of the database holds the secret too, and the
+ * protection it adds against a stolen database is gone; the service says so at every start
+ * (docs/security.md). Setting the key later is seamless: hashes made under the generated secret are
+ * still recognised and re-made under the configured one as each key is next used.
+ */
+@Component
+public class Secrets {
+
+  private static final Logger log = LoggerFactory.getLogger(Secrets.class);
+  private static final String GENERATED = "generated-server-secret";
+
+  /**
+   * @param key the server secret ({@code orderloop.secrets.key}, env {@code
+   *     ORDERLOOP_SECRETS_KEY}); at least 32 characters of a random value; unset, one is generated
+   *     and kept in the database
+   */
+  @ConfigurationProperties("orderloop.secrets")
+  public record Properties(String key) {}
+
+  private final JdbcClient jdbc;
+  private final byte[] configured;
+  private final boolean embeddedDatabase;
+  private volatile Keys keys;
+
+  private record Keys(byte[] current, byte[] generatedFallback) {}
+
+  Secrets(Properties properties, JdbcClient jdbc, org.springframework.core.env.Environment env) {
+    this.jdbc = jdbc;
+    String key = properties.key();
+    if (key != null && !key.isBlank()) {
+      if (key.strip().length() < 32) {
+        throw new IllegalStateException(
+            "ORDERLOOP_SECRETS_KEY must be at least 32 characters of a random value (for example"
+                + " the output of 'openssl rand -base64 32'); it is "
+                + key.strip().length());
+      }
+      this.configured = key.strip().getBytes(StandardCharsets.UTF_8);
+    } else {
+      this.configured = null;
+    }
+    this.embeddedDatabase = env.getProperty("spring.datasource.url", "").isBlank();
+  }
+
+  /** Whether the secret comes from configuration (rather than the database). */
+  public boolean configured() {
+    return configured != null;
+  }
+
+  /** HMAC-SHA256 of {@code data} under the key for {@code purpose}, hex. */
+  public String mac(String purpose, String data) {
+    return hmac(derive(keys().current(), purpose), data);
+  }
+
+  /**
+   * The MACs {@code data} may be stored under: the current one first, then the one under the
+   * generated secret when a configured secret has replaced it.
+   */
+  public List<String> acceptedMacs(String purpose, String data) {
+    Keys k = keys();
+    List<String> macs = new ArrayList<>(2);
+    macs.add(hmac(derive(k.current(), purpose), data));
+    if (k.generatedFallback() != null) {
+      macs.add(hmac(derive(k.generatedFallback(), purpose), data));
+    }
+    return macs;
+  }
+
+  private Keys keys() {
+    Keys k = keys;
+    if (k == null) {
+      synchronized (this) {
+        k = keys;
+        if (k == null) {
+          k = load();
+          keys = k;
+        }
+      }
+    }
+    return k;
+  }
+
+  private Keys load() {
+    byte[] stored = storedSecret(configured == null);
+    if (configured != null) {
+      return new Keys(configured, stored);
+    }
+    if (embeddedDatabase) {
+      log.info(
+          "ORDERLOOP_SECRETS_KEY is not set: using a server secret generated and kept in the"
+              + " embedded database (fine for trying Orderloop; set it for real use)");
+    } else {
+      log.warn(
+          "ORDERLOOP_SECRETS_KEY is not set: API-key hashes are keyed with a secret generated and"
+              + " kept in the database itself, so a copy of the database is enough to test guesses"
+              + " of human-chosen keys. Set ORDERLOOP_SECRETS_KEY (32+ random characters) on every"
+              + " instance; see docs/security.md");
+    }
+    return new Keys(stored, null);
+  }
+
+  /** The generated secret, created (once, by whichever instance is first) when asked to. */
+  private byte[] storedSecret(boolean create) {
+    if (create) {
+      byte[] fresh = new byte[32];
+      new SecureRandom().nextBytes(fresh);
+      jdbc.sql(
+              "INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+          .params(GENERATED, fresh)
+          .update();
+    }
+    return jdbc.sql("SELECT value FROM server_secrets WHERE name = ?")
+        .param(GENERATED)
+        .query(byte[].class)
+        .optional()
+        .orElse(null);
+  }
+
+  private static byte[] derive(byte[] secret, String purpose) {
+    return HexFormat.of().parseHex(hmac(secret, "orderloop/" + purpose));
+  }
+
+  private static String hmac(byte[] key, String data) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
