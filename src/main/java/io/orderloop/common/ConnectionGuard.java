@@ -2,15 +2,20 @@ package io.orderloop.common;
 
 import jakarta.servlet.ServletException;
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
@@ -30,7 +35,8 @@ import org.springframework.core.Ordered;
  *
  * <ul>
  *   <li>at most {@code orderloop.http.max-connections-per-address} open connections per client
- *       address: further ones are closed as they are accepted, before a byte is read;
+ *       address (per /64 for IPv6): further ones are closed as they are accepted, before a byte is
+ *       read;
  *   <li>a request's line and headers must arrive within {@code orderloop.http.header-timeout} of
  *       the connection's accept or its previous response: a reaper closes connections that trickle
  *       headers (or sit idle) longer. Requests being served, and async ones, are not timed here.
@@ -81,29 +87,32 @@ class ConnectionGuard {
     }
   }
 
-  /** Open connections by peer, with the moment each started waiting for a request. */
+  /**
+   * Open connections: per client (an IPv4 address, or an IPv6 /64, what one subscriber usually
+   * gets) the set of its channels, and per peer (address and port) when it started waiting for a
+   * request.
+   */
   static final class Connections {
-    private final int perAddress;
+    private final int perClient;
     private final long headerNanos;
-    private final Map<String, AtomicInteger> perAddressCount = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<SocketChannel>> byClient =
+        new ConcurrentHashMap<>();
     private final Map<String, Tracked> byPeer = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reaper;
 
     /** One open connection; {@code waitingSince} is 0 while a request is being served. */
     static final class Tracked {
       final SocketChannel channel;
-      final String address;
       volatile long waitingSince;
 
-      Tracked(SocketChannel channel, String address, long now) {
+      Tracked(SocketChannel channel, long now) {
         this.channel = channel;
-        this.address = address;
         this.waitingSince = now;
       }
     }
 
-    Connections(int perAddress, Duration headerTimeout) {
-      this.perAddress = perAddress;
+    Connections(int perClient, Duration headerTimeout) {
+      this.perClient = perClient;
       this.headerNanos = headerTimeout.toNanos();
       this.reaper =
           Executors.newSingleThreadScheduledExecutor(
@@ -111,7 +120,19 @@ class ConnectionGuard {
       reaper.scheduleWithFixedDelay(this::reap, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Whether a just-accepted connection may stay; registers it if so. */
+    /** The client a peer address counts against: itself for IPv4, its /64 for IPv6. */
+    static String client(InetAddress address) {
+      if (address instanceof Inet6Address) {
+        byte[] b = address.getAddress();
+        return HexFormat.of().formatHex(b, 0, 8) + "::/64";
+      }
+      return address.getHostAddress();
+    }
+
+    /**
+     * Whether a just-accepted connection may stay; registers it if so. The client's closed channels
+     * are forgotten first, so the count is exact at every accept.
+     */
     boolean admit(SocketChannel channel) {
       InetSocketAddress peer;
       try {
@@ -122,51 +143,62 @@ class ConnectionGuard {
       if (peer == null) {
         return true;
       }
-      String address = peer.getAddress().getHostAddress();
-      AtomicInteger count = perAddressCount.computeIfAbsent(address, a -> new AtomicInteger());
-      if (perAddress > 0 && count.incrementAndGet() > perAddress) {
-        count.decrementAndGet();
-        return false;
-      } else if (perAddress <= 0) {
-        count.incrementAndGet();
+      boolean[] admitted = {false};
+      byClient.compute(
+          client(peer.getAddress()),
+          (c, channels) -> {
+            Set<SocketChannel> set = channels != null ? channels : new HashSet<>();
+            set.removeIf(ch -> !ch.isOpen());
+            if (perClient <= 0 || set.size() < perClient) {
+              set.add(channel);
+              admitted[0] = true;
+            }
+            return set.isEmpty() ? null : set;
+          });
+      if (admitted[0]) {
+        byPeer.put(
+            peerKey(peer.getAddress().getHostAddress(), peer.getPort()),
+            new Tracked(channel, System.nanoTime()));
       }
-      byPeer.put(address + "|" + peer.getPort(), new Tracked(channel, address, System.nanoTime()));
-      return true;
+      return admitted[0];
+    }
+
+    private static String peerKey(String address, int port) {
+      return address + "|" + port;
     }
 
     void serving(String address, int port) {
-      Tracked t = byPeer.get(address + "|" + port);
+      Tracked t = byPeer.get(peerKey(address, port));
       if (t != null) {
         t.waitingSince = 0;
       }
     }
 
     void waiting(String address, int port) {
-      Tracked t = byPeer.get(address + "|" + port);
+      Tracked t = byPeer.get(peerKey(address, port));
       if (t != null) {
         t.waitingSince = System.nanoTime();
       }
-    }
-
-    int open(String address) {
-      AtomicInteger count = perAddressCount.get(address);
-      return count == null ? 0 : count.get();
     }
 
     /** Forgets closed connections and closes the input of those past the header deadline. */
     void reap() {
       try {
         long now = System.nanoTime();
+        for (String client : List.copyOf(byClient.keySet())) {
+          byClient.computeIfPresent(
+              client,
+              (c, channels) -> {
+                channels.removeIf(ch -> !ch.isOpen());
+                return channels.isEmpty() ? null : channels;
+              });
+        }
         byPeer
             .entrySet()
             .removeIf(
                 e -> {
                   Tracked t = e.getValue();
                   if (!t.channel.isOpen()) {
-                    AtomicInteger count = perAddressCount.get(t.address);
-                    if (count != null && count.decrementAndGet() <= 0) {
-                      perAddressCount.remove(t.address, count);
-                    }
                     return true;
                   }
                   long since = t.waitingSince;

@@ -125,21 +125,26 @@ public class IdempotentRequests {
   record Row(String fingerprint, Integer status, String body, String location) {}
 
   /**
-   * Rewrites the stored responses that mention {@code needle} (case-insensitively), for an erasure:
-   * the replayed answer to a retried request must not bring erased data back.
+   * Rewrites the stored responses that mention any of {@code needles} (case-insensitively), for an
+   * erasure: the replayed answer to a retried request must not bring erased data back.
    */
-  public void redact(String needle, java.util.function.UnaryOperator<String> rewrite) {
+  public void redact(List<String> needles, java.util.function.UnaryOperator<String> rewrite) {
     record Stored(String owner, String key, String body) {}
-    List<Stored> rows =
-        jdbc.sql(
-                "SELECT owner, key, body FROM idempotency_keys WHERE position(? in lower(body)) > 0")
-            .param(needle.toLowerCase(java.util.Locale.ROOT))
-            .query((rs, n) -> new Stored(rs.getString(1), rs.getString(2), rs.getString(3)))
-            .list();
-    for (Stored row : rows) {
-      jdbc.sql("UPDATE idempotency_keys SET body = ? WHERE owner = ? AND key = ?")
-          .params(rewrite.apply(row.body()), row.owner(), row.key())
-          .update();
+    for (String needle : needles) {
+      List<Stored> rows =
+          jdbc.sql(
+                  "SELECT owner, key, body FROM idempotency_keys WHERE position(? in lower(body)) > 0")
+              .param(needle.toLowerCase(java.util.Locale.ROOT))
+              .query((rs, n) -> new Stored(rs.getString(1), rs.getString(2), rs.getString(3)))
+              .list();
+      for (Stored row : rows) {
+        String rewritten = rewrite.apply(row.body());
+        if (!rewritten.equals(row.body())) {
+          jdbc.sql("UPDATE idempotency_keys SET body = ? WHERE owner = ? AND key = ?")
+              .params(rewritten, row.owner(), row.key())
+              .update();
+        }
+      }
     }
   }
 }

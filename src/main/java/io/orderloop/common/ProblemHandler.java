@@ -393,7 +393,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   private static String readableDetail(HttpMessageNotReadableException ex) {
     Throwable cause = ex.getCause();
-    if (cause instanceof CommonConfiguration.UnsafeText unsafe) {
+    if (cause instanceof RequestJson.UnsafeText unsafe) {
       return path(unsafe) + ": " + unsafe.getOriginalMessage();
     }
     if (cause instanceof MismatchedInputException mismatched) {

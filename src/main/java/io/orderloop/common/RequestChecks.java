@@ -5,8 +5,9 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
-import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -88,27 +89,31 @@ public class RequestChecks extends OncePerRequestFilter {
     return null;
   }
 
+  /**
+   * Checks the query string as sent, decoded here: asking the container for parameters could make
+   * it read a form or multipart body before the size limit, the body deadline and authentication.
+   */
   private static String queryProblem(HttpServletRequest request) {
-    String contentType = request.getContentType();
-    if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
-      return null; // parameters include the body: the console's forms check their own fields
-    }
-    Map<String, String[]> parameters;
-    try {
-      parameters = request.getParameterMap();
-    } catch (RuntimeException undecodable) {
-      return "a query parameter is not valid percent-encoded UTF-8; encode its bytes as UTF-8";
-    }
-    for (Map.Entry<String, String[]> p : parameters.entrySet()) {
-      String nameProblem = TextRules.problem(p.getKey());
+    for (String pair : request.getQueryString().split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name;
+      String value;
+      try {
+        name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException malformed) {
+        return "a query parameter is not valid percent-encoding; encode its bytes as UTF-8";
+      }
+      String nameProblem = TextRules.problem(name);
       if (nameProblem != null) {
         return "a query parameter name " + nameProblem;
       }
-      for (String value : p.getValue()) {
-        String valueProblem = TextRules.problem(value);
-        if (valueProblem != null) {
-          return "the query parameter " + p.getKey() + " " + valueProblem;
-        }
+      String valueProblem = TextRules.problem(value);
+      if (valueProblem != null) {
+        return "the query parameter " + name + " " + valueProblem;
       }
     }
     return null;

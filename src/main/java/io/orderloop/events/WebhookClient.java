@@ -121,10 +121,17 @@ final class WebhookClient implements AutoCloseable {
             body, ContentType.create("application/cloudevents+json", StandardCharsets.UTF_8)));
     ScheduledFuture<?> deadline =
         deadlines.schedule(post::cancel, timeout.toMillis(), TimeUnit.MILLISECONDS);
-    try (ClassicHttpResponse response = http.executeOpen(null, post, null)) {
-      readBounded(response.getEntity());
+    ClassicHttpResponse response = null;
+    try {
+      response = http.executeOpen(null, post, null);
+      boolean drained = readBounded(response.getEntity());
       int status = response.getCode();
       int latency = latency(start);
+      if (!drained) {
+        // More than we read: abort, so closing does not read the rest (a receiver could stream
+        // forever), and the connection is dropped rather than reused.
+        post.cancel();
+      }
       boolean ok = status >= 200 && status < 300;
       return new Outcome(ok, status, latency, ok ? null : "HTTP " + (status / 100) + "xx");
     } catch (IOException e) {
@@ -134,27 +141,38 @@ final class WebhookClient implements AutoCloseable {
       throw e;
     } finally {
       deadline.cancel(false);
+      if (response != null) {
+        try {
+          response.close();
+        } catch (IOException | RuntimeException ignored) {
+          // aborted or already released: nothing to give back
+        }
+      }
     }
   }
 
   /**
    * Reads the body to its end (so the connection can be reused) unless it is larger than we care
-   * for; then closing the response drops the connection instead.
+   * for; returns whether it reached the end.
    */
-  private static void readBounded(HttpEntity entity) throws IOException {
+  private static boolean readBounded(HttpEntity entity) throws IOException {
     if (entity == null) {
-      return;
+      return true;
     }
     InputStream in = entity.getContent();
     if (in == null) {
-      return;
+      return true;
     }
     byte[] buffer = new byte[8192];
     int total = 0;
     int n;
-    while (total <= MAX_RESPONSE_BYTES && (n = in.read(buffer)) != -1) {
+    while ((n = in.read(buffer)) != -1) {
       total += n;
+      if (total > MAX_RESPONSE_BYTES) {
+        return false;
+      }
     }
+    return true;
   }
 
   private static int latency(long start) {

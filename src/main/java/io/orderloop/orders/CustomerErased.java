@@ -3,7 +3,6 @@ package io.orderloop.orders;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -20,9 +19,23 @@ import tools.jackson.databind.node.StringNode;
 public record CustomerErased(
     String pseudonym, List<UUID> orderIds, Set<String> personalValues, Instant at) {
 
-  /** Fields whose erased value becomes the pseudonym's name or e-mail rather than "erased". */
-  private static final Map<String, String> NAMED_FIELDS =
-      Map.of("name", "name", "customerName", "name", "email", "email", "customerEmail", "email");
+  /** Fields that hold a person's name, contact or address: their erased values are replaced. */
+  private static final Set<String> PERSONAL_FIELDS =
+      Set.of(
+          "name",
+          "customerName",
+          "email",
+          "customerEmail",
+          "company",
+          "line1",
+          "line2",
+          "city",
+          "postalCode",
+          "phone");
+
+  /** Free-text fields: any erased value inside them becomes {@code [erased]}. */
+  private static final Set<String> FREE_TEXT_FIELDS =
+      Set.of("notes", "note", "reason", "comment", "message", "holdReason");
 
   /** The pseudonymous name shown instead of the customer's. */
   public String name() {
@@ -35,31 +48,36 @@ public record CustomerErased(
   }
 
   /**
-   * {@code node} with every string that is one of the customer's personal values replaced: by the
-   * pseudonymous name or e-mail under those field names, by {@code "erased"} elsewhere. Returns
-   * whether anything changed.
+   * {@code node} with the customer's data replaced: in personal fields (name, e-mail, company,
+   * address lines, city, postal code, phone) a value that is one of theirs becomes the pseudonymous
+   * name or e-mail, or {@code "erased"}; in free-text fields (notes, reasons) any of their values
+   * inside the text becomes {@code [erased]}. Other fields (SKUs, lots, amounts, country, region)
+   * are never touched, even when a value happens to match. Returns whether anything changed.
    */
   public boolean redact(JsonNode node) {
     boolean changed = false;
     if (node instanceof ObjectNode object) {
       for (String field : List.copyOf(object.propertyNames())) {
         JsonNode value = object.get(field);
-        if (value.isString() && personal(value.asString())) {
-          object.set(field, StringNode.valueOf(replacement(field)));
-          changed = true;
+        if (value.isString()) {
+          String text = value.asString();
+          if (PERSONAL_FIELDS.contains(field) && personal(text)) {
+            object.set(field, StringNode.valueOf(replacement(field)));
+            changed = true;
+          } else if (FREE_TEXT_FIELDS.contains(field)) {
+            String redacted = redactText(text);
+            if (!redacted.equals(text)) {
+              object.set(field, StringNode.valueOf(redacted));
+              changed = true;
+            }
+          }
         } else {
           changed |= redact(value);
         }
       }
     } else if (node instanceof ArrayNode array) {
-      for (int i = 0; i < array.size(); i++) {
-        JsonNode value = array.get(i);
-        if (value.isString() && personal(value.asString())) {
-          array.set(i, StringNode.valueOf("erased"));
-          changed = true;
-        } else {
-          changed |= redact(value);
-        }
+      for (JsonNode value : array) {
+        changed |= redact(value);
       }
     }
     return changed;
@@ -88,13 +106,10 @@ public record CustomerErased(
   }
 
   private String replacement(String field) {
-    String kind = NAMED_FIELDS.get(field);
-    if ("name".equals(kind)) {
-      return name();
-    }
-    if ("email".equals(kind)) {
-      return email();
-    }
-    return "erased";
+    return switch (field) {
+      case "name", "customerName" -> name();
+      case "email", "customerEmail" -> email();
+      default -> "erased";
+    };
   }
 }

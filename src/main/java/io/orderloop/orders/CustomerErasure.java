@@ -9,9 +9,11 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
@@ -91,7 +93,10 @@ public class CustomerErasure {
             rewriteOrders(ids, erased, at);
             rewriteHistory(ids, erased);
           }
-          idempotentRequests.redact(normalized, body -> redactJson(body, erased));
+          // Stored responses: by the orders they show, and by the address for any other.
+          List<String> needles = new ArrayList<>(List.of(normalized));
+          ids.forEach(id -> needles.add(id.toString()));
+          idempotentRequests.redact(needles, body -> redactJson(body, erased));
           // Listeners rewrite their own records of these orders (history included) in this
           // transaction; history accepts rewritten details only while this is on.
           jdbc.sql("SELECT set_config('orderloop.erasure', 'on', true)")
@@ -150,9 +155,13 @@ public class CustomerErasure {
   }
 
   private void rewriteOrders(List<UUID> ids, CustomerErased erased, Instant at) {
-    record Row(UUID id, String shipTo, String billTo, String notes) {}
+    record Row(
+        UUID id, String shipTo, String billTo, String notes, String holds, String holdReason) {}
     List<Row> rows =
-        jdbc.sql("SELECT id, ship_to::text, bill_to::text, notes FROM orders WHERE id = ANY(?)")
+        jdbc.sql(
+                """
+                SELECT id, ship_to::text, bill_to::text, notes, holds::text, hold_reason
+                FROM orders WHERE id = ANY(?)""")
             .param(ids.toArray(UUID[]::new))
             .query(
                 (rs, n) ->
@@ -160,13 +169,15 @@ public class CustomerErasure {
                         rs.getObject(1, UUID.class),
                         rs.getString(2),
                         rs.getString(3),
-                        rs.getString(4)))
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6)))
             .list();
     for (Row row : rows) {
       jdbc.sql(
               """
               UPDATE orders SET customer_name = ?, customer_email = ?, ship_to = ?::jsonb, bill_to = ?::jsonb,
-                  notes = ?, version = version + 1, updated_at = ?
+                  notes = ?, holds = ?::jsonb, hold_reason = ?, version = version + 1, updated_at = ?
               WHERE id = ?""")
           .params(
               erased.name(),
@@ -174,6 +185,8 @@ public class CustomerErasure {
               redactJson(row.shipTo(), erased),
               row.billTo() == null ? null : redactJson(row.billTo(), erased),
               erased.redactText(row.notes()),
+              row.holds() == null ? null : redactJson(row.holds(), erased),
+              erased.redactText(row.holdReason()),
               Timestamp.from(at),
               row.id())
           .update();
@@ -182,18 +195,28 @@ public class CustomerErasure {
 
   private void rewriteHistory(List<UUID> ids, CustomerErased erased) {
     jdbc.sql("SELECT set_config('orderloop.erasure', 'on', true)").query(String.class).single();
-    record Entry(UUID orderId, int sequence, String details) {}
+    record Entry(UUID orderId, int sequence, String details, String reason) {}
     List<Entry> entries =
         jdbc.sql(
-                "SELECT order_id, sequence, details::text FROM order_events WHERE order_id = ANY(?)")
+                "SELECT order_id, sequence, details::text, reason FROM order_events WHERE order_id = ANY(?)")
             .param(ids.toArray(UUID[]::new))
-            .query((rs, n) -> new Entry(rs.getObject(1, UUID.class), rs.getInt(2), rs.getString(3)))
+            .query(
+                (rs, n) ->
+                    new Entry(
+                        rs.getObject(1, UUID.class),
+                        rs.getInt(2),
+                        rs.getString(3),
+                        rs.getString(4)))
             .list();
     for (Entry e : entries) {
-      String redacted = redactJson(e.details(), erased);
-      if (!redacted.equals(e.details())) {
-        jdbc.sql("UPDATE order_events SET details = ?::jsonb WHERE order_id = ? AND sequence = ?")
-            .params(redacted, e.orderId(), e.sequence())
+      String details = redactJson(e.details(), erased);
+      String reason = erased.redactText(e.reason());
+      if (!details.equals(e.details()) || !Objects.equals(reason, e.reason())) {
+        jdbc.sql(
+                """
+                UPDATE order_events SET details = ?::jsonb, reason = ?
+                WHERE order_id = ? AND sequence = ?""")
+            .params(details, reason, e.orderId(), e.sequence())
             .update();
       }
     }

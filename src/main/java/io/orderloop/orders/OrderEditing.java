@@ -2,6 +2,7 @@ package io.orderloop.orders;
 
 import io.orderloop.common.ApiProblem;
 import io.orderloop.common.IfMatch;
+import io.orderloop.common.RequestJson;
 import io.orderloop.inventory.Catalogue;
 import io.orderloop.inventory.SkuInfo;
 import jakarta.validation.ConstraintViolation;
@@ -43,6 +44,7 @@ public class OrderEditing {
   private final Catalogue inventory;
   private final Stock stock;
   private final JsonMapper json;
+  private final RequestJson requestJson;
   private final Validator validator;
 
   OrderEditing(
@@ -51,7 +53,9 @@ public class OrderEditing {
       Catalogue inventory,
       Stock stock,
       JsonMapper json,
+      RequestJson requestJson,
       Validator validator) {
+    this.requestJson = requestJson;
     this.commands = commands;
     this.intake = intake;
     this.inventory = inventory;
@@ -85,6 +89,7 @@ public class OrderEditing {
               + EDITABLE.stream().sorted().toList()
               + " (cancel or move the order for the rest)");
     }
+    RequestJson.requireCleanText(patch);
     List<Orders.LineChange> lines = lineChanges(patch.get("lines"));
     ObjectNode fields = ((ObjectNode) patch).deepCopy();
     fields.remove("lines");
@@ -116,7 +121,7 @@ public class OrderEditing {
     List<Orders.LineChange> changes = new ArrayList<>();
     for (int i = 0; i < node.size(); i++) {
       try {
-        changes.add(json.treeToValue(node.get(i), Orders.LineChange.class));
+        changes.add(requestJson.types().treeToValue(node.get(i), Orders.LineChange.class));
       } catch (JacksonException e) {
         throw ApiProblem.unprocessable(
             "lines[" + i + "]", "not a line change: " + e.getOriginalMessage());
@@ -128,7 +133,7 @@ public class OrderEditing {
   private Fields read(JsonNode merged) {
     Fields fields;
     try {
-      fields = json.treeToValue(merged, Fields.class);
+      fields = requestJson.types().treeToValue(merged, Fields.class);
     } catch (JacksonException e) {
       throw ApiProblem.unprocessable(
           null, "the patch does not fit the order: " + e.getOriginalMessage());

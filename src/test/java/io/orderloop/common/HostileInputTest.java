@@ -264,4 +264,25 @@ class HostileInputTest extends ApiTest {
     assertThat(listed.status()).as("a list matches when any tag does").isEqualTo(200);
     assertThat(api.with("If-Match", "*").patch(path, Map.of("notes", "x")).status()).isEqualTo(200);
   }
+
+  @Test
+  void a_patch_is_held_to_the_same_text_rules_and_stored_text_from_before_them_still_reads() {
+    String sku = sku("LEGACY");
+    receive(sku, location(1), 5);
+    String id = createOrder(order(sku, 1)).get("id").asString();
+    Api.Response refused =
+        api.patch("/api/v1/orders/" + id, "{\"shipTo\":{\"line1\":\"1 Road\\u202e\"}}");
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+    assertThat(refused.json().get("detail").asString()).startsWith("shipTo.line1:");
+
+    // A note stored before the rules existed, with a line break in it.
+    jdbc.sql("UPDATE orders SET notes = E'ring twice\\nthen wait' WHERE id = ?::uuid")
+        .param(id)
+        .update();
+    assertThat(getOrder(id).get("notes").asString()).isEqualTo("ring twice\nthen wait");
+    Api.Response edited =
+        api.patch("/api/v1/orders/" + id, Map.of("shipTo", Map.of("line1", "2 Road")));
+    assertThat(edited.status()).as(edited.toString()).isEqualTo(200);
+    assertThat(api.get("/api/v1/events?limit=1000").status()).isEqualTo(200);
+  }
 }

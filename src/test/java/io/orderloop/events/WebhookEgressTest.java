@@ -236,4 +236,34 @@ class WebhookEgressTest {
           .isEqualTo("host not found");
     }
   }
+
+  @Test
+  void a_receiver_that_answers_with_an_endless_body_is_cut_off_and_counted_as_delivered()
+      throws Exception {
+    server.createContext(
+        "/endless",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(200, 0); // chunked
+          byte[] chunk = new byte[64 * 1024];
+          try (var out = exchange.getResponseBody()) {
+            for (int i = 0; i < 100_000; i++) { // far more than the client reads, slowly
+              out.write(chunk);
+              out.flush();
+              Thread.sleep(5);
+            }
+          } catch (Exception clientWentAway) {
+            // expected: the client stops reading after 64 kB
+          }
+        });
+    try (WebhookClient client =
+        new WebhookClient(
+            new WebhookTargets(true), Duration.ofSeconds(3), WebhookTargets.Resolver.SYSTEM)) {
+      WebhookClient.Outcome outcome =
+          client.post("http://127.0.0.1:" + port() + "/endless", Map.of(), "{}");
+      assertThat(outcome.error()).as("not a timeout: the rest of the body was never read").isNull();
+      assertThat(outcome.ok()).isTrue();
+      assertThat(outcome.status()).isEqualTo(200);
+    }
+  }
 }

@@ -57,6 +57,11 @@ class CustomerErasureApiTest extends ApiTest {
             Map.of("shipTo", Map.of("line1", "1 Difference Engine Lane")));
     assertThat(edited.status()).as(edited.toString()).isEqualTo(200);
     JsonNode second = createOrder(orderFor(sku, name, email.toUpperCase(), "12 Analytical Row"));
+    // Free text that mentions her: a hold's reason (held in history too) and an edited note.
+    String secondPath = "/api/v1/orders/" + second.get("id").asString();
+    assertThat(api.post(secondPath + "/hold", Map.of("reason", "call " + name + " first")).status())
+        .isEqualTo(200);
+    assertThat(api.patch(secondPath, Map.of("notes", "gift from " + name)).status()).isEqualTo(200);
     JsonNode other =
         createOrder(
             orderFor(
@@ -103,6 +108,18 @@ class CustomerErasureApiTest extends ApiTest {
                   "SELECT count(*) FROM orders WHERE lower(customer_name || coalesce(customer_email, '') || ship_to::text || coalesce(notes, '')) LIKE ?",
                   like))
           .as("orders: " + value)
+          .isZero();
+      assertThat(
+              count(
+                  "SELECT count(*) FROM orders WHERE lower(coalesce(holds::text, '') || coalesce(hold_reason, '')) LIKE ?",
+                  like))
+          .as("holds: " + value)
+          .isZero();
+      assertThat(
+              count(
+                  "SELECT count(*) FROM order_events WHERE lower(coalesce(reason, '')) LIKE ?",
+                  like))
+          .as("history reasons: " + value)
           .isZero();
       assertThat(count("SELECT count(*) FROM order_events WHERE lower(details::text) LIKE ?", like))
           .as("history: " + value)
