@@ -37,14 +37,7 @@ public class IdempotentRequests {
    * A SHA-256 digest of a request's method, path and body, as the fingerprint of {@link #execute}.
    */
   public static String fingerprint(String request) {
-    try {
-      return java.util.HexFormat.of()
-          .formatHex(
-              java.security.MessageDigest.getInstance("SHA-256")
-                  .digest(request.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Hex(request);
   }
 
   /** A response as stored and replayed: status, JSON body, and the Location header if any. */

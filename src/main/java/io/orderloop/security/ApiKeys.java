@@ -2,10 +2,8 @@ package io.orderloop.security;
 
 import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
+import io.orderloop.common.Digests;
 import io.orderloop.common.Secrets;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Array;
 import java.sql.SQLException;
@@ -16,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -338,12 +335,7 @@ public class ApiKeys {
 
   /** How keys were stored before V12: an unkeyed SHA-256, hex. */
   private static String legacyHash(String key) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Hex(key);
   }
 
   private static byte[] randomBytes(int n) {

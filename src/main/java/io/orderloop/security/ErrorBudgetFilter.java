@@ -1,5 +1,6 @@
 package io.orderloop.security;
 
+import io.orderloop.common.Digests;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -60,7 +61,7 @@ class ErrorBudgetFilter extends OncePerRequestFilter {
     if (key != null && (key.isEmpty() || key.length() > 512)) {
       key = null; // refused by authentication without a look-up; counted against the address
     }
-    String keyClient = key == null ? null : "key:" + fingerprint(key);
+    String keyClient = key == null ? null : "key:" + Digests.sha256Hex(key);
     String addressClient = "address:" + request.getRemoteAddr();
     boolean overBudget;
     if (keyClient == null) {
@@ -83,18 +84,6 @@ class ErrorBudgetFilter extends OncePerRequestFilter {
       budget.charge(addressClient); // a wrong key: keys are free to make up, addresses are not
     } else if (CHARGED.contains(status)) {
       budget.charge(keyClient != null ? keyClient : addressClient);
-    }
-  }
-
-  /** An in-memory name for a key's bucket (never stored): its SHA-256. */
-  private static String fingerprint(String key) {
-    try {
-      return java.util.HexFormat.of()
-          .formatHex(
-              java.security.MessageDigest.getInstance("SHA-256")
-                  .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 
