@@ -45,7 +45,20 @@ public class Secrets {
   private final boolean embeddedDatabase;
   private volatile Keys keys;
 
-  private record Keys(byte[] current, byte[] generatedFallback) {}
+  private record Keys(
+      byte[] current,
+      byte[] generatedFallback,
+      java.util.concurrent.ConcurrentHashMap<String, byte[]> derived) {
+
+    Keys(byte[] current, byte[] generatedFallback) {
+      this(current, generatedFallback, new java.util.concurrent.ConcurrentHashMap<>());
+    }
+
+    /** The key for {@code purpose} under the current secret, derived once. */
+    byte[] current(String purpose) {
+      return derived.computeIfAbsent(purpose, p -> derive(current, p));
+    }
+  }
 
   Secrets(Properties properties, JdbcClient jdbc, org.springframework.core.env.Environment env) {
     this.jdbc = jdbc;
@@ -71,7 +84,7 @@ public class Secrets {
 
   /** HMAC-SHA256 of {@code data} under the key for {@code purpose}, hex. */
   public String mac(String purpose, String data) {
-    return hmac(derive(keys().current(), purpose), data);
+    return hmac(keys().current(purpose), data);
   }
 
   /**
@@ -81,7 +94,7 @@ public class Secrets {
   public List<String> acceptedMacs(String purpose, String data) {
     Keys k = keys();
     List<String> macs = new ArrayList<>(2);
-    macs.add(hmac(derive(k.current(), purpose), data));
+    macs.add(hmac(k.current(purpose), data));
     if (k.generatedFallback() != null) {
       macs.add(hmac(derive(k.generatedFallback(), purpose), data));
     }

@@ -123,14 +123,14 @@ public class ApiKeys {
     if (presentedKey == null || presentedKey.isBlank() || presentedKey.length() > 512) {
       return Optional.empty();
     }
-    List<String> accepted = acceptedHashes(presentedKey);
-    String hash = accepted.getFirst();
+    // The current hash alone answers from the cache; older forms only matter for a look-up.
+    String hash = secrets.mac("api-keys", presentedKey);
     Cached cached = cache.get(hash);
     long now = System.nanoTime();
     if (cached != null && now - cached.until() < 0) {
       return Optional.of(cached.principal());
     }
-    Optional<ApiKeyPrincipal> found = lookUp(accepted);
+    Optional<ApiKeyPrincipal> found = lookUp(acceptedHashes(presentedKey));
     if (found.isPresent() && cacheTtlNanos > 0) {
       if (cache.size() >= CACHE_LIMIT) {
         cache.clear();
@@ -157,13 +157,12 @@ public class ApiKeys {
     if (presentedKey == null || presentedKey.isBlank() || presentedKey.length() > 512) {
       return false;
     }
-    List<String> accepted = acceptedHashes(presentedKey);
-    Cached cached = cache.get(accepted.getFirst());
+    Cached cached = cache.get(secrets.mac("api-keys", presentedKey));
     if (cached != null && System.nanoTime() - cached.until() < 0) {
       return true;
     }
     Set<String> active = activeHashes();
-    return accepted.stream().anyMatch(active::contains);
+    return acceptedHashes(presentedKey).stream().anyMatch(active::contains);
   }
 
   private Set<String> activeHashes() {
