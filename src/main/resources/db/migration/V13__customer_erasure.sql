@@ -19,4 +19,3 @@ CREATE TABLE customer_erasures (
     erased_by   text        NOT NULL,
     erased_at   timestamptz NOT NULL
 );
-CREATE INDEX orders_by_customer_email ON orders (lower(customer_email));
