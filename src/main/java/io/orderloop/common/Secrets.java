@@ -4,9 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,7 @@ public class Secrets {
 
   private static final Logger log = LoggerFactory.getLogger(Secrets.class);
   private static final String GENERATED = "generated-server-secret";
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
    * @param key the server secret ({@code orderloop.secrets.key}, env {@code
@@ -99,6 +103,67 @@ public class Secrets {
       macs.add(hmac(derive(k.generatedFallback(), purpose), data));
     }
     return macs;
+  }
+
+  /**
+   * {@code plaintext} encrypted for storage with AES-256-GCM under the key for {@code purpose} (the
+   * purpose is authenticated too, so a value cannot be moved to another use): {@code v1:} +
+   * base64(nonce ‖ ciphertext ‖ tag).
+   */
+  public String encrypt(String purpose, String plaintext) {
+    byte[] nonce = new byte[12];
+    RANDOM.nextBytes(nonce);
+    try {
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(
+          Cipher.ENCRYPT_MODE,
+          new SecretKeySpec(keys().current("encryption/" + purpose), "AES"),
+          new GCMParameterSpec(128, nonce));
+      cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
+      byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+      byte[] out = new byte[nonce.length + sealed.length];
+      System.arraycopy(nonce, 0, out, 0, nonce.length);
+      System.arraycopy(sealed, 0, out, nonce.length, sealed.length);
+      return "v1:" + Base64.getEncoder().encodeToString(out);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A value {@link #encrypt} made for {@code purpose}, under the current secret or the generated
+   * one a configured secret replaced. Throws {@link IllegalStateException} when neither opens it
+   * (the secret was changed): the value must be entered again.
+   */
+  public String decrypt(String purpose, String stored) {
+    if (stored == null || !stored.startsWith("v1:")) {
+      throw new IllegalStateException("not a value this service encrypted");
+    }
+    byte[] in = Base64.getDecoder().decode(stored.substring(3));
+    Keys k = keys();
+    List<byte[]> candidates = new ArrayList<>();
+    candidates.add(k.current("encryption/" + purpose));
+    if (k.generatedFallback() != null) {
+      candidates.add(derive(k.generatedFallback(), "encryption/" + purpose));
+    }
+    for (byte[] key : candidates) {
+      try {
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(
+            Cipher.DECRYPT_MODE,
+            new SecretKeySpec(key, "AES"),
+            new GCMParameterSpec(128, in, 0, 12));
+        cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
+        return new String(cipher.doFinal(in, 12, in.length - 12), StandardCharsets.UTF_8);
+      } catch (javax.crypto.AEADBadTagException wrongKey) {
+        // try the next key
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException(
+        "a stored credential cannot be decrypted with the server secret (was ORDERLOOP_SECRETS_KEY"
+            + " changed?); enter it again");
   }
 
   private Keys keys() {

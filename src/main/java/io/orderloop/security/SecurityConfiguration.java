@@ -98,6 +98,8 @@ class SecurityConfiguration {
                     .hasAuthority(ADMIN)
                     .requestMatchers("/api/v1/customers", "/api/v1/customers/**")
                     .hasAuthority(ADMIN)
+                    .requestMatchers("/api/v1/channels", "/api/v1/channels/**")
+                    .hasAuthority(ADMIN)
                     .requestMatchers(HttpMethod.GET, "/api/v1/events")
                     .hasAuthority(READ_ORDERS)
                     .requestMatchers("/carriers/tracking-events")

@@ -1,0 +1,167 @@
+package io.orderloop.channels;
+
+import io.swagger.v3.oas.annotations.Operation;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Channel connections and SKU aliases (scope {@code admin}). */
+@RestController
+@RequestMapping("/api/v1/channels")
+class ChannelController {
+
+  private final ChannelConnections connections;
+  private final SkuAliases aliases;
+
+  ChannelController(ChannelConnections connections, SkuAliases aliases) {
+    this.connections = connections;
+    this.aliases = aliases;
+  }
+
+  record ShopRequest(
+      @Size(max = 1000) String webhookSecret,
+      @Size(max = 1000) String accessToken,
+      @Size(max = 2000) String apiBaseUrl,
+      @Size(max = 20) String apiVersion,
+      @Size(max = 64) String location) {}
+
+  record MerchantRequest(
+      @Size(max = 1000) String signatureKey,
+      @Size(max = 2000) String notificationUrl,
+      @Size(max = 1000) String accessToken,
+      @Size(max = 2000) String apiBaseUrl,
+      @Size(max = 64) String location) {}
+
+  record AliasRequest(@Size(max = 64) String sku) {}
+
+  @Operation(
+      operationId = "putShopifyShop",
+      summary = "Connect a Shopify shop, or change its settings (credentials are write-only)")
+  @PutMapping("/shopify/shops/{shopDomain}")
+  ResponseEntity<ChannelConnections.ShopifyShop> putShop(
+      @PathVariable String shopDomain, @Valid @RequestBody ShopRequest r) {
+    ChannelConnections.Saved<ChannelConnections.ShopifyShop> saved =
+        connections.putShopifyShop(
+            shopDomain,
+            new ChannelConnections.ShopifySettings(
+                r.webhookSecret(), r.accessToken(), r.apiBaseUrl(), r.apiVersion(), r.location()));
+    return ResponseEntity.status(saved.created() ? HttpStatus.CREATED : HttpStatus.OK)
+        .body(saved.connection());
+  }
+
+  @Operation(operationId = "listShopifyShops", summary = "List connected Shopify shops")
+  @GetMapping("/shopify/shops")
+  Map<String, List<ChannelConnections.ShopifyShop>> shops() {
+    return Map.of("items", connections.shopifyShops());
+  }
+
+  @Operation(operationId = "getShopifyShop", summary = "Get a connected Shopify shop")
+  @GetMapping("/shopify/shops/{shopDomain}")
+  ChannelConnections.ShopifyShop shop(@PathVariable String shopDomain) {
+    return connections
+        .shopifyShop(shopDomain)
+        .orElseThrow(
+            () ->
+                io.orderloop.common.ApiProblem.notFound(
+                    "no Shopify shop '" + shopDomain + "' is connected"));
+  }
+
+  @Operation(operationId = "deleteShopifyShop", summary = "Disconnect a Shopify shop")
+  @DeleteMapping("/shopify/shops/{shopDomain}")
+  ResponseEntity<Void> deleteShop(@PathVariable String shopDomain) {
+    connections.deleteShopifyShop(shopDomain);
+    return ResponseEntity.noContent().build();
+  }
+
+  @Operation(
+      operationId = "putSquareMerchant",
+      summary = "Connect a Square merchant, or change its settings (credentials are write-only)")
+  @PutMapping("/square/merchants/{merchantId}")
+  ResponseEntity<ChannelConnections.SquareMerchant> putMerchant(
+      @PathVariable String merchantId, @Valid @RequestBody MerchantRequest r) {
+    ChannelConnections.Saved<ChannelConnections.SquareMerchant> saved =
+        connections.putSquareMerchant(
+            merchantId,
+            new ChannelConnections.SquareSettings(
+                r.signatureKey(),
+                r.notificationUrl(),
+                r.accessToken(),
+                r.apiBaseUrl(),
+                r.location()));
+    return ResponseEntity.status(saved.created() ? HttpStatus.CREATED : HttpStatus.OK)
+        .body(saved.connection());
+  }
+
+  @Operation(operationId = "listSquareMerchants", summary = "List connected Square merchants")
+  @GetMapping("/square/merchants")
+  Map<String, List<ChannelConnections.SquareMerchant>> merchants() {
+    return Map.of("items", connections.squareMerchants());
+  }
+
+  @Operation(operationId = "getSquareMerchant", summary = "Get a connected Square merchant")
+  @GetMapping("/square/merchants/{merchantId}")
+  ChannelConnections.SquareMerchant merchant(@PathVariable String merchantId) {
+    return connections
+        .squareMerchant(merchantId)
+        .orElseThrow(
+            () ->
+                io.orderloop.common.ApiProblem.notFound(
+                    "no Square merchant '" + merchantId + "' is connected"));
+  }
+
+  @Operation(operationId = "deleteSquareMerchant", summary = "Disconnect a Square merchant")
+  @DeleteMapping("/square/merchants/{merchantId}")
+  ResponseEntity<Void> deleteMerchant(@PathVariable String merchantId) {
+    connections.deleteSquareMerchant(merchantId);
+    return ResponseEntity.noContent().build();
+  }
+
+  @Operation(
+      operationId = "putSkuAlias",
+      summary =
+          "Map a channel's product code to one of our SKUs (channel: shopify, square, edi:{partnerId})")
+  @PutMapping("/{channel}/sku-aliases/{externalSku}")
+  ResponseEntity<SkuAliases.Alias> putAlias(
+      @PathVariable String channel,
+      @PathVariable String externalSku,
+      @Valid @RequestBody AliasRequest request) {
+    ChannelConnections.Saved<SkuAliases.Alias> saved =
+        aliases.put(channel, externalSku, request.sku());
+    return ResponseEntity.status(saved.created() ? HttpStatus.CREATED : HttpStatus.OK)
+        .body(saved.connection());
+  }
+
+  @Operation(operationId = "listSkuAliases", summary = "List a channel's SKU aliases")
+  @GetMapping("/{channel}/sku-aliases")
+  Map<String, List<SkuAliases.Alias>> aliases(@PathVariable String channel) {
+    return Map.of("items", aliases.list(channel));
+  }
+
+  @Operation(operationId = "getSkuAlias", summary = "Get one SKU alias")
+  @GetMapping("/{channel}/sku-aliases/{externalSku}")
+  SkuAliases.Alias alias(@PathVariable String channel, @PathVariable String externalSku) {
+    return aliases
+        .find(channel, externalSku)
+        .orElseThrow(
+            () ->
+                io.orderloop.common.ApiProblem.notFound(
+                    "no alias '" + externalSku + "' on channel '" + channel + "'"));
+  }
+
+  @Operation(operationId = "deleteSkuAlias", summary = "Remove a SKU alias")
+  @DeleteMapping("/{channel}/sku-aliases/{externalSku}")
+  ResponseEntity<Void> deleteAlias(@PathVariable String channel, @PathVariable String externalSku) {
+    aliases.delete(channel, externalSku);
+    return ResponseEntity.noContent().build();
+  }
+}
