@@ -97,11 +97,11 @@ public class ChannelConnections {
       throw ApiProblem.unprocessable(
           "shopDomain", "give the shop's myshopify.com domain, e.g. lumbercraft.myshopify.com");
     }
-    String location = catalogue.requireLocation(settings.location(), "location").code();
+    String location = location(settings.location());
     String baseUrl =
         settings.apiBaseUrl() == null || settings.apiBaseUrl().isBlank()
             ? "https://" + domain
-            : httpUrl("apiBaseUrl", settings.apiBaseUrl());
+            : apiUrl("apiBaseUrl", settings.apiBaseUrl());
     String version =
         settings.apiVersion() == null || settings.apiVersion().isBlank()
             ? DEFAULT_SHOPIFY_API_VERSION
@@ -110,73 +110,64 @@ public class ChannelConnections {
       throw ApiProblem.unprocessable(
           "apiVersion", "give a Shopify API version such as " + DEFAULT_SHOPIFY_API_VERSION);
     }
-    Optional<ShopifyShop> existing = shopifyShop(domain);
-    String secret = credential("webhookSecret", settings.webhookSecret(), existing.isPresent());
-    String token = credential("accessToken", settings.accessToken(), existing.isPresent());
-    var params =
-        new HashMap<String, Object>(
-            Map.of(
-                "domain", domain,
-                "url", baseUrl,
-                "version", version,
-                "location", location,
-                "now", Timestamp.from(clock.instant())));
-    params.put("secret", secret == null ? null : secrets.encrypt(SHOPIFY_WEBHOOK, secret));
-    params.put("token", token == null ? null : secrets.encrypt(SHOPIFY_TOKEN, token));
-    if (existing.isPresent()) {
-      // Credentials left out keep their stored values.
-      jdbc.sql(
-              """
-              UPDATE channel_shopify_shops SET
-                  webhook_secret_enc = coalesce(:secret, webhook_secret_enc),
-                  access_token_enc = coalesce(:token, access_token_enc),
-                  api_base_url = :url, api_version = :version, location = :location, updated_at = :now
-              WHERE shop_domain = :domain""")
-          .params(params)
-          .update();
+    boolean stored = shopifyShop(domain).isPresent();
+    String secret = credential("webhookSecret", settings.webhookSecret(), stored);
+    String token = credential("accessToken", settings.accessToken(), stored);
+    Map<String, Object> params = new HashMap<>();
+    params.put("domain", domain);
+    params.put("url", baseUrl);
+    params.put("version", version);
+    params.put("location", location);
+    params.put("now", Timestamp.from(clock.instant()));
+    params.put("secret", secret == null ? null : secrets.encrypt(SHOPIFY_WEBHOOK, domain, secret));
+    params.put("token", token == null ? null : secrets.encrypt(SHOPIFY_TOKEN, domain, token));
+    boolean created;
+    if (secret != null && token != null) {
+      created =
+          jdbc.sql(
+                  """
+                  INSERT INTO channel_shopify_shops (shop_domain, webhook_secret_enc, access_token_enc,
+                                                     api_base_url, api_version, location, created_at, updated_at)
+                  VALUES (:domain, :secret, :token, :url, :version, :location, :now, :now)
+                  ON CONFLICT (shop_domain) DO UPDATE SET
+                      webhook_secret_enc = :secret, access_token_enc = :token, api_base_url = :url,
+                      api_version = :version, location = :location, updated_at = :now
+                  RETURNING (xmax = 0)""")
+              .params(params)
+              .query(Boolean.class)
+              .single();
     } else {
-      jdbc.sql(
-              """
-              INSERT INTO channel_shopify_shops (shop_domain, webhook_secret_enc, access_token_enc, api_base_url,
-                                                 api_version, location, created_at, updated_at)
-              VALUES (:domain, :secret, :token, :url, :version, :location, :now, :now)
-              ON CONFLICT (shop_domain) DO UPDATE SET
-                  webhook_secret_enc = :secret, access_token_enc = :token, api_base_url = :url,
-                  api_version = :version, location = :location, updated_at = :now""")
-          .params(params)
-          .update();
+      // Credentials left out keep their stored values; the shop must still exist.
+      int updated =
+          jdbc.sql(
+                  """
+                  UPDATE channel_shopify_shops SET
+                      webhook_secret_enc = coalesce(:secret, webhook_secret_enc),
+                      access_token_enc = coalesce(:token, access_token_enc),
+                      api_base_url = :url, api_version = :version, location = :location, updated_at = :now
+                  WHERE shop_domain = :domain""")
+              .params(params)
+              .update();
+      if (updated == 0) {
+        throw ApiProblem.unprocessable(
+            secret == null ? "webhookSecret" : "accessToken",
+            "required when connecting (the shop was disconnected meanwhile)");
+      }
+      created = false;
     }
-    return new Saved<>(shopifyShop(domain).orElseThrow(), existing.isEmpty());
+    return new Saved<>(
+        shopifyShop(domain).orElseThrow(() -> gone("Shopify shop", domain)), created);
   }
 
   public Optional<ShopifyShop> shopifyShop(String shopDomain) {
-    return jdbc.sql(
-            """
-            SELECT shop_domain, api_base_url, api_version, location, created_at, updated_at
-            FROM channel_shopify_shops WHERE shop_domain = ?""")
+    return jdbc.sql(SHOP_COLUMNS + " WHERE shop_domain = ?")
         .param(shopDomain == null ? "" : shopDomain.strip().toLowerCase(Locale.ROOT))
-        .query(
-            (rs, n) ->
-                new ShopifyShop(
-                    rs.getString(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getString(4),
-                    true,
-                    true,
-                    rs.getTimestamp(5).toInstant(),
-                    rs.getTimestamp(6).toInstant()))
+        .query(ChannelConnections::shop)
         .optional();
   }
 
   public List<ShopifyShop> shopifyShops() {
-    return jdbc
-        .sql("SELECT shop_domain FROM channel_shopify_shops ORDER BY shop_domain")
-        .query(String.class)
-        .list()
-        .stream()
-        .map(d -> shopifyShop(d).orElseThrow())
-        .toList();
+    return jdbc.sql(SHOP_COLUMNS + " ORDER BY shop_domain").query(ChannelConnections::shop).list();
   }
 
   public void deleteShopifyShop(String shopDomain) {
@@ -189,6 +180,21 @@ public class ChannelConnections {
     }
   }
 
+  private static final String SHOP_COLUMNS =
+      "SELECT shop_domain, api_base_url, api_version, location, created_at, updated_at FROM channel_shopify_shops";
+
+  private static ShopifyShop shop(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+    return new ShopifyShop(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        true,
+        true,
+        rs.getTimestamp(5).toInstant(),
+        rs.getTimestamp(6).toInstant());
+  }
+
   // ------------------------------------------------------------------------------------- Square
 
   public Saved<SquareMerchant> putSquareMerchant(String merchantId, SquareSettings settings) {
@@ -196,85 +202,77 @@ public class ChannelConnections {
     if (!MERCHANT_ID.matcher(id).matches()) {
       throw ApiProblem.unprocessable("merchantId", "give the Square merchant id (letters, digits)");
     }
-    String location = catalogue.requireLocation(settings.location(), "location").code();
+    String location = location(settings.location());
     if (settings.notificationUrl() == null || settings.notificationUrl().isBlank()) {
       throw ApiProblem.unprocessable(
           "notificationUrl",
           "give the notification URL exactly as registered with Square: it is part of what Square"
               + " signs");
     }
-    String notificationUrl = httpUrl("notificationUrl", settings.notificationUrl());
+    String notificationUrl = notificationUrl(settings.notificationUrl());
     String baseUrl =
         settings.apiBaseUrl() == null || settings.apiBaseUrl().isBlank()
             ? DEFAULT_SQUARE_API_BASE_URL
-            : httpUrl("apiBaseUrl", settings.apiBaseUrl());
-    Optional<SquareMerchant> existing = squareMerchant(id);
-    String key = credential("signatureKey", settings.signatureKey(), existing.isPresent());
-    String token = credential("accessToken", settings.accessToken(), existing.isPresent());
-    var params =
-        new HashMap<String, Object>(
-            Map.of(
-                "id", id,
-                "notify", notificationUrl,
-                "url", baseUrl,
-                "location", location,
-                "now", Timestamp.from(clock.instant())));
-    params.put("key", key == null ? null : secrets.encrypt(SQUARE_SIGNATURE, key));
-    params.put("token", token == null ? null : secrets.encrypt(SQUARE_TOKEN, token));
-    if (existing.isPresent()) {
-      // Credentials left out keep their stored values.
-      jdbc.sql(
-              """
-              UPDATE channel_square_merchants SET
-                  signature_key_enc = coalesce(:key, signature_key_enc),
-                  access_token_enc = coalesce(:token, access_token_enc),
-                  notification_url = :notify, api_base_url = :url, location = :location, updated_at = :now
-              WHERE merchant_id = :id""")
-          .params(params)
-          .update();
+            : apiUrl("apiBaseUrl", settings.apiBaseUrl());
+    boolean stored = squareMerchant(id).isPresent();
+    String key = credential("signatureKey", settings.signatureKey(), stored);
+    String token = credential("accessToken", settings.accessToken(), stored);
+    Map<String, Object> params = new HashMap<>();
+    params.put("id", id);
+    params.put("notify", notificationUrl);
+    params.put("url", baseUrl);
+    params.put("location", location);
+    params.put("now", Timestamp.from(clock.instant()));
+    params.put("key", key == null ? null : secrets.encrypt(SQUARE_SIGNATURE, id, key));
+    params.put("token", token == null ? null : secrets.encrypt(SQUARE_TOKEN, id, token));
+    boolean created;
+    if (key != null && token != null) {
+      created =
+          jdbc.sql(
+                  """
+                  INSERT INTO channel_square_merchants (merchant_id, signature_key_enc, notification_url,
+                                                        access_token_enc, api_base_url, location, created_at, updated_at)
+                  VALUES (:id, :key, :notify, :token, :url, :location, :now, :now)
+                  ON CONFLICT (merchant_id) DO UPDATE SET
+                      signature_key_enc = :key, access_token_enc = :token, notification_url = :notify,
+                      api_base_url = :url, location = :location, updated_at = :now
+                  RETURNING (xmax = 0)""")
+              .params(params)
+              .query(Boolean.class)
+              .single();
     } else {
-      jdbc.sql(
-              """
-              INSERT INTO channel_square_merchants (merchant_id, signature_key_enc, notification_url,
-                                                    access_token_enc, api_base_url, location, created_at, updated_at)
-              VALUES (:id, :key, :notify, :token, :url, :location, :now, :now)
-              ON CONFLICT (merchant_id) DO UPDATE SET
-                  signature_key_enc = :key, access_token_enc = :token, notification_url = :notify,
-                  api_base_url = :url, location = :location, updated_at = :now""")
-          .params(params)
-          .update();
+      // Credentials left out keep their stored values; the merchant must still exist.
+      int updated =
+          jdbc.sql(
+                  """
+                  UPDATE channel_square_merchants SET
+                      signature_key_enc = coalesce(:key, signature_key_enc),
+                      access_token_enc = coalesce(:token, access_token_enc),
+                      notification_url = :notify, api_base_url = :url, location = :location, updated_at = :now
+                  WHERE merchant_id = :id""")
+              .params(params)
+              .update();
+      if (updated == 0) {
+        throw ApiProblem.unprocessable(
+            key == null ? "signatureKey" : "accessToken",
+            "required when connecting (the merchant was disconnected meanwhile)");
+      }
+      created = false;
     }
-    return new Saved<>(squareMerchant(id).orElseThrow(), existing.isEmpty());
+    return new Saved<>(squareMerchant(id).orElseThrow(() -> gone("Square merchant", id)), created);
   }
 
   public Optional<SquareMerchant> squareMerchant(String merchantId) {
-    return jdbc.sql(
-            """
-            SELECT merchant_id, notification_url, api_base_url, location, created_at, updated_at
-            FROM channel_square_merchants WHERE merchant_id = ?""")
+    return jdbc.sql(MERCHANT_COLUMNS + " WHERE merchant_id = ?")
         .param(merchantId == null ? "" : merchantId.strip())
-        .query(
-            (rs, n) ->
-                new SquareMerchant(
-                    rs.getString(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getString(4),
-                    true,
-                    true,
-                    rs.getTimestamp(5).toInstant(),
-                    rs.getTimestamp(6).toInstant()))
+        .query(ChannelConnections::merchant)
         .optional();
   }
 
   public List<SquareMerchant> squareMerchants() {
-    return jdbc
-        .sql("SELECT merchant_id FROM channel_square_merchants ORDER BY merchant_id")
-        .query(String.class)
-        .list()
-        .stream()
-        .map(m -> squareMerchant(m).orElseThrow())
-        .toList();
+    return jdbc.sql(MERCHANT_COLUMNS + " ORDER BY merchant_id")
+        .query(ChannelConnections::merchant)
+        .list();
   }
 
   public void deleteSquareMerchant(String merchantId) {
@@ -287,6 +285,24 @@ public class ChannelConnections {
     }
   }
 
+  private static final String MERCHANT_COLUMNS =
+      """
+      SELECT merchant_id, notification_url, api_base_url, location, created_at, updated_at
+      FROM channel_square_merchants""";
+
+  private static SquareMerchant merchant(java.sql.ResultSet rs, int n)
+      throws java.sql.SQLException {
+    return new SquareMerchant(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        true,
+        true,
+        rs.getTimestamp(5).toInstant(),
+        rs.getTimestamp(6).toInstant());
+  }
+
   // ------------------------------------------------------------------ credentials, for adapters
 
   static final String SHOPIFY_WEBHOOK = "shopify/webhook-secret";
@@ -294,22 +310,60 @@ public class ChannelConnections {
   static final String SQUARE_SIGNATURE = "square/signature-key";
   static final String SQUARE_TOKEN = "square/access-token";
 
-  /** A shop's webhook secret, for verifying its deliveries. */
+  /**
+   * A shop's webhook secret, for verifying its deliveries. A secret still sealed under a replaced
+   * server secret is sealed again under the current one.
+   */
   Optional<String> shopifyWebhookSecret(String shopDomain) {
-    return jdbc.sql("SELECT webhook_secret_enc FROM channel_shopify_shops WHERE shop_domain = ?")
-        .param(shopDomain == null ? "" : shopDomain.strip().toLowerCase(Locale.ROOT))
-        .query(String.class)
-        .optional()
-        .map(enc -> secrets.decrypt(SHOPIFY_WEBHOOK, enc));
+    String domain = shopDomain == null ? "" : shopDomain.strip().toLowerCase(Locale.ROOT);
+    return opened(
+        "channel_shopify_shops", "webhook_secret_enc", "shop_domain", domain, SHOPIFY_WEBHOOK);
   }
 
-  /** A merchant's signature key, for verifying its notifications. */
+  /** A merchant's signature key, for verifying its notifications (resealed like the above). */
   Optional<String> squareSignatureKey(String merchantId) {
-    return jdbc.sql("SELECT signature_key_enc FROM channel_square_merchants WHERE merchant_id = ?")
-        .param(merchantId == null ? "" : merchantId.strip())
-        .query(String.class)
-        .optional()
-        .map(enc -> secrets.decrypt(SQUARE_SIGNATURE, enc));
+    String id = merchantId == null ? "" : merchantId.strip();
+    return opened(
+        "channel_square_merchants", "signature_key_enc", "merchant_id", id, SQUARE_SIGNATURE);
+  }
+
+  private Optional<String> opened(
+      String table, String column, String keyColumn, String key, String purpose) {
+    Optional<String> stored =
+        jdbc.sql("SELECT " + column + " FROM " + table + " WHERE " + keyColumn + " = ?")
+            .param(key)
+            .query(String.class)
+            .optional();
+    return stored.map(
+        enc -> {
+          Secrets.Opened opened = secrets.decrypt(purpose, key, enc);
+          if (opened.stale()) {
+            jdbc.sql(
+                    "UPDATE "
+                        + table
+                        + " SET "
+                        + column
+                        + " = ? WHERE "
+                        + keyColumn
+                        + " = ? AND "
+                        + column
+                        + " = ?")
+                .params(secrets.encrypt(purpose, key, opened.value()), key, enc)
+                .update();
+          }
+          return opened.value();
+        });
+  }
+
+  private static ApiProblem gone(String what, String id) {
+    return ApiProblem.notFound("the " + what + " '" + id + "' was disconnected meanwhile");
+  }
+
+  private String location(String code) {
+    if (code == null || code.isBlank()) {
+      throw ApiProblem.unprocessable("location", "give the location its orders ship from");
+    }
+    return catalogue.requireLocation(code.strip(), "location").code();
   }
 
   private static String credential(String field, String value, boolean stored) {
@@ -325,20 +379,49 @@ public class ChannelConnections {
     return value.strip();
   }
 
-  private static String httpUrl(String field, String value) {
+  /**
+   * A store API base URL: https, or http only to this machine (a local stub in tests); never with
+   * credentials in it. The access token is sent there.
+   */
+  private static String apiUrl(String field, String value) {
+    URI uri = uri(field, value);
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    boolean local =
+        uri.getHost() != null
+            && (uri.getHost().equals("localhost")
+                || uri.getHost().startsWith("127.")
+                || uri.getHost().equals("[::1]"));
+    if (!(scheme.equals("https") || (scheme.equals("http") && local))) {
+      throw ApiProblem.unprocessable(
+          field, "give an https URL (http only to this machine, for a local stub)");
+    }
+    String text = uri.toString();
+    return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+  }
+
+  /** The notification URL as registered with Square: kept exactly as given. */
+  private static String notificationUrl(String value) {
+    URI uri = uri("notificationUrl", value);
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https"))) {
+      throw ApiProblem.unprocessable("notificationUrl", "give an http(s) URL with a host");
+    }
+    return value.strip();
+  }
+
+  private static URI uri(String field, String value) {
     URI uri;
     try {
       uri = URI.create(value.strip());
     } catch (IllegalArgumentException e) {
       throw ApiProblem.unprocessable(field, "not a URL");
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+    if (uri.getHost() == null) {
       throw ApiProblem.unprocessable(field, "give an http(s) URL with a host");
     }
-    String text = uri.toString();
-    return text.endsWith("/") && field.equals("apiBaseUrl")
-        ? text.substring(0, text.length() - 1)
-        : text;
+    if (uri.getRawUserInfo() != null) {
+      throw ApiProblem.unprocessable(field, "must not carry a user name or password");
+    }
+    return uri;
   }
 }

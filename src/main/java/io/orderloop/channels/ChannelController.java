@@ -141,6 +141,24 @@ class ChannelController {
         .body(saved.connection());
   }
 
+  record AddressedAliasRequest(@Size(max = 255) String externalSku, @Size(max = 64) String sku) {}
+
+  /**
+   * The same as {@code PUT …/sku-aliases/{externalSku}}, for codes a URL cannot carry (a {@code /},
+   * {@code %} or {@code ;} in them, which the firewall refuses in a path).
+   */
+  @Operation(
+      operationId = "putSkuAliasByBody",
+      summary = "Map a channel's product code to one of our SKUs, the code in the body")
+  @PutMapping("/{channel}/sku-aliases")
+  ResponseEntity<SkuAliases.Alias> putAliasByBody(
+      @PathVariable String channel, @Valid @RequestBody AddressedAliasRequest request) {
+    ChannelConnections.Saved<SkuAliases.Alias> saved =
+        aliases.put(channel, request.externalSku(), request.sku());
+    return ResponseEntity.status(saved.created() ? HttpStatus.CREATED : HttpStatus.OK)
+        .body(saved.connection());
+  }
+
   @Operation(operationId = "listSkuAliases", summary = "List a channel's SKU aliases")
   @GetMapping("/{channel}/sku-aliases")
   Map<String, List<SkuAliases.Alias>> aliases(@PathVariable String channel) {

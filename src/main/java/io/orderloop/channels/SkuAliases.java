@@ -59,7 +59,11 @@ public class SkuAliases {
             .param("now", now)
             .query(Boolean.class)
             .single();
-    return new ChannelConnections.Saved<>(find(c, code).orElseThrow(), created);
+    return new ChannelConnections.Saved<>(
+        find(c, code)
+            .orElseThrow(
+                () -> ApiProblem.notFound("the alias '" + code + "' was removed meanwhile")),
+        created);
   }
 
   public Optional<Alias> find(String channel, String externalSku) {
@@ -102,20 +106,31 @@ public class SkuAliases {
     }
     String c = channel(channel);
     String code = externalCode.strip();
-    Optional<String> aliased =
-        jdbc.sql("SELECT sku FROM channel_sku_aliases WHERE channel = ? AND external_sku = ?")
-            .params(c, code)
-            .query(String.class)
-            .optional();
-    if (aliased.isEmpty() && c.startsWith("edi:") && code.indexOf(':') > 0) {
-      aliased =
+    // An EDI product id may come with its qualifier (BP:, VP:, UP:, ...): an alias or SKU of the
+    // bare id matches it too.
+    var qualified = EDI_QUALIFIED.matcher(code);
+    String bare = c.startsWith("edi:") && qualified.matches() ? qualified.group(1) : null;
+    for (String candidate : bare == null ? List.of(code) : List.of(code, bare)) {
+      Optional<String> aliased =
           jdbc.sql("SELECT sku FROM channel_sku_aliases WHERE channel = ? AND external_sku = ?")
-              .params(c, code.substring(code.indexOf(':') + 1))
+              .params(c, candidate)
               .query(String.class)
               .optional();
+      if (aliased.isPresent()) {
+        return aliased;
+      }
     }
-    return aliased.or(() -> catalogue.sku(code).map(s -> s.code()));
+    for (String candidate : bare == null ? List.of(code) : List.of(code, bare)) {
+      Optional<String> own = catalogue.sku(candidate).map(s -> s.code());
+      if (own.isPresent()) {
+        return own;
+      }
+    }
+    return Optional.empty();
   }
+
+  /** An X12 product id qualifier (two or three letters or digits) and the id after it. */
+  private static final Pattern EDI_QUALIFIED = Pattern.compile("[A-Z0-9]{2,3}:(.+)");
 
   private static String channel(String channel) {
     String c = channel == null ? "" : channel.strip();

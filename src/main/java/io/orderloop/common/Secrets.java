@@ -106,11 +106,12 @@ public class Secrets {
   }
 
   /**
-   * {@code plaintext} encrypted for storage with AES-256-GCM under the key for {@code purpose} (the
-   * purpose is authenticated too, so a value cannot be moved to another use): {@code v1:} +
-   * base64(nonce ‖ ciphertext ‖ tag).
+   * {@code plaintext} encrypted for storage with AES-256-GCM under the key for {@code purpose}. The
+   * purpose and {@code context} (the row it belongs to, e.g. a shop's domain) are authenticated
+   * too, so a stored value cannot be moved to another use or another row: {@code v1:} +
+   * base64(nonce ‖ ciphertext ‖ tag), with a fresh random 96-bit nonce each time.
    */
-  public String encrypt(String purpose, String plaintext) {
+  public String encrypt(String purpose, String context, String plaintext) {
     byte[] nonce = new byte[12];
     RANDOM.nextBytes(nonce);
     try {
@@ -119,7 +120,7 @@ public class Secrets {
           Cipher.ENCRYPT_MODE,
           new SecretKeySpec(keys().current("encryption/" + purpose), "AES"),
           new GCMParameterSpec(128, nonce));
-      cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
+      cipher.updateAAD(aad(purpose, context));
       byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
       byte[] out = new byte[nonce.length + sealed.length];
       System.arraycopy(nonce, 0, out, 0, nonce.length);
@@ -131,39 +132,59 @@ public class Secrets {
   }
 
   /**
-   * A value {@link #encrypt} made for {@code purpose}, under the current secret or the generated
-   * one a configured secret replaced. Throws {@link IllegalStateException} when neither opens it
-   * (the secret was changed): the value must be entered again.
+   * A value opened: the plaintext, and whether it was sealed under the generated secret a
+   * configured one has since replaced — then the caller should store {@link #encrypt} of it again,
+   * so that a copy of the database no longer opens it.
    */
-  public String decrypt(String purpose, String stored) {
-    if (stored == null || !stored.startsWith("v1:")) {
+  public record Opened(String value, boolean stale) {}
+
+  /**
+   * Opens a value {@link #encrypt} made for {@code purpose} and {@code context}. Throws {@link
+   * IllegalStateException} for anything else: a value from another row or use, a tampered one, or
+   * one sealed under a secret that is gone (the credential must then be entered again).
+   */
+  public Opened decrypt(String purpose, String context, String stored) {
+    byte[] in;
+    try {
+      in =
+          stored == null || !stored.startsWith("v1:")
+              ? null
+              : Base64.getDecoder().decode(stored.substring(3));
+    } catch (IllegalArgumentException e) {
+      in = null;
+    }
+    if (in == null || in.length < 12 + 16) {
       throw new IllegalStateException("not a value this service encrypted");
     }
-    byte[] in = Base64.getDecoder().decode(stored.substring(3));
     Keys k = keys();
     List<byte[]> candidates = new ArrayList<>();
     candidates.add(k.current("encryption/" + purpose));
     if (k.generatedFallback() != null) {
       candidates.add(derive(k.generatedFallback(), "encryption/" + purpose));
     }
-    for (byte[] key : candidates) {
+    for (int i = 0; i < candidates.size(); i++) {
       try {
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(
             Cipher.DECRYPT_MODE,
-            new SecretKeySpec(key, "AES"),
+            new SecretKeySpec(candidates.get(i), "AES"),
             new GCMParameterSpec(128, in, 0, 12));
-        cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
-        return new String(cipher.doFinal(in, 12, in.length - 12), StandardCharsets.UTF_8);
-      } catch (javax.crypto.AEADBadTagException wrongKey) {
+        cipher.updateAAD(aad(purpose, context));
+        String value = new String(cipher.doFinal(in, 12, in.length - 12), StandardCharsets.UTF_8);
+        return new Opened(value, i > 0);
+      } catch (javax.crypto.AEADBadTagException wrongKeyOrRow) {
         // try the next key
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException(e);
       }
     }
     throw new IllegalStateException(
-        "a stored credential cannot be decrypted with the server secret (was ORDERLOOP_SECRETS_KEY"
-            + " changed?); enter it again");
+        "a stored credential cannot be decrypted for this row with the server secret (was"
+            + " ORDERLOOP_SECRETS_KEY changed?); enter it again");
+  }
+
+  private static byte[] aad(String purpose, String context) {
+    return (purpose + '\0' + (context == null ? "" : context)).getBytes(StandardCharsets.UTF_8);
   }
 
   private Keys keys() {
@@ -191,10 +212,11 @@ public class Secrets {
               + " embedded database (fine for trying Orderloop; set it for real use)");
     } else {
       log.warn(
-          "ORDERLOOP_SECRETS_KEY is not set: API-key hashes are keyed with a secret generated and"
-              + " kept in the database itself, so a copy of the database is enough to test guesses"
-              + " of human-chosen keys. Set ORDERLOOP_SECRETS_KEY (32+ random characters) on every"
-              + " instance; see docs/security.md");
+          "ORDERLOOP_SECRETS_KEY is not set: API-key hashes and stored channel credentials are"
+              + " keyed with a secret generated and kept in the database itself, so a copy of the"
+              + " database is enough to open the credentials and to test guesses of human-chosen"
+              + " keys. Set ORDERLOOP_SECRETS_KEY (32+ random characters) on every instance; see"
+              + " docs/security.md");
     }
     return new Keys(stored, null);
   }

@@ -185,19 +185,59 @@ class ChannelConnectionsApiTest extends ApiTest {
   }
 
   @Test
-  void stored_credentials_are_sealed_to_their_purpose() {
-    String sealed = secrets.encrypt("shopify/webhook-secret", "hush");
+  void stored_credentials_are_sealed_to_their_purpose_and_row() {
+    String sealed = secrets.encrypt("shopify/webhook-secret", "a.myshopify.com", "hush");
     assertThat(sealed).startsWith("v1:").doesNotContain("hush");
-    assertThat(secrets.decrypt("shopify/webhook-secret", sealed)).isEqualTo("hush");
-    assertThat(secrets.encrypt("shopify/webhook-secret", "hush"))
+    assertThat(secrets.decrypt("shopify/webhook-secret", "a.myshopify.com", sealed).value())
+        .isEqualTo("hush");
+    assertThat(secrets.encrypt("shopify/webhook-secret", "a.myshopify.com", "hush"))
         .as("a fresh nonce every time")
         .isNotEqualTo(sealed);
-    assertThatThrownBy(() -> secrets.decrypt("square/signature-key", sealed))
+    assertThatThrownBy(() -> secrets.decrypt("square/signature-key", "a.myshopify.com", sealed))
+        .as("another use")
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> secrets.decrypt("shopify/webhook-secret", "b.myshopify.com", sealed))
+        .as("another row")
         .isInstanceOf(IllegalStateException.class);
     byte[] raw = java.util.Base64.getDecoder().decode(sealed.substring(3));
     raw[raw.length - 1] ^= 1;
     String tampered = "v1:" + java.util.Base64.getEncoder().encodeToString(raw);
-    assertThatThrownBy(() -> secrets.decrypt("shopify/webhook-secret", tampered))
-        .isInstanceOf(IllegalStateException.class);
+    for (String bad : List.of(tampered, "v1:not base64!", "v1:AAAA", "plain")) {
+      assertThatThrownBy(() -> secrets.decrypt("shopify/webhook-secret", "a.myshopify.com", bad))
+          .as(bad)
+          .isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void tokens_go_only_to_https_or_this_machine_and_codes_a_url_cannot_carry_go_in_the_body() {
+    String location = location(1);
+    String domain = unique("z").toLowerCase() + ".myshopify.com";
+    for (String url :
+        List.of(
+            "http://shop.example.com",
+            "https://user:pass@shop.example.com",
+            "ftp://shop.example.com")) {
+      Map<String, Object> body = shop(location, "s", "t");
+      body.put("apiBaseUrl", url);
+      assertThat(api.put("/api/v1/channels/shopify/shops/" + domain, body).status())
+          .as(url)
+          .isEqualTo(422);
+    }
+    Map<String, Object> local = shop(location, "s", "t");
+    local.put("apiBaseUrl", "http://localhost:8089");
+    assertThat(api.put("/api/v1/channels/shopify/shops/" + domain, local).status()).isEqualTo(201);
+
+    String sku = sku("SLASH");
+    Api.Response byBody =
+        api.put(
+            "/api/v1/channels/shopify/sku-aliases", Map.of("externalSku", "TEE/RED/L", "sku", sku));
+    assertThat(byBody.status()).as(byBody.toString()).isEqualTo(201);
+    assertThat(aliases.resolve("shopify", "TEE/RED/L")).contains(sku);
+
+    // EDI: a qualified id also finds our own SKU of that id; a colon that is no qualifier does not.
+    String partner = "edi:" + unique("P");
+    assertThat(aliases.resolve(partner, "VP:" + sku)).contains(sku);
+    assertThat(aliases.resolve(partner, "something:" + sku)).isEmpty();
   }
 }
