@@ -130,9 +130,6 @@ final class ServiceProcess {
     pb.environment().put("ORDERLOOP_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
     // As production is run: API-key hashes keyed with a configured server secret.
     pb.environment().put("ORDERLOOP_SECRETS_KEY", "bench-server-secret-0123456789abcdefghij");
-    // The hot-SKU scenario's 1,000 buyers all come from 127.0.0.1, which real buyers never share:
-    // the per-address cap sits just above them (the slow-connections drill still meets it).
-    pb.environment().put("ORDERLOOP_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "1100");
     return pb.start();
   }
 

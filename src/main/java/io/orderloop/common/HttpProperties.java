@@ -14,7 +14,7 @@ import org.springframework.util.unit.DataSize;
  *     closed as they are accepted, so one address cannot take the connections others need. High
  *     enough for a team behind one NAT with console pages open ({@code
  *     orderloop.http.max-connections-per-address}, env {@code
- *     ORDERLOOP_HTTP_MAX_CONNECTIONS_PER_ADDRESS}, default 512; 0 for no cap)
+ *     ORDERLOOP_HTTP_MAX_CONNECTIONS_PER_ADDRESS}, default 2048 of Tomcat's 8192; 0 for no cap)
  * @param headerTimeout how long a request's line and headers may take to arrive, counted from the
  *     connection's accept or the end of its previous response (so it is also the idle limit of a
  *     kept-alive connection); a connection that exceeds it is closed ({@code
@@ -25,6 +25,6 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("orderloop.http")
 public record HttpProperties(
     @DefaultValue("1MB") DataSize maxBodySize,
-    @DefaultValue("512") int maxConnectionsPerAddress,
+    @DefaultValue("2048") int maxConnectionsPerAddress,
     @DefaultValue("PT10S") Duration headerTimeout,
     @DefaultValue("PT30S") Duration bodyTimeout) {}
