@@ -121,40 +121,26 @@ public class ChannelConnections {
     params.put("now", Timestamp.from(clock.instant()));
     params.put("secret", secret == null ? null : secrets.encrypt(SHOPIFY_WEBHOOK, domain, secret));
     params.put("token", token == null ? null : secrets.encrypt(SHOPIFY_TOKEN, domain, token));
-    boolean created;
-    if (secret != null && token != null) {
-      created =
-          jdbc.sql(
-                  """
+    boolean created =
+        save(
+            params,
+            secret != null && token != null,
+            """
                   INSERT INTO channel_shopify_shops (shop_domain, webhook_secret_enc, access_token_enc,
                                                      api_base_url, api_version, location, created_at, updated_at)
                   VALUES (:domain, :secret, :token, :url, :version, :location, :now, :now)
                   ON CONFLICT (shop_domain) DO UPDATE SET
                       webhook_secret_enc = :secret, access_token_enc = :token, api_base_url = :url,
                       api_version = :version, location = :location, updated_at = :now
-                  RETURNING (xmax = 0)""")
-              .params(params)
-              .query(Boolean.class)
-              .single();
-    } else {
-      // Credentials left out keep their stored values; the shop must still exist.
-      int updated =
-          jdbc.sql(
-                  """
+                  RETURNING (xmax = 0)""",
+            """
                   UPDATE channel_shopify_shops SET
                       webhook_secret_enc = coalesce(:secret, webhook_secret_enc),
                       access_token_enc = coalesce(:token, access_token_enc),
                       api_base_url = :url, api_version = :version, location = :location, updated_at = :now
-                  WHERE shop_domain = :domain""")
-              .params(params)
-              .update();
-      if (updated == 0) {
-        throw ApiProblem.unprocessable(
+                  WHERE shop_domain = :domain""",
             secret == null ? "webhookSecret" : "accessToken",
-            "required when connecting (the shop was disconnected meanwhile)");
-      }
-      created = false;
-    }
+            "shop");
     return new Saved<>(
         shopifyShop(domain).orElseThrow(() -> gone("Shopify shop", domain)), created);
   }
@@ -225,40 +211,26 @@ public class ChannelConnections {
     params.put("now", Timestamp.from(clock.instant()));
     params.put("key", key == null ? null : secrets.encrypt(SQUARE_SIGNATURE, id, key));
     params.put("token", token == null ? null : secrets.encrypt(SQUARE_TOKEN, id, token));
-    boolean created;
-    if (key != null && token != null) {
-      created =
-          jdbc.sql(
-                  """
+    boolean created =
+        save(
+            params,
+            key != null && token != null,
+            """
                   INSERT INTO channel_square_merchants (merchant_id, signature_key_enc, notification_url,
                                                         access_token_enc, api_base_url, location, created_at, updated_at)
                   VALUES (:id, :key, :notify, :token, :url, :location, :now, :now)
                   ON CONFLICT (merchant_id) DO UPDATE SET
                       signature_key_enc = :key, access_token_enc = :token, notification_url = :notify,
                       api_base_url = :url, location = :location, updated_at = :now
-                  RETURNING (xmax = 0)""")
-              .params(params)
-              .query(Boolean.class)
-              .single();
-    } else {
-      // Credentials left out keep their stored values; the merchant must still exist.
-      int updated =
-          jdbc.sql(
-                  """
+                  RETURNING (xmax = 0)""",
+            """
                   UPDATE channel_square_merchants SET
                       signature_key_enc = coalesce(:key, signature_key_enc),
                       access_token_enc = coalesce(:token, access_token_enc),
                       notification_url = :notify, api_base_url = :url, location = :location, updated_at = :now
-                  WHERE merchant_id = :id""")
-              .params(params)
-              .update();
-      if (updated == 0) {
-        throw ApiProblem.unprocessable(
+                  WHERE merchant_id = :id""",
             key == null ? "signatureKey" : "accessToken",
-            "required when connecting (the merchant was disconnected meanwhile)");
-      }
-      created = false;
-    }
+            "merchant");
     return new Saved<>(squareMerchant(id).orElseThrow(() -> gone("Square merchant", id)), created);
   }
 
@@ -353,6 +325,27 @@ public class ChannelConnections {
           }
           return opened.value();
         });
+  }
+
+  /**
+   * Creates a connection ({@code complete}: every credential given) or changes an existing one,
+   * keeping the credentials left out; returns whether it was created.
+   */
+  private boolean save(
+      Map<String, Object> params,
+      boolean complete,
+      String insert,
+      String update,
+      String missingField,
+      String what) {
+    if (complete) {
+      return jdbc.sql(insert).params(params).query(Boolean.class).single();
+    }
+    if (jdbc.sql(update).params(params).update() == 0) {
+      throw ApiProblem.unprocessable(
+          missingField, "required when connecting (the " + what + " was disconnected meanwhile)");
+    }
+    return false;
   }
 
   private static ApiProblem gone(String what, String id) {

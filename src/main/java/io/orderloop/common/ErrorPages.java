@@ -18,13 +18,12 @@ import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.RequestMapping;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Errors that never reach a controller still answer like the API: requests Tomcat refuses while
@@ -41,12 +40,18 @@ class ErrorPages {
 
   /** Replaces Tomcat's HTML error report (on the host, for parse failures) with ours. */
   @Bean
-  WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
-    return new OrderedCustomizer();
+  WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports(JsonMapper json) {
+    return new OrderedCustomizer(json);
   }
 
   static final class OrderedCustomizer
       implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
+    private final JsonMapper json;
+
+    OrderedCustomizer(JsonMapper json) {
+      this.json = json;
+    }
+
     @Override
     public void customize(TomcatServletWebServerFactory factory) {
       factory.addContextCustomizers(
@@ -59,7 +64,7 @@ class ErrorPages {
                   host.getPipeline().removeValve(valve);
                 }
               }
-              host.getPipeline().addValve(new ProblemReportValve());
+              host.getPipeline().addValve(new ProblemReportValve(json));
             }
           });
     }
@@ -82,24 +87,12 @@ class ErrorPages {
         || path.startsWith("/mcp");
   }
 
-  static String title(int status) {
-    HttpStatus known = HttpStatus.resolve(status);
-    return known == null ? "Error" : known.getReasonPhrase();
-  }
-
-  static String slug(int status) {
-    HttpStatus known = HttpStatus.resolve(status);
-    return known == null
-        ? "http-" + status
-        : known.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-  }
-
   /** What to tell the client about a status nothing more specific explained. */
   static String detail(int status) {
     return switch (status) {
       case 400 ->
           "the request could not be read: a malformed request line or header, a header over the"
-              + " size limit, or a URL with an encoded NUL, '/' or '\\\\'; send a well-formed request";
+              + " size limit, or a URL with an encoded NUL, '/' or '\\'; send a well-formed request";
       case 404 -> "no such endpoint; the API is described at /v3/api-docs";
       case 405 -> "this endpoint does not take that method";
       case 408 -> "the request took too long to arrive; send it again";
@@ -114,47 +107,17 @@ class ErrorPages {
     };
   }
 
-  static String problemJson(int status, String detail) {
-    return "{\"type\":\""
-        + ProblemTypes.of(slug(status))
-        + "\",\"title\":\""
-        + escape(title(status))
-        + "\",\"status\":"
-        + status
-        + ",\"detail\":\""
-        + escape(detail)
-        + "\"}";
-  }
-
   static String html(int status, String detail) {
     return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
         + status
         + " "
-        + htmlEscape(title(status))
+        + htmlEscape(ProblemTypes.title(status))
         + " · Orderloop</title></head><body style=\"font-family:system-ui,sans-serif;"
         + "max-width:40rem;margin:4rem auto;padding:0 1rem\"><h1>"
-        + htmlEscape(title(status))
+        + htmlEscape(ProblemTypes.title(status))
         + "</h1><p>"
         + htmlEscape(detail)
         + "</p><p><a href=\"/\">Back to the console</a></p></body></html>";
-  }
-
-  private static String escape(String s) {
-    StringBuilder sb = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    return sb.toString();
   }
 
   private static String htmlEscape(String s) {
@@ -167,7 +130,10 @@ class ErrorPages {
    */
   public static class ProblemReportValve extends ErrorReportValve {
 
-    public ProblemReportValve() {
+    private final JsonMapper json;
+
+    public ProblemReportValve(JsonMapper json) {
+      this.json = json;
       setShowReport(false);
       setShowServerInfo(false);
     }
@@ -190,7 +156,15 @@ class ErrorPages {
         response.setCharacterEncoding("UTF-8");
         PrintWriter writer = response.getReporter();
         if (writer != null) {
-          writer.write(html ? html(status, detail(status)) : problemJson(status, detail(status)));
+          writer.write(
+              html
+                  ? html(status, detail(status))
+                  : json.writeValueAsString(
+                      ProblemTypes.problem(
+                          status,
+                          ProblemTypes.slug(status),
+                          ProblemTypes.title(status),
+                          detail(status))));
           response.finishResponse();
         }
       } catch (IOException | IllegalStateException e) {
@@ -254,9 +228,9 @@ class ErrorPages {
             .contentType(MediaType.TEXT_HTML)
             .body(html(status, detail));
       }
-      ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), detail);
-      body.setType(ProblemTypes.of(slug(status)));
-      body.setTitle(title(status));
+      ProblemDetail body =
+          ProblemTypes.problem(
+              status, ProblemTypes.slug(status), ProblemTypes.title(status), detail);
       if (reference != null) {
         body.setProperty("reference", reference);
       }

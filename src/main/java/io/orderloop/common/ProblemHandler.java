@@ -155,12 +155,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
     if (body instanceof ProblemDetail problem) {
       if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
-        HttpStatus status = HttpStatus.resolve(statusCode.value());
-        String slug =
-            status == null
-                ? "http-" + statusCode.value()
-                : status.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-        problem.setType(ProblemTypes.of(slug));
+        problem.setType(ProblemTypes.of(ProblemTypes.slug(statusCode.value())));
       }
       if (problem.getDetail() == null || problem.getDetail().isBlank()) {
         problem.setDetail(problem.getTitle());

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -36,15 +35,13 @@ public class RequestChecks extends OncePerRequestFilter {
 
   /** The answer to a request the security firewall refused (its URL or a header). */
   public static ProblemDetail rejected() {
-    ProblemDetail body =
-        ProblemDetail.forStatusAndDetail(
-            HttpStatus.BAD_REQUEST,
-            "the request URL or a header contains something this service refuses: an encoded"
-                + " '/', '\\\\', '%', '.' or NUL, a ';', '//', '..', or a control character; send a"
-                + " plain URL and visible-ASCII header values");
-    body.setType(ProblemTypes.of("rejected-request"));
-    body.setTitle("Request refused");
-    return body;
+    return ProblemTypes.problem(
+        400,
+        "rejected-request",
+        "Request refused",
+        "the request URL or a header contains something this service refuses: an encoded '/',"
+            + " '\\', '%', '.' or NUL, a ';', '//', '..', or a control character; send a plain URL"
+            + " and visible-ASCII header values");
   }
 
   @Override
@@ -56,12 +53,10 @@ public class RequestChecks extends OncePerRequestFilter {
       problem = queryProblem(request);
     }
     if (problem != null) {
-      ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, problem);
-      body.setType(ProblemTypes.of("rejected-request"));
-      body.setTitle("Request refused");
-      response.setStatus(400);
-      response.setContentType("application/problem+json");
-      response.getOutputStream().write(json.writeValueAsBytes(body));
+      ProblemTypes.write(
+          response,
+          ProblemTypes.problem(400, "rejected-request", "Request refused", problem),
+          json);
       return;
     }
     chain.doFilter(request, response);

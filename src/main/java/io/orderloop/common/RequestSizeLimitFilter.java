@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -37,13 +36,11 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
   }
 
   static ProblemDetail tooSlow() {
-    ProblemDetail body =
-        ProblemDetail.forStatusAndDetail(
-            HttpStatus.REQUEST_TIMEOUT,
-            "the request body arrived too slowly (orderloop.http.body-timeout); send it again");
-    body.setType(ProblemTypes.of("request-timeout"));
-    body.setTitle("Request body too slow");
-    return body;
+    return ProblemTypes.problem(
+        408,
+        "request-timeout",
+        "Request body too slow",
+        "the request body arrived too slowly (orderloop.http.body-timeout); send it again");
   }
 
   static boolean isTooSlow(Throwable e) {
@@ -56,13 +53,11 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
   }
 
   static ProblemDetail tooLarge() {
-    ProblemDetail body =
-        ProblemDetail.forStatusAndDetail(
-            HttpStatus.CONTENT_TOO_LARGE,
-            "the request body is larger than this service accepts (orderloop.http.max-body-size)");
-    body.setType(ProblemTypes.of("too-large"));
-    body.setTitle("Request body too large");
-    return body;
+    return ProblemTypes.problem(
+        413,
+        "too-large",
+        "Request body too large",
+        "the request body is larger than this service accepts (orderloop.http.max-body-size)");
   }
 
   static boolean isTooLarge(Throwable e) {
@@ -80,12 +75,10 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     long declared = request.getContentLengthLong();
     if (declared > limit) {
-      response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-      response.setContentType("application/problem+json");
       response.setHeader("Connection", "close");
       ProblemDetail body = tooLarge();
       body.setInstance(java.net.URI.create(request.getRequestURI()));
-      response.getOutputStream().write(json.writeValueAsBytes(body));
+      ProblemTypes.write(response, body, json);
       return;
     }
     boolean hasBody =

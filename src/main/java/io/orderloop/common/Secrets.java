@@ -81,11 +81,6 @@ public class Secrets {
     this.embeddedDatabase = env.getProperty("spring.datasource.url", "").isBlank();
   }
 
-  /** Whether the secret comes from configuration (rather than the database). */
-  public boolean configured() {
-    return configured != null;
-  }
-
   /** HMAC-SHA256 of {@code data} under the key for {@code purpose}, hex. */
   public String mac(String purpose, String data) {
     return hmac(keys().current(purpose), data);

@@ -16,7 +16,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -82,10 +81,10 @@ class Outbox {
               .query((rs, n) -> new Stored(rs.getLong(1), rs.getString(2)))
               .list();
       for (Stored row : rows) {
-        JsonNode data = json.readTree(row.data());
-        if (e.redact(data)) {
+        String redacted = e.redactJson(row.data(), json);
+        if (!redacted.equals(row.data())) {
           jdbc.sql("UPDATE outbox SET data = ?::jsonb WHERE seq = ?")
-              .params(json.writeValueAsString(data), row.seq())
+              .params(redacted, row.seq())
               .update();
         }
       }

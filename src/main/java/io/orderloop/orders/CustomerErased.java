@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.StringNode;
@@ -81,6 +82,15 @@ public record CustomerErased(
       }
     }
     return changed;
+  }
+
+  /** JSON text redacted as {@link #redact(JsonNode)} says; the same text when nothing changed. */
+  public String redactJson(String text, JsonMapper json) {
+    if (text == null) {
+      return null;
+    }
+    JsonNode node = json.readTree(text);
+    return redact(node) ? json.writeValueAsString(node) : text;
   }
 
   /** Free text with every personal value in it replaced by {@code [erased]}. */

@@ -96,7 +96,7 @@ public class CustomerErasure {
           // Stored responses: by the orders they show, and by the address for any other.
           List<String> needles = new ArrayList<>(List.of(normalized));
           ids.forEach(id -> needles.add(id.toString()));
-          idempotentRequests.redact(needles, body -> redactJson(body, erased));
+          idempotentRequests.redact(needles, body -> erased.redactJson(body, json));
           // Listeners rewrite their own records of these orders (history included) in this
           // transaction; history accepts rewritten details only while this is on.
           jdbc.sql("SELECT set_config('orderloop.erasure', 'on', true)")
@@ -182,10 +182,10 @@ public class CustomerErasure {
           .params(
               erased.name(),
               erased.email(),
-              redactJson(row.shipTo(), erased),
-              row.billTo() == null ? null : redactJson(row.billTo(), erased),
+              erased.redactJson(row.shipTo(), json),
+              erased.redactJson(row.billTo(), json),
               erased.redactText(row.notes()),
-              row.holds() == null ? null : redactJson(row.holds(), erased),
+              erased.redactJson(row.holds(), json),
               erased.redactText(row.holdReason()),
               Timestamp.from(at),
               row.id())
@@ -209,7 +209,7 @@ public class CustomerErasure {
                         rs.getString(4)))
             .list();
     for (Entry e : entries) {
-      String details = redactJson(e.details(), erased);
+      String details = erased.redactJson(e.details(), json);
       String reason = erased.redactText(e.reason());
       if (!details.equals(e.details()) || !Objects.equals(reason, e.reason())) {
         jdbc.sql(
@@ -220,12 +220,6 @@ public class CustomerErasure {
             .update();
       }
     }
-  }
-
-  /** {@code text} (JSON) redacted; the same text when nothing in it is personal. */
-  String redactJson(String text, CustomerErased erased) {
-    JsonNode node = json.readTree(text);
-    return erased.redact(node) ? json.writeValueAsString(node) : text;
   }
 
   private static void add(Set<String> personal, String value) {

@@ -234,10 +234,10 @@ class ReturnRecords {
                 (rs, n) ->
                     new Entry(rs.getObject(1, java.util.UUID.class), rs.getInt(2), rs.getString(3)))
             .list()) {
-      tools.jackson.databind.JsonNode details = json.readTree(entry.details());
-      if (e.redact(details)) {
+      String redacted = e.redactJson(entry.details(), json);
+      if (!redacted.equals(entry.details())) {
         jdbc.sql("UPDATE return_events SET details = ?::jsonb WHERE return_id = ? AND sequence = ?")
-            .params(json.writeValueAsString(details), entry.id(), entry.sequence())
+            .params(redacted, entry.id(), entry.sequence())
             .update();
       }
     }

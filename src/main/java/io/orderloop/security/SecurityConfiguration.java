@@ -16,7 +16,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -148,11 +147,8 @@ class SecurityConfiguration {
    */
   @Bean
   RequestRejectedHandler requestRejectedHandler(JsonMapper json) {
-    return (request, response, rejected) -> {
-      response.setStatus(HttpStatus.BAD_REQUEST.value());
-      response.setContentType("application/problem+json");
-      response.getOutputStream().write(json.writeValueAsBytes(RequestChecks.rejected()));
-    };
+    return (request, response, rejected) ->
+        ProblemTypes.write(response, RequestChecks.rejected(), json);
   }
 
   private static String neededScope(HttpServletRequest req) {
@@ -189,15 +185,10 @@ class SecurityConfiguration {
     void write(
         HttpServletResponse response, HttpStatus status, String slug, String title, String detail)
         throws IOException {
-      ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
-      body.setType(ProblemTypes.of(slug));
-      body.setTitle(title);
-      response.setStatus(status.value());
-      response.setContentType("application/problem+json");
       if (status == HttpStatus.UNAUTHORIZED) {
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
       }
-      response.getOutputStream().write(json.writeValueAsBytes(body));
+      ProblemTypes.write(response, ProblemTypes.problem(status.value(), slug, title, detail), json);
     }
   }
 

@@ -266,4 +266,34 @@ class WebhookEgressTest {
       assertThat(outcome.status()).isEqualTo(200);
     }
   }
+
+  @Test
+  void a_redirect_is_an_answer_not_a_hop() throws Exception {
+    AtomicInteger followed = new AtomicInteger();
+    server.createContext(
+        "/moved",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.getResponseHeaders().add("Location", "/elsewhere");
+          exchange.sendResponseHeaders(302, -1);
+          exchange.close();
+        });
+    server.createContext(
+        "/elsewhere",
+        exchange -> {
+          followed.incrementAndGet();
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    try (WebhookClient client =
+        new WebhookClient(
+            new WebhookTargets(true), Duration.ofSeconds(2), WebhookTargets.Resolver.SYSTEM)) {
+      WebhookClient.Outcome outcome =
+          client.post("http://127.0.0.1:" + port() + "/moved", Map.of(), "{}");
+      assertThat(outcome.ok()).isFalse();
+      assertThat(outcome.status()).isEqualTo(302);
+      assertThat(outcome.error()).isEqualTo("HTTP 3xx");
+    }
+    assertThat(followed).as("the Location was never requested").hasValue(0);
+  }
 }
