@@ -40,6 +40,8 @@ import tools.jackson.databind.JsonNode;
       "orderloop.webhooks.timeout=PT2S",
       // Test receivers listen on 127.0.0.1.
       "orderloop.webhooks.allow-private-targets=true",
+      "orderloop.channels.poll-interval=PT0.2S",
+      "orderloop.channels.retry-backoff=PT0.2S",
       // The HTTP tests send many bad requests on purpose; ErrorBudgetApiTest tests the budget.
       "orderloop.security.error-budget.burst=1000000"
     })

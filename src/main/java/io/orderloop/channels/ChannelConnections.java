@@ -292,6 +292,13 @@ public class ChannelConnections {
         "channel_shopify_shops", "webhook_secret_enc", "shop_domain", domain, SHOPIFY_WEBHOOK);
   }
 
+  /** A shop's Admin API access token, for the relay's calls (resealed like the above). */
+  Optional<String> shopifyAccessToken(String shopDomain) {
+    String domain = shopDomain == null ? "" : shopDomain.strip().toLowerCase(Locale.ROOT);
+    return opened(
+        "channel_shopify_shops", "access_token_enc", "shop_domain", domain, SHOPIFY_TOKEN);
+  }
+
   /** A merchant's signature key, for verifying its notifications (resealed like the above). */
   Optional<String> squareSignatureKey(String merchantId) {
     String id = merchantId == null ? "" : merchantId.strip();

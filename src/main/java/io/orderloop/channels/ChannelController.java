@@ -1,5 +1,7 @@
 package io.orderloop.channels;
 
+import io.orderloop.orders.Channel;
+import io.orderloop.orders.ChannelOrders;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Size;
@@ -22,10 +24,29 @@ class ChannelController {
 
   private final ChannelConnections connections;
   private final SkuAliases aliases;
+  private final ChannelOrders orders;
 
-  ChannelController(ChannelConnections connections, SkuAliases aliases) {
+  ChannelController(ChannelConnections connections, SkuAliases aliases, ChannelOrders orders) {
     this.connections = connections;
     this.aliases = aliases;
+    this.orders = orders;
+  }
+
+  /** Header of an alias PUT: how many orders took in lines that waited for this mapping. */
+  static final String ORDERS_RESOLVED = "Orderloop-Orders-Resolved";
+
+  private ResponseEntity<SkuAliases.Alias> saved(ChannelConnections.Saved<SkuAliases.Alias> saved) {
+    SkuAliases.Alias alias = saved.connection();
+    Channel channel =
+        switch (alias.channel()) {
+          case "shopify" -> Channel.SHOPIFY;
+          case "square" -> Channel.SQUARE;
+          default -> null;
+        };
+    int resolved = channel == null ? 0 : orders.mapSku(channel, alias.externalSku(), alias.sku());
+    return ResponseEntity.status(saved.created() ? HttpStatus.CREATED : HttpStatus.OK)
+        .header(ORDERS_RESOLVED, String.valueOf(resolved))
+        .body(alias);
   }
 
   record ShopRequest(
@@ -129,16 +150,17 @@ class ChannelController {
   @Operation(
       operationId = "putSkuAlias",
       summary =
-          "Map a channel's product code to one of our SKUs (channel: shopify, square, edi:{partnerId})")
+          "Map a channel's product code to one of our SKUs (channel: shopify, square, edi:{partnerId})",
+      description =
+          "Open orders of the channel with lines waiting for this code take them in at once (the"
+              + " lines are allocated and the UNMAPPED_SKU hold lifts when none is left waiting);"
+              + " the Orderloop-Orders-Resolved header says how many orders did.")
   @PutMapping("/{channel}/sku-aliases/{externalSku}")
   ResponseEntity<SkuAliases.Alias> putAlias(
       @PathVariable String channel,
       @PathVariable String externalSku,
       @Valid @RequestBody AliasRequest request) {
-    ChannelConnections.Saved<SkuAliases.Alias> saved =
-        aliases.put(channel, externalSku, request.sku());
-    return ResponseEntity.status(saved.created() ? HttpStatus.CREATED : HttpStatus.OK)
-        .body(saved.connection());
+    return saved(aliases.put(channel, externalSku, request.sku()));
   }
 
   record AddressedAliasRequest(@Size(max = 255) String externalSku, @Size(max = 64) String sku) {}
@@ -153,10 +175,7 @@ class ChannelController {
   @PutMapping("/{channel}/sku-aliases")
   ResponseEntity<SkuAliases.Alias> putAliasByBody(
       @PathVariable String channel, @Valid @RequestBody AddressedAliasRequest request) {
-    ChannelConnections.Saved<SkuAliases.Alias> saved =
-        aliases.put(channel, request.externalSku(), request.sku());
-    return ResponseEntity.status(saved.created() ? HttpStatus.CREATED : HttpStatus.OK)
-        .body(saved.connection());
+    return saved(aliases.put(channel, request.externalSku(), request.sku()));
   }
 
   @Operation(operationId = "listSkuAliases", summary = "List a channel's SKU aliases")

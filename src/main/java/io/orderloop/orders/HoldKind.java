@@ -8,13 +8,19 @@ public enum HoldKind {
   /** Put by an operator or at intake ({@code holdReason}); released by an operator. */
   MANUAL,
   /**
-   * A channel line maps to no SKU yet. Meant to be lifted by the channel adapters when the mapping
-   * is added (the channel issues); until then released through the API like any hold.
+   * A channel line maps to no SKU yet. Lifted by itself when an alias for it is added (the waiting
+   * lines join the order and are allocated), or released through the API like any hold.
    */
   UNMAPPED_SKU,
   /**
-   * The channel has not captured payment yet. Meant to be lifted by the channel adapters when it is
-   * paid; until then released through the API like any hold.
+   * The channel has not captured or authorised payment yet. Lifted by itself when a channel update
+   * says it is paid, or released through the API like any hold.
    */
-  PAYMENT_PENDING
+  PAYMENT_PENDING,
+  /**
+   * A channel sent something the loop would not take as it is: a line with a quantity of 0 or a
+   * fraction, a line the catalogue refuses, or text that had control characters. Released by a
+   * person once checked.
+   */
+  CHANNEL_DATA
 }

@@ -70,6 +70,12 @@ final class Order {
   /** Not stored yet (intake). */
   boolean isNew;
 
+  /** What the channel sent beyond the loop's fields; null for orders not from a channel adapter. */
+  ChannelOrder channelOrder;
+
+  /** The row changed without an event (the channel's revision): the repository writes it. */
+  boolean headerChanged;
+
   private final List<Recorded> recorded = new ArrayList<>();
   private String actor = "system";
   private Instant now;
@@ -111,6 +117,7 @@ final class Order {
   void saved() {
     recorded.clear();
     isNew = false;
+    headerChanged = false;
     lines.forEach(
         l -> {
           l.isNew = false;
@@ -180,6 +187,11 @@ final class Order {
       record(new OrderEvent.Held(HoldKind.MANUAL.name(), null, true), holdReason.strip());
     }
     moveToAllocatedIfMet();
+  }
+
+  /** The rules for an order from a channel: lines waiting outside the loop, updates, mapping. */
+  OrderChannelRules channelRules() {
+    return new OrderChannelRules(this);
   }
 
   // ------------------------------------------------------------------ reservations, cancellation,

@@ -154,7 +154,7 @@ public class OrderEditing {
   }
 
   /** New lines are checked as intake checks them: SKU, price scale, whole cases, lot. */
-  private OrderEditRules.LineFactory lineFactory(Order order) {
+  OrderEditRules.LineFactory lineFactory(Order order) {
     return new OrderEditRules.LineFactory() {
       @Override
       public OrderLine newLine(Orders.LineChange change, int lineNo, String field) {

@@ -172,6 +172,13 @@ public sealed interface OrderEvent {
   @Type(value = "shipment.delivered", doc = "A shipment of the order was confirmed delivered.")
   record ShipmentDelivered(String shipmentId, String deliveredAt) implements OrderEvent {}
 
+  @Type(
+      value = "order.channel_lines_mapped",
+      doc =
+          "Channel lines that waited for a SKU mapping joined the order's lines (an alias was"
+              + " added).")
+  record ChannelLinesMapped(String channelSku, List<LineUnits> lines) implements OrderEvent {}
+
   // ------------------------------------------------------------------ states entered
 
   /** An event that records entering a state; its history entry carries from and to. */
@@ -252,6 +259,18 @@ public sealed interface OrderEvent {
    * does not move.
    */
   sealed interface HistoryOnly extends OrderEvent {}
+
+  /**
+   * A channel changed an order that has shipped (or is closed): the change is on record, not
+   * applied; an operator decides.
+   */
+  @Type(
+      value = "order.channel_change_not_applied",
+      doc =
+          "The channel changed the order after part of it shipped: recorded and flagged, not"
+              + " applied.")
+  record ChannelChangeNotApplied(long channelRevision, List<String> changes)
+      implements HistoryOnly {}
 
   /** A return's stage, as recorded on its order. */
   enum ReturnStage {

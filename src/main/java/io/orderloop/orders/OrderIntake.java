@@ -64,6 +64,14 @@ public class OrderIntake {
   public record Intake(OrderView order, boolean created) {}
 
   public Intake create(CreateOrder command) {
+    return create(command, null, null);
+  }
+
+  /**
+   * Intake with what a channel adapter adds: the channel's details stored with the order, and its
+   * holds taken after allocation.
+   */
+  Intake create(CreateOrder command, ChannelOrder channel, ChannelOrderCommand channelCommand) {
     return transactions.inTransaction(
         () -> {
           String externalId = blankToNull(command.externalId());
@@ -74,6 +82,7 @@ public class OrderIntake {
             }
           }
           Order order = receive(command, externalId);
+          order.channelOrder = channel;
           int year = order.createdAt.atZone(ZoneOffset.UTC).getYear();
           Optional<String> number = repository.insertNew(order, properties.numberPrefix(), year);
           if (number.isEmpty()) {
@@ -84,6 +93,9 @@ public class OrderIntake {
           }
           order.number = number.get();
           order.accept(stock, command.holdReason());
+          if (channelCommand != null) {
+            order.channelRules().holdAtIntake(channelCommand);
+          }
           repository.save(order);
           return new Intake(OrderView.of(order), true);
         });

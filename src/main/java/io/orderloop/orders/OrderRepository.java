@@ -32,7 +32,7 @@ class OrderRepository {
       """
       id, number, channel, external_id, type, state, fulfillment_policy, customer_name, customer_email, ship_to,
       bill_to, currency, total_amount, buyer_po, payment_terms, window_from, window_to, version, created_at, updated_at,
-      holds::text AS holds, at_risk, delivered_at, last_event_seq, notes
+      holds::text AS holds, at_risk, delivered_at, last_event_seq, notes, channel_order::text AS channel_order
       """;
 
   private static final String INSERT_LINE =
@@ -80,11 +80,11 @@ class OrderRepository {
             """
             INSERT INTO orders (id, number, channel, external_id, type, state, fulfillment_policy, customer_name,
                 customer_email, ship_to, bill_to, currency, total_amount, buyer_po, payment_terms, window_from,
-                window_to, version, created_at, updated_at, created_by, notes)
+                window_to, version, created_at, updated_at, created_by, notes, channel_order)
             VALUES (:id, orderloop_number(:prefix, 'ORD', :year, nextval('order_number_seq')),
                 :channel, :externalId, :type, :state, :policy, :customerName, :customerEmail, :shipTo::jsonb,
                 :billTo::jsonb, :currency, :total, :buyerPo, :terms, :windowFrom, :windowTo, 0, :now, :now, :actor,
-                :notes)
+                :notes, :channelOrder::jsonb)
             ON CONFLICT (channel, external_id) DO NOTHING
             RETURNING number""")
         .param("id", o.id)
@@ -108,6 +108,7 @@ class OrderRepository {
         .param("now", Timestamp.from(o.createdAt))
         .param("actor", o.actor())
         .param("notes", o.notes)
+        .param("channelOrder", channelJson(o))
         .query(String.class)
         .optional();
   }
@@ -161,7 +162,7 @@ class OrderRepository {
             });
       }
     }
-    if (recorded.isEmpty() && inserts.isEmpty() && updates.isEmpty()) {
+    if (recorded.isEmpty() && inserts.isEmpty() && updates.isEmpty() && !o.headerChanged) {
       return;
     }
     batchOrOne(INSERT_LINE, inserts);
@@ -216,7 +217,7 @@ class OrderRepository {
                 at_risk = :atRisk, delivered_at = :deliveredAt, customer_name = :customerName,
                 customer_email = :customerEmail, ship_to = :shipTo::jsonb, bill_to = :billTo::jsonb,
                 total_amount = :total, buyer_po = :buyerPo, payment_terms = :terms, window_from = :windowFrom,
-                window_to = :windowTo, notes = :notes
+                window_to = :windowTo, notes = :notes, channel_order = :channelOrder::jsonb
             WHERE id = :id""")
         .param("state", o.state.name())
         .param("version", o.version)
@@ -238,8 +239,13 @@ class OrderRepository {
         .param("windowFrom", window == null ? null : window.from())
         .param("windowTo", window == null ? null : window.to())
         .param("notes", o.notes)
+        .param("channelOrder", channelJson(o))
         .param("id", o.id)
         .update();
+  }
+
+  private String channelJson(Order o) {
+    return o.channelOrder == null ? null : json.writeValueAsString(o.channelOrder);
   }
 
   private void batchOrOne(String sql, List<Object[]> rows) {
@@ -373,6 +379,8 @@ class OrderRepository {
     o.deliveredAt = instant(rs.getTimestamp("delivered_at"));
     o.lastEventSeq = rs.getInt("last_event_seq");
     o.notes = rs.getString("notes");
+    String channel = rs.getString("channel_order");
+    o.channelOrder = channel == null ? null : json.readValue(channel, ChannelOrder.class);
     return o;
   }
 

@@ -36,7 +36,8 @@ public record OrderView(
     Set<OrderState> allowedTransitions,
     Instant createdAt,
     Instant updatedAt,
-    Instant deliveredAt) {
+    Instant deliveredAt,
+    ChannelOrder channelOrder) {
 
   /**
    * A hold: its kind, why, by whom and since when. A held order is not released to fulfillment;
@@ -125,6 +126,7 @@ public record OrderView(
         o.allowedTransitions(),
         o.createdAt,
         o.updatedAt,
-        o.deliveredAt);
+        o.deliveredAt,
+        o.channelOrder);
   }
 }

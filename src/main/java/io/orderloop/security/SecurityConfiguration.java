@@ -103,6 +103,9 @@ class SecurityConfiguration {
                     .hasAuthority(READ_ORDERS)
                     .requestMatchers("/carriers/tracking-events")
                     .permitAll()
+                    // Authenticated by the channel's own signature, not an API key.
+                    .requestMatchers(HttpMethod.POST, "/channels/shopify/webhooks")
+                    .permitAll()
                     .requestMatchers(
                         HttpMethod.GET,
                         "/api/v1/shipments/**",

@@ -1,0 +1,304 @@
+package io.orderloop.channels;
+
+import io.orderloop.orders.Channel;
+import io.orderloop.orders.ChannelOrder;
+import io.orderloop.orders.OrderEvent;
+import io.orderloop.orders.OrderEventRecorded;
+import io.orderloop.orders.OrderQueries;
+import io.orderloop.orders.OrderView;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What goes back to a channel, recorded in the order's own transaction (a channel outbox): a
+ * shipment becomes a {@code FULFILLMENT} push (the channel's lines and quantities, carrier,
+ * tracking number), a delivery confirmation a {@code DELIVERED} push, a cancellation made here (not
+ * by the channel) a {@code CANCEL} push. {@link ChannelRelay} sends them, in order per order.
+ */
+@Component
+public class ChannelPushes {
+
+  /** A push as listed, with its attempts. */
+  public record Push(
+      long id,
+      UUID orderId,
+      String orderNumber,
+      String channel,
+      String account,
+      String kind,
+      JsonNode payload,
+      String status,
+      int attempts,
+      Instant nextAttemptAt,
+      JsonNode result,
+      Instant createdAt,
+      Instant sentAt,
+      List<Attempt> attemptLog) {}
+
+  /** One call to the channel and its answer. */
+  public record Attempt(int attempt, Instant at, String request, Integer status, String answer) {}
+
+  /** A push claimed by the relay. */
+  record Claimed(
+      long id, UUID orderId, String account, String kind, JsonNode payload, int attempts) {}
+
+  private final JdbcClient jdbc;
+  private final OrderQueries queries;
+  private final JsonMapper json;
+  private final Clock clock;
+
+  ChannelPushes(JdbcClient jdbc, OrderQueries queries, JsonMapper json, Clock clock) {
+    this.jdbc = jdbc;
+    this.queries = queries;
+    this.json = json;
+    this.clock = clock;
+  }
+
+  Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** Records the push an order event calls for, in the event's transaction. */
+  @EventListener
+  void on(OrderEventRecorded e) {
+    OrderEvent event = e.event();
+    boolean relevant =
+        event instanceof OrderEvent.ShipmentRecorded
+            || event instanceof OrderEvent.ShipmentDelivered
+            || (event instanceof OrderEvent.Delivered d
+                && d.shipmentId() == null
+                && "transition".equals(d.confirmedBy()))
+            || event instanceof OrderEvent.Cancelled;
+    if (!relevant) {
+      return;
+    }
+    OrderView order = queries.find(e.orderId().toString()).orElse(null);
+    if (order == null || order.channel() != Channel.SHOPIFY || order.channelOrder() == null) {
+      return;
+    }
+    String account = order.channelOrder().account();
+    if (e.actor() != null && e.actor().startsWith("shopify:")) {
+      return; // the channel's own change: it knows
+    }
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("shopifyOrderId", order.externalId());
+    String kind;
+    switch (event) {
+      case OrderEvent.ShipmentRecorded s -> {
+        kind = "FULFILLMENT";
+        Map<Integer, String> refs = new LinkedHashMap<>();
+        for (ChannelOrder.LineRef r : order.channelOrder().lineRefs()) {
+          refs.put(r.lineNo(), r.ref());
+        }
+        payload.put("shipmentId", s.shipmentId());
+        payload.put("carrier", s.carrier());
+        payload.put("trackingNumber", s.trackingNumber());
+        Map<String, Integer> units = new LinkedHashMap<>();
+        for (OrderEvent.ShippedUnits u : s.lines()) {
+          String ref = refs.get(u.lineNo());
+          if (ref != null) {
+            units.merge(ref, u.quantity(), Integer::sum);
+          }
+        }
+        payload.put(
+            "lines",
+            units.entrySet().stream()
+                .map(en -> Map.of("lineItemId", en.getKey(), "quantity", en.getValue()))
+                .toList());
+      }
+      case OrderEvent.ShipmentDelivered d -> {
+        kind = "DELIVERED";
+        payload.put("shipmentId", d.shipmentId());
+      }
+      case OrderEvent.Delivered d -> {
+        kind = "DELIVERED";
+        payload.put("shipmentId", null);
+      }
+      default -> {
+        kind = "CANCEL";
+        payload.put("reason", e.reason());
+      }
+    }
+    Instant now = now();
+    jdbc.sql(
+            """
+            INSERT INTO channel_pushes (order_id, order_number, channel, account, kind, payload, status,
+                next_attempt_at, created_at)
+            VALUES (?, ?, 'shopify', ?, ?, ?::jsonb, 'PENDING', ?, ?)""")
+        .params(
+            e.orderId(),
+            e.orderNumber(),
+            account,
+            kind,
+            json.writeValueAsString(payload),
+            Timestamp.from(now),
+            Timestamp.from(now))
+        .update();
+  }
+
+  /**
+   * Claims due pushes, the oldest unsent one of each order only (a later push of an order waits for
+   * the earlier ones).
+   */
+  List<Claimed> claimDue(int limit, java.time.Duration lease) {
+    Instant now = now();
+    return jdbc.sql(
+            """
+            UPDATE channel_pushes SET attempts = attempts + 1, next_attempt_at = ?
+            WHERE id IN (SELECT p.id FROM channel_pushes p
+                         WHERE p.status IN ('PENDING', 'FAILED') AND p.next_attempt_at <= ?
+                           AND NOT EXISTS (SELECT 1 FROM channel_pushes q
+                                           WHERE q.order_id = p.order_id AND q.id < p.id
+                                             AND q.status IN ('PENDING', 'FAILED'))
+                         ORDER BY p.next_attempt_at, p.id LIMIT ? FOR UPDATE SKIP LOCKED)
+            RETURNING id, order_id, account, kind, payload::text AS payload, attempts""")
+        .params(Timestamp.from(now.plus(lease)), Timestamp.from(now), limit)
+        .query(
+            (rs, n) ->
+                new Claimed(
+                    rs.getLong("id"),
+                    rs.getObject("order_id", UUID.class),
+                    rs.getString("account"),
+                    rs.getString("kind"),
+                    json.readTree(rs.getString("payload")),
+                    rs.getInt("attempts")))
+        .list();
+  }
+
+  void attempt(long pushId, int attempt, String request, Integer status, String answer) {
+    jdbc.sql(
+            """
+            INSERT INTO channel_push_attempts (push_id, attempt, at, request, status, answer)
+            VALUES (?, ?, ?, ?, ?, ?)""")
+        .params(
+            pushId,
+            attempt,
+            Timestamp.from(now()),
+            request,
+            status,
+            answer == null ? null : answer.length() > 1000 ? answer.substring(0, 1000) : answer)
+        .update();
+  }
+
+  void sent(long id, Map<String, Object> result) {
+    jdbc.sql(
+            """
+            UPDATE channel_pushes SET status = 'SENT', sent_at = ?, result = ?::jsonb, next_attempt_at = ?
+            WHERE id = ?""")
+        .params(Timestamp.from(now()), json.writeValueAsString(result), Timestamp.from(now()), id)
+        .update();
+  }
+
+  void retry(long id, Instant at, String why) {
+    jdbc.sql(
+            """
+            UPDATE channel_pushes SET status = 'FAILED', next_attempt_at = ?,
+                result = jsonb_build_object('error', ?::text)
+            WHERE id = ?""")
+        .params(Timestamp.from(at), why, id)
+        .update();
+  }
+
+  void gaveUp(long id, String why) {
+    jdbc.sql(
+            """
+            UPDATE channel_pushes SET status = 'GAVE_UP', result = jsonb_build_object('error', ?::text)
+            WHERE id = ?""")
+        .params(why, id)
+        .update();
+  }
+
+  /** The Shopify fulfillment ids a sent FULFILLMENT push created, by shipment (all when null). */
+  List<String> fulfillmentIds(UUID orderId, String shipmentId) {
+    return jdbc.sql(
+            """
+            SELECT result ->> 'fulfillmentId' FROM channel_pushes
+            WHERE order_id = ? AND kind = 'FULFILLMENT' AND status = 'SENT'
+              AND result ->> 'fulfillmentId' IS NOT NULL
+              AND (CAST(? AS text) IS NULL OR payload ->> 'shipmentId' = ?)
+            ORDER BY id""")
+        .params(orderId, shipmentId, shipmentId)
+        .query(String.class)
+        .list();
+  }
+
+  /** An order's pushes with their attempts, oldest first. */
+  public List<Push> forOrder(UUID orderId) {
+    List<Push> pushes =
+        jdbc.sql(
+                """
+                SELECT id, order_id, order_number, channel, account, kind, payload::text AS payload, status,
+                       attempts, next_attempt_at, result::text AS result, created_at, sent_at
+                FROM channel_pushes WHERE order_id = ? ORDER BY id""")
+            .param(orderId)
+            .query(this::push)
+            .list();
+    return pushes.stream()
+        .map(
+            p ->
+                new Push(
+                    p.id(),
+                    p.orderId(),
+                    p.orderNumber(),
+                    p.channel(),
+                    p.account(),
+                    p.kind(),
+                    p.payload(),
+                    p.status(),
+                    p.attempts(),
+                    p.status().equals("SENT") || p.status().equals("GAVE_UP")
+                        ? null
+                        : p.nextAttemptAt(),
+                    p.result(),
+                    p.createdAt(),
+                    p.sentAt(),
+                    jdbc.sql(
+                            """
+                            SELECT attempt, at, request, status, answer FROM channel_push_attempts
+                            WHERE push_id = ? ORDER BY id""")
+                        .param(p.id())
+                        .query(
+                            (rs, n) ->
+                                new Attempt(
+                                    rs.getInt(1),
+                                    rs.getTimestamp(2).toInstant(),
+                                    rs.getString(3),
+                                    (Integer) rs.getObject(4),
+                                    rs.getString(5)))
+                        .list()))
+        .toList();
+  }
+
+  private Push push(ResultSet rs, int n) throws SQLException {
+    String result = rs.getString("result");
+    Timestamp sent = rs.getTimestamp("sent_at");
+    return new Push(
+        rs.getLong("id"),
+        rs.getObject("order_id", UUID.class),
+        rs.getString("order_number"),
+        rs.getString("channel"),
+        rs.getString("account"),
+        rs.getString("kind"),
+        json.readTree(rs.getString("payload")),
+        rs.getString("status"),
+        rs.getInt("attempts"),
+        rs.getTimestamp("next_attempt_at").toInstant(),
+        result == null ? null : json.readTree(result),
+        rs.getTimestamp("created_at").toInstant(),
+        sent == null ? null : sent.toInstant(),
+        List.of());
+  }
+}

@@ -1,0 +1,275 @@
+package io.orderloop.channels;
+
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Sends the channel pushes to Shopify's Admin API, in order per order, apart from the loop: a
+ * channel that is down or slow never blocks or fails an order command.
+ *
+ * <ul>
+ *   <li>{@code FULFILLMENT}: reads the order's fulfillment orders, spreads the shipped quantities
+ *       of each line over the open ones, and creates one fulfillment with the tracking number and
+ *       company. On a retry it first looks for a fulfillment with the same tracking number, so a
+ *       call whose answer was lost does not fulfil twice.
+ *   <li>{@code DELIVERED}: a {@code delivered} event on the shipment's fulfillment.
+ *   <li>{@code CANCEL}: cancels the order in Shopify.
+ * </ul>
+ *
+ * <p>429 waits its {@code Retry-After}; 5xx, timeouts and refused connections back off (doubling
+ * from {@code retry-backoff} up to {@code max-backoff}); other 4xx answers are final ({@code
+ * GAVE_UP}, with the answer kept), as is running out of attempts. Every call and its answer is kept
+ * per push.
+ */
+@Component
+class ChannelRelay {
+
+  private static final Logger log = LoggerFactory.getLogger(ChannelRelay.class);
+
+  /** A call's answer the relay cannot go on from. */
+  private static final class Stop extends Exception {
+    final boolean retry;
+    final Duration after;
+
+    Stop(String message, boolean retry, Duration after) {
+      super(message, null, false, false);
+      this.retry = retry;
+      this.after = after;
+    }
+  }
+
+  private final ChannelPushes pushes;
+  private final ChannelConnections connections;
+  private final ShopifyAdmin admin;
+  private final ChannelProperties properties;
+  private final JsonMapper json;
+
+  ChannelRelay(
+      ChannelPushes pushes,
+      ChannelConnections connections,
+      ShopifyAdmin admin,
+      ChannelProperties properties,
+      JsonMapper json) {
+    this.pushes = pushes;
+    this.connections = connections;
+    this.admin = admin;
+    this.properties = properties;
+    this.json = json;
+  }
+
+  @Scheduled(
+      fixedDelayString = "${orderloop.channels.poll-interval:PT1S}",
+      initialDelayString = "${orderloop.channels.poll-interval:PT1S}")
+  void relay() {
+    List<ChannelPushes.Claimed> due;
+    do {
+      due = pushes.claimDue(20, properties.apiTimeout().multipliedBy(4));
+      due.forEach(this::send);
+    } while (due.size() == 20);
+  }
+
+  void send(ChannelPushes.Claimed push) {
+    try {
+      ShopifyAdmin.Shop shop = shop(push.account());
+      Map<String, Object> result =
+          switch (push.kind()) {
+            case "FULFILLMENT" -> fulfil(shop, push);
+            case "DELIVERED" -> delivered(shop, push);
+            case "CANCEL" -> cancel(shop, push);
+            default -> throw new Stop("unknown push kind " + push.kind(), false, null);
+          };
+      pushes.sent(push.id(), result);
+    } catch (Stop stop) {
+      if (stop.retry && push.attempts() < properties.maxAttempts() * 2) {
+        Duration wait = stop.after != null ? stop.after : properties.backoff(push.attempts());
+        pushes.retry(push.id(), pushes.now().plus(wait), stop.getMessage());
+      } else {
+        pushes.gaveUp(
+            push.id(),
+            stop.retry
+                ? "gave up after " + push.attempts() + " attempts: " + stop.getMessage()
+                : stop.getMessage());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      pushes.retry(push.id(), pushes.now().plus(properties.retryBackoff()), "interrupted");
+    } catch (RuntimeException e) {
+      log.warn("channel push {} failed: {}", push.id(), e.toString());
+      pushes.retry(
+          push.id(),
+          pushes.now().plus(properties.backoff(push.attempts())),
+          e.getClass().getSimpleName());
+    }
+  }
+
+  private ShopifyAdmin.Shop shop(String domain) throws Stop {
+    ChannelConnections.ShopifyShop shop =
+        connections
+            .shopifyShop(domain)
+            .orElseThrow(
+                () -> new Stop("the shop " + domain + " is no longer connected", false, null));
+    String token =
+        connections
+            .shopifyAccessToken(domain)
+            .orElseThrow(
+                () -> new Stop("the shop " + domain + " has no access token", false, null));
+    return new ShopifyAdmin.Shop(domain, shop.apiBaseUrl(), shop.apiVersion(), token);
+  }
+
+  private Map<String, Object> fulfil(ShopifyAdmin.Shop shop, ChannelPushes.Claimed push)
+      throws Stop, InterruptedException {
+    JsonNode p = push.payload();
+    String orderId = p.path("shopifyOrderId").asString();
+    String tracking = p.path("trackingNumber").asString(null);
+    if (push.attempts() > 1 && tracking != null) {
+      JsonNode existing =
+          call(push, shop, "GET", "/orders/" + orderId + "/fulfillments.json", null);
+      for (JsonNode f : existing.path("fulfillments")) {
+        if (tracking.equals(f.path("tracking_number").asString(null))
+            && !"cancelled".equals(f.path("status").asString(""))) {
+          return Map.of("fulfillmentId", ShopifyOrders.id(f.get("id")), "found", true);
+        }
+      }
+    }
+    JsonNode orders =
+        call(push, shop, "GET", "/orders/" + orderId + "/fulfillment_orders.json", null);
+    Map<String, Integer> wanted = new LinkedHashMap<>();
+    for (JsonNode l : p.path("lines")) {
+      wanted.merge(l.path("lineItemId").asString(), l.path("quantity").asInt(), Integer::sum);
+    }
+    ArrayNode byOrder = json.createArrayNode();
+    for (JsonNode fo : orders.path("fulfillment_orders")) {
+      String status = fo.path("status").asString("");
+      if (!status.equals("open") && !status.equals("in_progress") && !status.equals("scheduled")) {
+        continue;
+      }
+      ArrayNode items = json.createArrayNode();
+      for (JsonNode item : fo.path("line_items")) {
+        String lineItem = ShopifyOrders.id(item.get("line_item_id"));
+        int open = item.path("fulfillable_quantity").asInt(0);
+        int want = wanted.getOrDefault(lineItem, 0);
+        int take = Math.min(open, want);
+        if (take > 0) {
+          items.add(
+              json.createObjectNode()
+                  .put("id", new java.math.BigInteger(ShopifyOrders.id(item.get("id"))))
+                  .put("quantity", take));
+          wanted.put(lineItem, want - take);
+        }
+      }
+      if (!items.isEmpty()) {
+        ObjectNode entry = json.createObjectNode();
+        entry.put("fulfillment_order_id", new java.math.BigInteger(ShopifyOrders.id(fo.get("id"))));
+        entry.set("fulfillment_order_line_items", items);
+        byOrder.add(entry);
+      }
+    }
+    if (byOrder.isEmpty()) {
+      throw new Stop(
+          "nothing of these lines is open to fulfil in Shopify (fulfilled or cancelled there)",
+          false,
+          null);
+    }
+    List<String> short_ = new ArrayList<>();
+    wanted.forEach(
+        (k, v) -> {
+          if (v > 0) short_.add(v + " of line item " + k);
+        });
+    ObjectNode fulfillment = json.createObjectNode();
+    fulfillment.set("line_items_by_fulfillment_order", byOrder);
+    ObjectNode trackingInfo = fulfillment.putObject("tracking_info");
+    trackingInfo.put("number", tracking);
+    trackingInfo.put("company", p.path("carrier").asString(null));
+    fulfillment.put("notify_customer", true);
+    ObjectNode body = json.createObjectNode();
+    body.set("fulfillment", fulfillment);
+    JsonNode created = call(push, shop, "POST", "/fulfillments.json", body);
+    String id = ShopifyOrders.id(created.path("fulfillment").get("id"));
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("fulfillmentId", id);
+    if (!short_.isEmpty()) {
+      result.put("notOpenInShopify", short_);
+    }
+    return result;
+  }
+
+  private Map<String, Object> delivered(ShopifyAdmin.Shop shop, ChannelPushes.Claimed push)
+      throws Stop, InterruptedException {
+    JsonNode p = push.payload();
+    String orderId = p.path("shopifyOrderId").asString();
+    List<String> ids = pushes.fulfillmentIds(push.orderId(), p.path("shipmentId").asString(null));
+    if (ids.isEmpty()) {
+      throw new Stop("no fulfillment of this shipment reached Shopify", false, null);
+    }
+    for (String id : ids) {
+      ObjectNode body = json.createObjectNode();
+      body.putObject("event").put("status", "delivered");
+      call(push, shop, "POST", "/orders/" + orderId + "/fulfillments/" + id + "/events.json", body);
+    }
+    return Map.of("fulfillmentIds", ids);
+  }
+
+  private Map<String, Object> cancel(ShopifyAdmin.Shop shop, ChannelPushes.Claimed push)
+      throws Stop, InterruptedException {
+    String orderId = push.payload().path("shopifyOrderId").asString();
+    ObjectNode body = json.createObjectNode().put("reason", "other").put("email", false);
+    call(push, shop, "POST", "/orders/" + orderId + "/cancel.json", body);
+    return Map.of("cancelled", true);
+  }
+
+  /** One call, recorded with its answer; a 2xx answer's JSON, or a {@link Stop}. */
+  private JsonNode call(
+      ChannelPushes.Claimed push, ShopifyAdmin.Shop shop, String method, String path, JsonNode body)
+      throws Stop, InterruptedException {
+    String request = method + " " + shop.url(path) + (body == null ? "" : " " + body);
+    ShopifyAdmin.Answer answer;
+    try {
+      answer =
+          method.equals("GET")
+              ? admin.get(shop, path)
+              : admin.post(shop, path, json.writeValueAsString(body));
+    } catch (HttpTimeoutException e) {
+      pushes.attempt(push.id(), push.attempts(), request, null, "timed out");
+      throw new Stop("timed out: " + method + " " + path, true, null);
+    } catch (IOException e) {
+      pushes.attempt(push.id(), push.attempts(), request, null, e.getClass().getSimpleName());
+      throw new Stop("could not reach the shop: " + e.getClass().getSimpleName(), true, null);
+    }
+    pushes.attempt(push.id(), push.attempts(), request, answer.status(), answer.body());
+    int status = answer.status();
+    if (status == 429) {
+      Duration wait =
+          ShopifyAdmin.retryAfter(answer.retryAfter(), properties.backoff(push.attempts()));
+      throw new Stop("429 from " + method + " " + path + "; retry after " + wait, true, wait);
+    }
+    if (status >= 500) {
+      throw new Stop(status + " from " + method + " " + path, true, null);
+    }
+    if (status < 200 || status > 299) {
+      throw new Stop(
+          status + " from " + method + " " + path + ": " + clip(answer.body()), false, null);
+    }
+    try {
+      return answer.body().isBlank() ? json.createObjectNode() : json.readTree(answer.body());
+    } catch (RuntimeException notJson) {
+      return json.createObjectNode();
+    }
+  }
+
+  private static String clip(String s) {
+    return s == null || s.length() <= 300 ? s : s.substring(0, 300) + "...";
+  }
+}

@@ -1,0 +1,63 @@
+package io.orderloop.orders;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+/**
+ * A channel order as a channel adapter read it: the intake command's fields, the channel's lines
+ * (with the SKU each maps to, when it maps), and what the channel says about payment and
+ * cancellation. Used for a new order and for an update alike: {@link ChannelOrders} decides which.
+ *
+ * @param revision orders updates (Shopify's {@code updated_at} in milliseconds, Square's {@code
+ *     version}); an update not newer than the order's changes nothing
+ * @param paymentPending the channel has not captured or authorised payment: the order is held
+ *     {@code PAYMENT_PENDING} until an update says it is paid
+ * @param cancelled the channel cancelled the order: what has not shipped is cancelled
+ * @param cleaned text the adapter had to clean (control characters): the order is held {@code
+ *     CHANNEL_DATA} naming it, so a person looks before it ships
+ */
+public record ChannelOrderCommand(
+    Channel channel,
+    String externalId,
+    String account,
+    String displayNumber,
+    long revision,
+    OrderType type,
+    CreateOrder.Customer customer,
+    Address shipTo,
+    Address billTo,
+    String currency,
+    CreateOrder.B2b b2b,
+    List<Line> lines,
+    List<ChannelOrder.Charge> charges,
+    String paymentStatus,
+    boolean paymentPending,
+    boolean cancelled,
+    String cancelReason,
+    List<String> cleaned) {
+
+  public ChannelOrderCommand {
+    lines = List.copyOf(lines);
+    charges = charges == null ? List.of() : List.copyOf(charges);
+    cleaned = cleaned == null ? List.of() : List.copyOf(cleaned);
+  }
+
+  /**
+   * A channel line that ships.
+   *
+   * @param ref the channel's line id
+   * @param channelSku the SKU text the channel sent (may be blank)
+   * @param sku our SKU it maps to (by its text or an alias), or null when it maps to none
+   * @param quantity as the channel sent it: a whole number above zero is taken, anything else is
+   *     kept aside ({@link ChannelOrder.Problem#NOT_TAKEN})
+   * @param unitPrice in the order's currency, after line discounts are not applied (finance reads
+   *     the discounts from the charges)
+   */
+  public record Line(
+      String ref,
+      String channelSku,
+      String title,
+      String sku,
+      String quantity,
+      BigDecimal unitPrice) {}
+}
