@@ -306,6 +306,12 @@ public class ChannelConnections {
         "channel_square_merchants", "signature_key_enc", "merchant_id", id, SQUARE_SIGNATURE);
   }
 
+  /** A merchant's access token, for the Orders and Catalog API calls (resealed like the above). */
+  Optional<String> squareAccessToken(String merchantId) {
+    String id = merchantId == null ? "" : merchantId.strip();
+    return opened("channel_square_merchants", "access_token_enc", "merchant_id", id, SQUARE_TOKEN);
+  }
+
   private Optional<String> opened(
       String table, String column, String keyColumn, String key, String purpose) {
     Optional<String> stored =

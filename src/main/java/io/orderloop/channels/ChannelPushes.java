@@ -23,10 +23,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What goes back to a channel, recorded in the order's own transaction (a channel outbox): a
- * shipment becomes a {@code FULFILLMENT} push (the channel's lines and quantities, carrier,
- * tracking number), a delivery confirmation a {@code DELIVERED} push, a cancellation made here (not
- * by the channel) a {@code CANCEL} push. {@link ChannelRelay} sends them, in order per order.
+ * What goes back to a channel (Shopify, Square), recorded in the order's own transaction (a channel
+ * outbox): a shipment becomes a {@code FULFILLMENT} push (the channel's lines and quantities,
+ * carrier, tracking number), a delivery confirmation a {@code DELIVERED} push, a cancellation made
+ * here (not by the channel) a {@code CANCEL} push. {@link ChannelRelay} sends them, in order per
+ * order.
  */
 @Component
 public class ChannelPushes {
@@ -53,7 +54,13 @@ public class ChannelPushes {
 
   /** A push claimed by the relay. */
   record Claimed(
-      long id, UUID orderId, String account, String kind, JsonNode payload, int attempts) {}
+      long id,
+      UUID orderId,
+      String channel,
+      String account,
+      String kind,
+      JsonNode payload,
+      int attempts) {}
 
   private final JdbcClient jdbc;
   private final OrderQueries queries;
@@ -86,15 +93,18 @@ public class ChannelPushes {
       return;
     }
     OrderView order = queries.find(e.orderId().toString()).orElse(null);
-    if (order == null || order.channel() != Channel.SHOPIFY || order.channelOrder() == null) {
+    if (order == null
+        || (order.channel() != Channel.SHOPIFY && order.channel() != Channel.SQUARE)
+        || order.channelOrder() == null) {
       return;
     }
+    String channel = order.channel().name().toLowerCase(java.util.Locale.ROOT);
     String account = order.channelOrder().account();
-    if (e.actor() != null && e.actor().startsWith("shopify:")) {
+    if (e.actor() != null && e.actor().startsWith(channel + ":")) {
       return; // the channel's own change: it knows
     }
     Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("shopifyOrderId", order.externalId());
+    payload.put("channelOrderId", order.externalId());
     String kind;
     switch (event) {
       case OrderEvent.ShipmentRecorded s -> {
@@ -137,10 +147,11 @@ public class ChannelPushes {
             """
             INSERT INTO channel_pushes (order_id, order_number, channel, account, kind, payload, status,
                 next_attempt_at, created_at)
-            VALUES (?, ?, 'shopify', ?, ?, ?::jsonb, 'PENDING', ?, ?)""")
+            VALUES (?, ?, ?, ?, ?, ?::jsonb, 'PENDING', ?, ?)""")
         .params(
             e.orderId(),
             e.orderNumber(),
+            channel,
             account,
             kind,
             json.writeValueAsString(payload),
@@ -164,13 +175,14 @@ public class ChannelPushes {
                                            WHERE q.order_id = p.order_id AND q.id < p.id
                                              AND q.status IN ('PENDING', 'FAILED'))
                          ORDER BY p.next_attempt_at, p.id LIMIT ? FOR UPDATE SKIP LOCKED)
-            RETURNING id, order_id, account, kind, payload::text AS payload, attempts""")
+            RETURNING id, order_id, channel, account, kind, payload::text AS payload, attempts""")
         .params(Timestamp.from(now.plus(lease)), Timestamp.from(now), limit)
         .query(
             (rs, n) ->
                 new Claimed(
                     rs.getLong("id"),
                     rs.getObject("order_id", UUID.class),
+                    rs.getString("channel"),
                     rs.getString("account"),
                     rs.getString("kind"),
                     json.readTree(rs.getString("payload")),

@@ -43,26 +43,35 @@ class ChannelRelay {
   private static final class Stop extends Exception {
     final boolean retry;
     final Duration after;
+    final String answer;
 
     Stop(String message, boolean retry, Duration after) {
+      this(message, retry, after, null);
+    }
+
+    Stop(String message, boolean retry, Duration after, String answer) {
       super(message, null, false, false);
       this.retry = retry;
       this.after = after;
+      this.answer = answer;
     }
   }
 
   private final ChannelPushes pushes;
   private final ChannelConnections connections;
-  private final ShopifyAdmin admin;
+  private final StoreApi admin;
   private final ChannelProperties properties;
   private final JsonMapper json;
+  private final SquareOrders square;
 
   ChannelRelay(
       ChannelPushes pushes,
       ChannelConnections connections,
-      ShopifyAdmin admin,
+      StoreApi admin,
       ChannelProperties properties,
-      JsonMapper json) {
+      JsonMapper json,
+      SquareOrders square) {
+    this.square = square;
     this.pushes = pushes;
     this.connections = connections;
     this.admin = admin;
@@ -83,14 +92,19 @@ class ChannelRelay {
 
   void send(ChannelPushes.Claimed push) {
     try {
-      ShopifyAdmin.Shop shop = shop(push.account());
-      Map<String, Object> result =
-          switch (push.kind()) {
-            case "FULFILLMENT" -> fulfil(shop, push);
-            case "DELIVERED" -> delivered(shop, push);
-            case "CANCEL" -> cancel(shop, push);
-            default -> throw new Stop("unknown push kind " + push.kind(), false, null);
-          };
+      Map<String, Object> result;
+      if ("square".equals(push.channel())) {
+        result = square(square.merchant(push.account()), push);
+      } else {
+        StoreApi.Shop shop = shop(push.account());
+        result =
+            switch (push.kind()) {
+              case "FULFILLMENT" -> fulfil(shop, push);
+              case "DELIVERED" -> delivered(shop, push);
+              case "CANCEL" -> cancel(shop, push);
+              default -> throw new Stop("unknown push kind " + push.kind(), false, null);
+            };
+      }
       pushes.sent(push.id(), result);
     } catch (Stop stop) {
       if (stop.retry && push.attempts() < properties.maxAttempts() * 2) {
@@ -103,6 +117,8 @@ class ChannelRelay {
                 ? "gave up after " + push.attempts() + " attempts: " + stop.getMessage()
                 : stop.getMessage());
       }
+    } catch (ShopifyOrders.Unreadable gone) {
+      pushes.gaveUp(push.id(), gone.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       pushes.retry(push.id(), pushes.now().plus(properties.retryBackoff()), "interrupted");
@@ -115,7 +131,7 @@ class ChannelRelay {
     }
   }
 
-  private ShopifyAdmin.Shop shop(String domain) throws Stop {
+  private StoreApi.Shop shop(String domain) throws Stop {
     ChannelConnections.ShopifyShop shop =
         connections
             .shopifyShop(domain)
@@ -126,13 +142,13 @@ class ChannelRelay {
             .shopifyAccessToken(domain)
             .orElseThrow(
                 () -> new Stop("the shop " + domain + " has no access token", false, null));
-    return new ShopifyAdmin.Shop(domain, shop.apiBaseUrl(), shop.apiVersion(), token);
+    return new StoreApi.Shop(domain, shop.apiBaseUrl(), shop.apiVersion(), token);
   }
 
-  private Map<String, Object> fulfil(ShopifyAdmin.Shop shop, ChannelPushes.Claimed push)
+  private Map<String, Object> fulfil(StoreApi.Shop shop, ChannelPushes.Claimed push)
       throws Stop, InterruptedException {
     JsonNode p = push.payload();
-    String orderId = p.path("shopifyOrderId").asString();
+    String orderId = p.path("channelOrderId").asString();
     String tracking = p.path("trackingNumber").asString(null);
     if (push.attempts() > 1 && tracking != null) {
       JsonNode existing =
@@ -206,10 +222,10 @@ class ChannelRelay {
     return result;
   }
 
-  private Map<String, Object> delivered(ShopifyAdmin.Shop shop, ChannelPushes.Claimed push)
+  private Map<String, Object> delivered(StoreApi.Shop shop, ChannelPushes.Claimed push)
       throws Stop, InterruptedException {
     JsonNode p = push.payload();
-    String orderId = p.path("shopifyOrderId").asString();
+    String orderId = p.path("channelOrderId").asString();
     List<String> ids = pushes.fulfillmentIds(push.orderId(), p.path("shipmentId").asString(null));
     if (ids.isEmpty()) {
       throw new Stop("no fulfillment of this shipment reached Shopify", false, null);
@@ -222,25 +238,77 @@ class ChannelRelay {
     return Map.of("fulfillmentIds", ids);
   }
 
-  private Map<String, Object> cancel(ShopifyAdmin.Shop shop, ChannelPushes.Claimed push)
+  private Map<String, Object> cancel(StoreApi.Shop shop, ChannelPushes.Claimed push)
       throws Stop, InterruptedException {
-    String orderId = push.payload().path("shopifyOrderId").asString();
+    String orderId = push.payload().path("channelOrderId").asString();
     ObjectNode body = json.createObjectNode().put("reason", "other").put("email", false);
     call(push, shop, "POST", "/orders/" + orderId + "/cancel.json", body);
     return Map.of("cancelled", true);
   }
 
+  /**
+   * Square: the order's shipment fulfillment gets the carrier and tracking number at shipment and
+   * {@code COMPLETED} at delivery; a cancellation made here cancels the order. Each update names
+   * the order's current version, read just before; a version conflict reads it again (three times).
+   */
+  private Map<String, Object> square(StoreApi.Merchant merchant, ChannelPushes.Claimed push)
+      throws Stop, InterruptedException {
+    JsonNode p = push.payload();
+    String orderId = p.path("channelOrderId").asString();
+    String path = "/v2/orders/" + orderId;
+    for (int tryNo = 1; ; tryNo++) {
+      JsonNode order = call(push, merchant, "GET", path, null).path("order");
+      ObjectNode update = json.createObjectNode();
+      ObjectNode o = update.putObject("order");
+      o.put("version", order.path("version").asLong());
+      if (push.kind().equals("CANCEL")) {
+        o.put("state", "CANCELED");
+      } else {
+        String uid = null;
+        for (JsonNode f : order.path("fulfillments")) {
+          if ("SHIPMENT".equals(f.path("type").asString(""))) {
+            uid = f.path("uid").asString(null);
+            break;
+          }
+        }
+        if (uid == null) {
+          throw new Stop("the Square order has no shipment fulfillment to update", false, null);
+        }
+        ObjectNode f = o.putArray("fulfillments").addObject();
+        f.put("uid", uid);
+        if (push.kind().equals("FULFILLMENT")) {
+          ObjectNode details = f.putObject("shipment_details");
+          details.put("carrier", p.path("carrier").asString(null));
+          details.put("tracking_number", p.path("trackingNumber").asString(null));
+        } else {
+          f.put("state", "COMPLETED");
+        }
+      }
+      update.put(
+          "idempotency_key", "orderloop-push-" + push.id() + "-" + push.attempts() + "-" + tryNo);
+      try {
+        call(push, merchant, "PUT", path, update);
+        return Map.of("version", order.path("version").asLong() + 1, "kind", push.kind());
+      } catch (Stop stop) {
+        boolean conflict = stop.answer != null && stop.answer.contains("VERSION_MISMATCH");
+        if (!conflict || tryNo >= 3) {
+          throw conflict ? new Stop(stop.getMessage(), true, null) : stop;
+        }
+      }
+    }
+  }
+
   /** One call, recorded with its answer; a 2xx answer's JSON, or a {@link Stop}. */
   private JsonNode call(
-      ChannelPushes.Claimed push, ShopifyAdmin.Shop shop, String method, String path, JsonNode body)
+      ChannelPushes.Claimed push, StoreApi.Store shop, String method, String path, JsonNode body)
       throws Stop, InterruptedException {
     String request = method + " " + shop.url(path) + (body == null ? "" : " " + body);
-    ShopifyAdmin.Answer answer;
+    StoreApi.Answer answer;
     try {
       answer =
           method.equals("GET")
               ? admin.get(shop, path)
-              : admin.post(shop, path, json.writeValueAsString(body));
+              : admin.send(shop, method, path, json.writeValueAsString(body));
     } catch (HttpTimeoutException e) {
       pushes.attempt(push.id(), push.attempts(), request, null, "timed out");
       throw new Stop("timed out: " + method + " " + path, true, null);
@@ -251,8 +319,7 @@ class ChannelRelay {
     pushes.attempt(push.id(), push.attempts(), request, answer.status(), answer.body());
     int status = answer.status();
     if (status == 429) {
-      Duration wait =
-          ShopifyAdmin.retryAfter(answer.retryAfter(), properties.backoff(push.attempts()));
+      Duration wait = StoreApi.retryAfter(answer.retryAfter(), properties.backoff(push.attempts()));
       throw new Stop("429 from " + method + " " + path + "; retry after " + wait, true, wait);
     }
     if (status >= 500) {
@@ -260,7 +327,10 @@ class ChannelRelay {
     }
     if (status < 200 || status > 299) {
       throw new Stop(
-          status + " from " + method + " " + path + ": " + clip(answer.body()), false, null);
+          status + " from " + method + " " + path + ": " + clip(answer.body()),
+          false,
+          null,
+          answer.body());
     }
     try {
       return answer.body().isBlank() ? json.createObjectNode() : json.readTree(answer.body());

@@ -41,8 +41,11 @@ class DeliveryProcessor implements DisposableBean {
   static final List<String> SHOPIFY_ORDER_TOPICS =
       List.of("orders/create", "orders/updated", "orders/cancelled");
 
+  static final List<String> SQUARE_ORDER_TYPES = List.of("order.created", "order.updated");
+
   private final ChannelDeliveries deliveries;
   private final ShopifyOrders shopify;
+  private final SquareOrders square;
   private final ChannelOrders orders;
   private final ChannelProperties properties;
   private final JsonMapper json;
@@ -52,12 +55,14 @@ class DeliveryProcessor implements DisposableBean {
   DeliveryProcessor(
       ChannelDeliveries deliveries,
       ShopifyOrders shopify,
+      SquareOrders square,
       ChannelOrders orders,
       ChannelProperties properties,
       JsonMapper json,
       Clock clock) {
     this.deliveries = deliveries;
     this.shopify = shopify;
+    this.square = square;
     this.orders = orders;
     this.properties = properties;
     this.json = json;
@@ -143,7 +148,11 @@ class DeliveryProcessor implements DisposableBean {
       deliveries.finish(d.id(), "HELD", "the raw body was purged", null, null);
       return "HELD";
     }
-    if (!"shopify".equals(d.channel()) || !SHOPIFY_ORDER_TOPICS.contains(d.topic())) {
+    boolean acted =
+        "shopify".equals(d.channel())
+            ? SHOPIFY_ORDER_TOPICS.contains(d.topic())
+            : SQUARE_ORDER_TYPES.contains(d.topic());
+    if (!acted) {
       deliveries.finish(d.id(), "IGNORED", "topic " + d.topic() + " is not acted on", null, null);
       return "IGNORED";
     }
@@ -153,7 +162,17 @@ class DeliveryProcessor implements DisposableBean {
     } catch (JacksonException e) {
       throw new ShopifyOrders.Unreadable("the body is not JSON");
     }
-    ChannelOrders.Taken taken = orders.take(shopify.read(d.account(), d.topic(), body));
+    io.orderloop.orders.ChannelOrderCommand command;
+    try {
+      command =
+          "shopify".equals(d.channel())
+              ? shopify.read(d.account(), d.topic(), body)
+              : square.fetch(d.account(), body);
+    } catch (SquareOrders.NotTaken draft) {
+      deliveries.finish(d.id(), "IGNORED", draft.getMessage(), null, null);
+      return "IGNORED";
+    }
+    ChannelOrders.Taken taken = orders.take(command);
     String status = taken.outcome() == ChannelOrders.Outcome.STALE ? "STALE" : "PROCESSED";
     deliveries.finish(
         d.id(),

@@ -194,7 +194,7 @@ class ShopifyWebhookController {
     }
   }
 
-  private static String utf8(byte[] raw) {
+  static String utf8(byte[] raw) {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()

@@ -104,7 +104,8 @@ class SecurityConfiguration {
                     .requestMatchers("/carriers/tracking-events")
                     .permitAll()
                     // Authenticated by the channel's own signature, not an API key.
-                    .requestMatchers(HttpMethod.POST, "/channels/shopify/webhooks")
+                    .requestMatchers(
+                        HttpMethod.POST, "/channels/shopify/webhooks", "/channels/square/webhooks")
                     .permitAll()
                     .requestMatchers(
                         HttpMethod.GET,
