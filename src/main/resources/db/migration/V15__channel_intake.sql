@@ -69,3 +69,19 @@ CREATE TABLE channel_push_attempts (
     answer       text
 );
 CREATE INDEX channel_push_attempts_by_push ON channel_push_attempts (push_id, id);
+
+-- Stock shown to a store: which of our SKUs, at which of our locations, is which item at which of the
+-- channel's locations, and the last value pushed there.
+CREATE TABLE channel_stock_sync (
+    channel              text        NOT NULL,
+    account              text        NOT NULL,
+    sku                  text        NOT NULL REFERENCES skus (code),
+    location             text        NOT NULL REFERENCES locations (code),
+    channel_location_id  text        NOT NULL,
+    channel_item_id      text        NOT NULL,
+    last_pushed          integer,
+    last_pushed_at       timestamptz,
+    last_error           text,
+    lease_until          timestamptz,
+    PRIMARY KEY (channel, account, sku, location)
+);

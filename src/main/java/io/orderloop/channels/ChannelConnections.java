@@ -157,10 +157,13 @@ public class ChannelConnections {
   }
 
   public void deleteShopifyShop(String shopDomain) {
+    String domain = shopDomain == null ? "" : shopDomain.strip().toLowerCase(Locale.ROOT);
+    // The stock sync goes with the connection.
+    jdbc.sql("DELETE FROM channel_stock_sync WHERE channel = 'shopify' AND account = ?")
+        .param(domain)
+        .update();
     int deleted =
-        jdbc.sql("DELETE FROM channel_shopify_shops WHERE shop_domain = ?")
-            .param(shopDomain == null ? "" : shopDomain.strip().toLowerCase(Locale.ROOT))
-            .update();
+        jdbc.sql("DELETE FROM channel_shopify_shops WHERE shop_domain = ?").param(domain).update();
     if (deleted == 0) {
       throw ApiProblem.notFound("no Shopify shop '" + shopDomain + "' is connected");
     }
@@ -248,10 +251,12 @@ public class ChannelConnections {
   }
 
   public void deleteSquareMerchant(String merchantId) {
+    String id = merchantId == null ? "" : merchantId.strip();
+    jdbc.sql("DELETE FROM channel_stock_sync WHERE channel = 'square' AND account = ?")
+        .param(id)
+        .update();
     int deleted =
-        jdbc.sql("DELETE FROM channel_square_merchants WHERE merchant_id = ?")
-            .param(merchantId == null ? "" : merchantId.strip())
-            .update();
+        jdbc.sql("DELETE FROM channel_square_merchants WHERE merchant_id = ?").param(id).update();
     if (deleted == 0) {
       throw ApiProblem.notFound("no Square merchant '" + merchantId + "' is connected");
     }

@@ -25,11 +25,81 @@ class ChannelController {
   private final ChannelConnections connections;
   private final SkuAliases aliases;
   private final ChannelOrders orders;
+  private final ChannelStockSync stockSync;
 
-  ChannelController(ChannelConnections connections, SkuAliases aliases, ChannelOrders orders) {
+  ChannelController(
+      ChannelConnections connections,
+      SkuAliases aliases,
+      ChannelOrders orders,
+      ChannelStockSync stockSync) {
     this.connections = connections;
     this.aliases = aliases;
     this.orders = orders;
+    this.stockSync = stockSync;
+  }
+
+  private static final String STOCK_SYNC =
+      "Which of our SKUs, at which of our locations, are which items at which of the channel's"
+          + " locations (Shopify: inventory item and location ids; Square: catalog variation and"
+          + " location ids). Every pair is synced: the units allocation can still take there are"
+          + " pushed whenever they change (compared every orderloop.channels.stock-sync-interval)."
+          + " A PUT replaces the whole list; empty lists stop the sync.";
+
+  @Operation(
+      operationId = "putShopifyStockSync",
+      summary = "Choose which SKUs and locations show their stock in a Shopify shop",
+      description = STOCK_SYNC)
+  @PutMapping("/shopify/shops/{shopDomain}/stock-sync")
+  Map<String, List<ChannelStockSync.Item>> putShopStockSync(
+      @PathVariable String shopDomain, @RequestBody ChannelStockSync.Settings settings) {
+    String domain = requireShop(shopDomain);
+    return Map.of("items", stockSync.configure("shopify", domain, settings));
+  }
+
+  @Operation(
+      operationId = "getShopifyStockSync",
+      summary = "A Shopify shop's stock sync, with the last value pushed per SKU and location")
+  @GetMapping("/shopify/shops/{shopDomain}/stock-sync")
+  Map<String, List<ChannelStockSync.Item>> shopStockSync(@PathVariable String shopDomain) {
+    return Map.of("items", stockSync.items("shopify", requireShop(shopDomain)));
+  }
+
+  @Operation(
+      operationId = "putSquareStockSync",
+      summary = "Choose which SKUs and locations show their stock in Square",
+      description = STOCK_SYNC)
+  @PutMapping("/square/merchants/{merchantId}/stock-sync")
+  Map<String, List<ChannelStockSync.Item>> putMerchantStockSync(
+      @PathVariable String merchantId, @RequestBody ChannelStockSync.Settings settings) {
+    return Map.of("items", stockSync.configure("square", requireMerchant(merchantId), settings));
+  }
+
+  @Operation(
+      operationId = "getSquareStockSync",
+      summary = "A Square merchant's stock sync, with the last value pushed per SKU and location")
+  @GetMapping("/square/merchants/{merchantId}/stock-sync")
+  Map<String, List<ChannelStockSync.Item>> merchantStockSync(@PathVariable String merchantId) {
+    return Map.of("items", stockSync.items("square", requireMerchant(merchantId)));
+  }
+
+  private String requireShop(String shopDomain) {
+    return connections
+        .shopifyShop(shopDomain.toLowerCase(java.util.Locale.ROOT))
+        .orElseThrow(
+            () ->
+                io.orderloop.common.ApiProblem.notFound(
+                    "no Shopify shop '" + shopDomain + "' is connected"))
+        .shopDomain();
+  }
+
+  private String requireMerchant(String merchantId) {
+    return connections
+        .squareMerchant(merchantId)
+        .orElseThrow(
+            () ->
+                io.orderloop.common.ApiProblem.notFound(
+                    "no Square merchant '" + merchantId + "' is connected"))
+        .merchantId();
   }
 
   /** Header of an alias PUT: how many orders took in lines that waited for this mapping. */

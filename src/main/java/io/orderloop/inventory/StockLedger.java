@@ -292,6 +292,30 @@ public class StockLedger {
         .single();
   }
 
+  /**
+   * Units of each of {@code skus} that allocation may still take at one location (unexpired lots);
+   * SKUs without stock there are 0.
+   */
+  public Map<String, Integer> allocatableAt(String location, Collection<String> skus) {
+    Map<String, Integer> result = new java.util.HashMap<>();
+    skus.forEach(s -> result.put(s, 0));
+    if (skus.isEmpty()) {
+      return result;
+    }
+    jdbc.sql(
+            """
+            SELECT s.sku, sum(s.on_hand - s.reserved)::int FROM stock s LEFT JOIN lots l ON l.id = s.lot_id
+            WHERE s.location = :location AND s.sku IN (:skus)
+              AND (l.expires_on IS NULL OR l.expires_on >= :today)
+            GROUP BY s.sku""")
+        .param("location", location)
+        .param("skus", Set.copyOf(skus))
+        .param("today", rows.today())
+        .query((rs, n) -> result.put(rs.getString(1), Math.max(rs.getInt(2), 0)))
+        .list();
+    return result;
+  }
+
   /** The SKUs among {@code skus} that have allocatable units. */
   public Set<String> skusWithAllocatableStock(Collection<String> skus) {
     if (skus.isEmpty()) {

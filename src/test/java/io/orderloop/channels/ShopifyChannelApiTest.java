@@ -697,4 +697,63 @@ class ShopifyChannelApiTest extends ApiTest {
         postRequestedFor(urlEqualTo(cancel)).withHeader("X-Shopify-Access-Token", equalTo(token)));
     assertThat(pushes(orderId).get(0).get("attemptLog").toString()).contains("503", "200");
   }
+
+  @Test
+  void what_allocation_can_still_take_is_pushed_to_the_shop_as_it_changes() {
+    String s = sku("STK");
+    receive(s, location, 10);
+    String levels = "/admin/api/" + VERSION + "/inventory_levels/set.json";
+    shopify.stubFor(
+        post(urlEqualTo(levels)).willReturn(aResponse().withStatus(200).withBody("{}")));
+    Api.Response configured =
+        api.put(
+            "/api/v1/channels/shopify/shops/" + domain + "/stock-sync",
+            Map.of(
+                "locations",
+                    List.of(Map.of("location", location, "channelLocationId", "655441491")),
+                "items", List.of(Map.of("sku", s, "channelItemId", "808950810"))));
+    assertThat(configured.status()).as(configured.toString()).isEqualTo(200);
+    org.awaitility.Awaitility.await("10 available pushed")
+        .atMost(java.time.Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                shopify.verify(
+                    postRequestedFor(urlEqualTo(levels))
+                        .withHeader("X-Shopify-Access-Token", equalTo(token))
+                        .withRequestBody(
+                            equalToJson(
+                                "{\"location_id\":655441491,\"inventory_item_id\":808950810,\"available\":10}"))));
+    // An order reserves 3 (from any channel): the shop may sell 7.
+    createOrder(order(s, 3));
+    org.awaitility.Awaitility.await("7 available pushed")
+        .atMost(java.time.Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                shopify.verify(
+                    postRequestedFor(urlEqualTo(levels))
+                        .withRequestBody(
+                            equalToJson(
+                                "{\"location_id\":655441491,\"inventory_item_id\":808950810,\"available\":7}"))));
+    JsonNode items =
+        api.get("/api/v1/channels/shopify/shops/" + domain + "/stock-sync").json().get("items");
+    assertThat(items.get(0).get("lastPushed").asInt()).isEqualTo(7);
+    // Unchanged stock is not pushed again.
+    int calls = shopify.findAll(postRequestedFor(urlEqualTo(levels))).size();
+    try {
+      Thread.sleep(1000);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    assertThat(shopify.findAll(postRequestedFor(urlEqualTo(levels)))).hasSize(calls);
+    assertThat(
+            api.put(
+                    "/api/v1/channels/shopify/shops/" + domain + "/stock-sync",
+                    Map.of(
+                        "locations",
+                        List.of(),
+                        "items",
+                        List.of(Map.of("sku", "NOPE-NOT-A-SKU", "channelItemId", "1"))))
+                .status())
+        .isEqualTo(422);
+  }
 }

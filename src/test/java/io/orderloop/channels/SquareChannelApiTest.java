@@ -356,4 +356,41 @@ class SquareChannelApiTest extends ApiTest {
                   .isEqualTo("SENT");
             });
   }
+
+  @Test
+  void stock_is_pushed_to_square_as_physical_counts() {
+    String s = sku("SQSTK");
+    receive(s, location, 6);
+    square.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post(
+                urlEqualTo("/v2/inventory/changes/batch-create"))
+            .willReturn(aResponse().withStatus(200).withBody("{\"counts\":[]}")));
+    Api.Response configured =
+        api.put(
+            "/api/v1/channels/square/merchants/" + merchant + "/stock-sync",
+            Map.of(
+                "locations", List.of(Map.of("location", location, "channelLocationId", "LOC-SQ-1")),
+                "items", List.of(Map.of("sku", s, "channelItemId", "VAR-" + s))));
+    assertThat(configured.status()).as(configured.toString()).isEqualTo(200);
+    org.awaitility.Awaitility.await("6 pushed")
+        .atMost(java.time.Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                square.verify(
+                    com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                            urlEqualTo("/v2/inventory/changes/batch-create"))
+                        .withHeader("Authorization", equalTo("Bearer " + token))
+                        .withRequestBody(
+                            matchingJsonPath("$.changes[0].type", equalTo("PHYSICAL_COUNT")))
+                        .withRequestBody(
+                            matchingJsonPath(
+                                "$.changes[0].physical_count.catalog_object_id",
+                                equalTo("VAR-" + s)))
+                        .withRequestBody(
+                            matchingJsonPath(
+                                "$.changes[0].physical_count.location_id", equalTo("LOC-SQ-1")))
+                        .withRequestBody(
+                            matchingJsonPath(
+                                "$.changes[0].physical_count.quantity", equalTo("6")))));
+  }
 }
