@@ -85,3 +85,9 @@ CREATE TABLE channel_stock_sync (
     lease_until          timestamptz,
     PRIMARY KEY (channel, account, sku, location)
 );
+
+-- A shop's webhook subscriptions as last checked, and how far the reconcile job has read its orders.
+ALTER TABLE channel_shopify_shops
+    ADD COLUMN subscriptions jsonb,
+    ADD COLUMN reconciled_until timestamptz,
+    ADD COLUMN reconcile_lease_until timestamptz;

@@ -57,7 +57,9 @@ public class ChannelConnections {
       boolean webhookSecretSet,
       boolean accessTokenSet,
       Instant createdAt,
-      Instant updatedAt) {}
+      Instant updatedAt,
+      tools.jackson.databind.JsonNode webhookSubscriptions,
+      Instant reconciledUntil) {}
 
   /** What a {@code PUT} of a shop carries; credentials may be left out once stored. */
   public record ShopifySettings(
@@ -170,7 +172,10 @@ public class ChannelConnections {
   }
 
   private static final String SHOP_COLUMNS =
-      "SELECT shop_domain, api_base_url, api_version, location, created_at, updated_at FROM channel_shopify_shops";
+      """
+      SELECT shop_domain, api_base_url, api_version, location, created_at, updated_at, subscriptions::text,
+             reconciled_until
+      FROM channel_shopify_shops""";
 
   private static ShopifyShop shop(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
     return new ShopifyShop(
@@ -181,8 +186,13 @@ public class ChannelConnections {
         true,
         true,
         rs.getTimestamp(5).toInstant(),
-        rs.getTimestamp(6).toInstant());
+        rs.getTimestamp(6).toInstant(),
+        rs.getString(7) == null ? null : READER.readTree(rs.getString(7)),
+        rs.getTimestamp(8) == null ? null : rs.getTimestamp(8).toInstant());
   }
+
+  private static final tools.jackson.databind.json.JsonMapper READER =
+      tools.jackson.databind.json.JsonMapper.builder().build();
 
   // ------------------------------------------------------------------------------------- Square
 

@@ -157,31 +157,51 @@ public class ChannelDeliveries {
         rs.getInt("attempts"));
   }
 
-  /** Records the outcome of processing (a final status). */
-  void finish(long id, String status, String detail, String externalId, UUID orderId) {
+  /**
+   * Records the outcome of processing (a final status), unless the delivery was claimed again since
+   * ({@code attempt} is the claim's): the latest claim's outcome stands.
+   */
+  void finish(long id, int attempt, String status, String detail, String externalId, UUID orderId) {
     jdbc.sql(
             """
             UPDATE channel_deliveries SET status = ?, detail = ?, external_id = coalesce(?, external_id),
                 order_id = coalesce(?, order_id), processed_at = ?, next_attempt_at = NULL
-            WHERE id = ?""")
-        .params(status, clip(detail), externalId, orderId, Timestamp.from(now()), id)
+            WHERE id = ? AND attempts = ?""")
+        .params(status, clip(detail), externalId, orderId, Timestamp.from(now()), id, attempt)
         .update();
   }
 
-  /** Records a failed attempt: tried again at {@code retryAt}, or held when attempts ran out. */
-  void failed(long id, String detail, Instant retryAt) {
+  /**
+   * Records a failed attempt: tried again at {@code retryAt}, or held when attempts ran out (null);
+   * ignored when the delivery was claimed again since.
+   */
+  void failed(long id, int attempt, String detail, Instant retryAt) {
     jdbc.sql(
             """
             UPDATE channel_deliveries SET status = CASE WHEN ?::timestamptz IS NULL THEN 'HELD' ELSE 'FAILED' END,
                 detail = ?, next_attempt_at = ?, processed_at = ?
-            WHERE id = ?""")
+            WHERE id = ? AND attempts = ?""")
         .params(
             retryAt == null ? null : Timestamp.from(retryAt),
             clip(detail),
             retryAt == null ? null : Timestamp.from(retryAt),
             Timestamp.from(now()),
-            id)
+            id,
+            attempt)
         .update();
+  }
+
+  /** The raw bodies of deliveries of erased customers' orders are dropped at once. */
+  @org.springframework.context.event.EventListener
+  void on(io.orderloop.orders.CustomerErased erased) {
+    if (!erased.orderIds().isEmpty()) {
+      jdbc.sql(
+              """
+              UPDATE channel_deliveries SET body = NULL, headers = NULL, purged_at = coalesce(purged_at, ?)
+              WHERE order_id = ANY(?)""")
+          .params(Timestamp.from(now()), erased.orderIds().toArray(UUID[]::new))
+          .update();
+    }
   }
 
   /**
@@ -207,7 +227,7 @@ public class ChannelDeliveries {
                 """
                 UPDATE channel_deliveries SET status = 'RECEIVED', attempts = attempts + 1, next_attempt_at = ?,
                     detail = NULL
-                WHERE id = ? AND NOT (status IN ('RECEIVED', 'FAILED') AND next_attempt_at > ?)""")
+                WHERE id = ? AND NOT (status = 'RECEIVED' AND next_attempt_at > ?)""")
             .params(Timestamp.from(now.plus(LEASE)), id, Timestamp.from(now))
             .update();
     if (claimed == 0) {

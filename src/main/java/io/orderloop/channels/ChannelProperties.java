@@ -17,6 +17,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts attempts before a delivery is held for a person, or a push is given up
  * @param pollInterval how often the relay and the delivery worker look for due work
  * @param apiTimeout the deadline of one call to a channel's API
+ * @param stockSyncInterval how often the stock shown to the stores is compared and pushed
+ * @param publicBaseUrl this service's address as the stores reach it (e.g. {@code
+ *     https://oms.example.com}); webhook subscriptions are registered to it. Unset: subscriptions
+ *     are only checked, and reported missing
+ * @param reconcileInterval how often each shop's orders updated since the last look are read, so
+ *     orders whose webhooks were lost are taken in late rather than never
  */
 @ConfigurationProperties("orderloop.channels")
 public record ChannelProperties(
@@ -26,7 +32,10 @@ public record ChannelProperties(
     @DefaultValue("PT1H") Duration maxBackoff,
     @DefaultValue("12") int maxAttempts,
     @DefaultValue("PT1S") Duration pollInterval,
-    @DefaultValue("PT10S") Duration apiTimeout) {
+    @DefaultValue("PT10S") Duration apiTimeout,
+    @DefaultValue("PT5S") Duration stockSyncInterval,
+    String publicBaseUrl,
+    @DefaultValue("PT15M") Duration reconcileInterval) {
 
   /** The wait before attempt {@code attempts + 1}. */
   Duration backoff(int attempts) {

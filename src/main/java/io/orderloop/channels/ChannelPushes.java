@@ -205,31 +205,39 @@ public class ChannelPushes {
         .update();
   }
 
-  void sent(long id, Map<String, Object> result) {
+  // The outcomes below apply only to the claim that made them (its attempt number): a push whose
+  // lease ran out and was claimed again is settled by the newer claim.
+
+  void sent(Claimed push, Map<String, Object> result) {
     jdbc.sql(
             """
             UPDATE channel_pushes SET status = 'SENT', sent_at = ?, result = ?::jsonb, next_attempt_at = ?
-            WHERE id = ?""")
-        .params(Timestamp.from(now()), json.writeValueAsString(result), Timestamp.from(now()), id)
+            WHERE id = ? AND attempts = ?""")
+        .params(
+            Timestamp.from(now()),
+            json.writeValueAsString(result),
+            Timestamp.from(now()),
+            push.id(),
+            push.attempts())
         .update();
   }
 
-  void retry(long id, Instant at, String why) {
+  void retry(Claimed push, Instant at, String why) {
     jdbc.sql(
             """
             UPDATE channel_pushes SET status = 'FAILED', next_attempt_at = ?,
                 result = jsonb_build_object('error', ?::text)
-            WHERE id = ?""")
-        .params(Timestamp.from(at), why, id)
+            WHERE id = ? AND attempts = ?""")
+        .params(Timestamp.from(at), why, push.id(), push.attempts())
         .update();
   }
 
-  void gaveUp(long id, String why) {
+  void gaveUp(Claimed push, String why) {
     jdbc.sql(
             """
             UPDATE channel_pushes SET status = 'GAVE_UP', result = jsonb_build_object('error', ?::text)
-            WHERE id = ?""")
-        .params(why, id)
+            WHERE id = ? AND attempts = ?""")
+        .params(why, push.id(), push.attempts())
         .update();
   }
 

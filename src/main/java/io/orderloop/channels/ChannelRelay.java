@@ -83,11 +83,15 @@ class ChannelRelay {
       fixedDelayString = "${orderloop.channels.poll-interval:PT1S}",
       initialDelayString = "${orderloop.channels.poll-interval:PT1S}")
   void relay() {
-    List<ChannelPushes.Claimed> due;
-    do {
-      due = pushes.claimDue(20, properties.apiTimeout().multipliedBy(4));
-      due.forEach(this::send);
-    } while (due.size() == 20);
+    // One push per claim: its lease covers the few calls it makes (each with the API deadline), so
+    // another instance never takes it over while it is being sent.
+    for (int i = 0; i < 1000; i++) {
+      List<ChannelPushes.Claimed> due = pushes.claimDue(1, properties.apiTimeout().multipliedBy(6));
+      if (due.isEmpty()) {
+        return;
+      }
+      send(due.getFirst());
+    }
   }
 
   void send(ChannelPushes.Claimed push) {
@@ -105,29 +109,35 @@ class ChannelRelay {
               default -> throw new Stop("unknown push kind " + push.kind(), false, null);
             };
       }
-      pushes.sent(push.id(), result);
+      pushes.sent(push, result);
     } catch (Stop stop) {
       if (stop.retry && push.attempts() < properties.maxAttempts() * 2) {
         Duration wait = stop.after != null ? stop.after : properties.backoff(push.attempts());
-        pushes.retry(push.id(), pushes.now().plus(wait), stop.getMessage());
+        pushes.retry(push, pushes.now().plus(wait), stop.getMessage());
       } else {
         pushes.gaveUp(
-            push.id(),
+            push,
             stop.retry
                 ? "gave up after " + push.attempts() + " attempts: " + stop.getMessage()
                 : stop.getMessage());
       }
     } catch (ShopifyOrders.Unreadable gone) {
-      pushes.gaveUp(push.id(), gone.getMessage());
+      pushes.gaveUp(push, gone.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      pushes.retry(push.id(), pushes.now().plus(properties.retryBackoff()), "interrupted");
+      pushes.retry(push, pushes.now().plus(properties.retryBackoff()), "interrupted");
     } catch (RuntimeException e) {
       log.warn("channel push {} failed: {}", push.id(), e.toString());
-      pushes.retry(
-          push.id(),
-          pushes.now().plus(properties.backoff(push.attempts())),
-          e.getClass().getSimpleName());
+      if (push.attempts() >= properties.maxAttempts()) {
+        pushes.gaveUp(
+            push,
+            "gave up after " + push.attempts() + " attempts: " + e.getClass().getSimpleName());
+      } else {
+        pushes.retry(
+            push,
+            pushes.now().plus(properties.backoff(push.attempts())),
+            e.getClass().getSimpleName());
+      }
     }
   }
 
@@ -150,13 +160,18 @@ class ChannelRelay {
     JsonNode p = push.payload();
     String orderId = p.path("channelOrderId").asString();
     String tracking = p.path("trackingNumber").asString(null);
-    if (push.attempts() > 1 && tracking != null) {
+    // A fulfillment with this tracking number already there (an earlier attempt whose answer was
+    // lost) is this shipment's: it is not created twice.
+    if (tracking != null && !tracking.isBlank() && !tracking.equals("none")) {
       JsonNode existing =
           call(push, shop, "GET", "/orders/" + orderId + "/fulfillments.json", null);
       for (JsonNode f : existing.path("fulfillments")) {
         if (tracking.equals(f.path("tracking_number").asString(null))
             && !"cancelled".equals(f.path("status").asString(""))) {
-          return Map.of("fulfillmentId", ShopifyOrders.id(f.get("id")), "found", true);
+          Map<String, Object> found = new LinkedHashMap<>();
+          found.put("fulfillmentId", ShopifyOrders.id(f.get("id")));
+          found.put("found", true);
+          return found;
         }
       }
     }

@@ -94,9 +94,9 @@ class DeliveryProcessor implements DisposableBean {
   void processDue() {
     List<ChannelDeliveries.Claimed> due;
     do {
-      due = deliveries.claimDue(20);
+      due = deliveries.claimDue(5);
       due.forEach(this::process);
-    } while (due.size() == 20);
+    } while (due.size() == 5);
   }
 
   /** Purges raw bodies past the retention, hourly. */
@@ -122,7 +122,7 @@ class DeliveryProcessor implements DisposableBean {
     try {
       return handle(d);
     } catch (ShopifyOrders.Unreadable | ApiProblem refused) {
-      deliveries.failed(d.id(), "held: " + refused.getMessage(), null);
+      deliveries.failed(d.id(), d.attempts(), "held: " + refused.getMessage(), null);
       return "HELD";
     } catch (RuntimeException e) {
       Instant retry =
@@ -132,6 +132,7 @@ class DeliveryProcessor implements DisposableBean {
       log.warn("channel delivery {} failed (attempt {}): {}", d.id(), d.attempts(), e.toString());
       deliveries.failed(
           d.id(),
+          d.attempts(),
           (retry == null
                   ? "held after " + d.attempts() + " attempts: "
                   : "attempt " + d.attempts() + " failed: ")
@@ -145,7 +146,7 @@ class DeliveryProcessor implements DisposableBean {
 
   private String handle(ChannelDeliveries.Claimed d) {
     if (d.body() == null) {
-      deliveries.finish(d.id(), "HELD", "the raw body was purged", null, null);
+      deliveries.finish(d.id(), d.attempts(), "HELD", "the raw body was purged", null, null);
       return "HELD";
     }
     boolean acted =
@@ -153,7 +154,8 @@ class DeliveryProcessor implements DisposableBean {
             ? SHOPIFY_ORDER_TOPICS.contains(d.topic())
             : SQUARE_ORDER_TYPES.contains(d.topic());
     if (!acted) {
-      deliveries.finish(d.id(), "IGNORED", "topic " + d.topic() + " is not acted on", null, null);
+      deliveries.finish(
+          d.id(), d.attempts(), "IGNORED", "topic " + d.topic() + " is not acted on", null, null);
       return "IGNORED";
     }
     JsonNode body;
@@ -169,13 +171,14 @@ class DeliveryProcessor implements DisposableBean {
               ? shopify.read(d.account(), d.topic(), body)
               : square.fetch(d.account(), body);
     } catch (SquareOrders.NotTaken draft) {
-      deliveries.finish(d.id(), "IGNORED", draft.getMessage(), null, null);
+      deliveries.finish(d.id(), d.attempts(), "IGNORED", draft.getMessage(), null, null);
       return "IGNORED";
     }
     ChannelOrders.Taken taken = orders.take(command);
     String status = taken.outcome() == ChannelOrders.Outcome.STALE ? "STALE" : "PROCESSED";
     deliveries.finish(
         d.id(),
+        d.attempts(),
         status,
         "order "
             + taken.order().number()

@@ -63,6 +63,17 @@ class ShopifyOrders {
   }
 
   ChannelOrderCommand read(String shop, String topic, JsonNode o) {
+    try {
+      return readOrder(shop, topic, o);
+    } catch (Unreadable | IllegalStateException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A field of an unexpected shape: the delivery is held with the reason, not retried.
+      throw new Unreadable("the order could not be read: " + e.getMessage());
+    }
+  }
+
+  private ChannelOrderCommand readOrder(String shop, String topic, JsonNode o) {
     if (o == null || !o.isObject()) {
       throw new Unreadable("the body is not a JSON object");
     }
@@ -80,7 +91,8 @@ class ShopifyOrders {
     for (JsonNode item : o.path("line_items")) {
       String ref = id(item.get("id"));
       String title = title(item, text);
-      String quantity = quantity(item);
+      String quantity = text.of("line_items.quantity", quantity(item));
+      boolean removed = item.has("current_quantity") && "0".equals(quantity);
       BigDecimal price = money(item.get("price"));
       if (!item.path("requires_shipping").asBoolean(true)
           || item.path("gift_card").asBoolean(false)) {
@@ -99,14 +111,22 @@ class ShopifyOrders {
         continue;
       }
       String sku = text.of("line_items.sku", blankToNull(item.path("sku").asString(null)));
+      // A line without a SKU goes by its title: an alias on the title maps it.
+      String code = sku != null ? sku : title == null ? null : clip(title, 255);
       lines.add(
           new ChannelOrderCommand.Line(
               ref == null ? "line-" + (lines.size() + 1) : ref,
-              sku,
+              code,
               title,
-              sku == null ? null : aliases.resolve("shopify", sku).orElse(null),
+              code == null
+                  ? null
+                  : sku != null
+                      ? aliases.resolve("shopify", sku).orElse(null)
+                      : aliases.alias("shopify", code).orElse(null),
               quantity,
-              price == null ? BigDecimal.ZERO : price));
+              price,
+              null,
+              removed));
     }
     for (JsonNode s : o.path("shipping_lines")) {
       BigDecimal price = money(s.get("price"));
@@ -181,7 +201,7 @@ class ShopifyOrders {
               ? billTo
               : new Address(name, null, null, null, null, null, null, null, null);
     }
-    String financial = o.path("financial_status").asString(null);
+    String financial = text.of("financial_status", o.path("financial_status").asString(null));
     boolean cancelled =
         "orders/cancelled".equals(topic)
             || (o.hasNonNull("cancelled_at") && !o.path("cancelled_at").asString("").isBlank());
@@ -189,7 +209,7 @@ class ShopifyOrders {
         cancelled
             ? "cancelled on Shopify"
                 + (o.hasNonNull("cancel_reason")
-                    ? " (" + text.of("cancel_reason", o.path("cancel_reason").asString()) + ")"
+                    ? " (" + text.of("cancel_reason", o.path("cancel_reason").asString("")) + ")"
                     : "")
             : null;
     return new ChannelOrderCommand(
@@ -197,7 +217,7 @@ class ShopifyOrders {
         id,
         shop,
         text.of("name", o.path("name").asString(null)),
-        revision(o),
+        revision(o, topic),
         b2b ? OrderType.B2B : OrderType.DTC,
         new CreateOrder.Customer(clip(name, 200), email == null ? null : clip(email, 320)),
         shipTo,
@@ -220,19 +240,29 @@ class ShopifyOrders {
     }
   }
 
-  /** Shopify's {@code updated_at} in milliseconds: later changes have larger revisions. */
-  static long revision(JsonNode o) {
+  /**
+   * The order's revision: Shopify's {@code updated_at} (whole seconds) in milliseconds, times four,
+   * plus the topic's rank within one second (create 0, updated 1, cancelled 2): an update in the
+   * same second as the create still applies, a create after an update of that second does not.
+   */
+  static long revision(JsonNode o, String topic) {
+    int rank =
+        switch (topic == null ? "" : topic) {
+          case "orders/create" -> 0;
+          case "orders/cancelled" -> 2;
+          default -> 1;
+        };
     for (String field : List.of("updated_at", "created_at")) {
       String t = o.path(field).asString(null);
       if (t != null) {
         try {
-          return OffsetDateTime.parse(t).toInstant().toEpochMilli();
+          return OffsetDateTime.parse(t).toInstant().toEpochMilli() * 4 + rank;
         } catch (DateTimeParseException ignored) {
           // try the next
         }
       }
     }
-    return 0;
+    return rank;
   }
 
   private static String title(JsonNode item, Cleaner text) {

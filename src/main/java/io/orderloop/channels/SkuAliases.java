@@ -129,6 +129,17 @@ public class SkuAliases {
     return Optional.empty();
   }
 
+  /** Our SKU for a channel code by an alias only (not by our own SKU codes). */
+  public Optional<String> alias(String channel, String externalCode) {
+    if (externalCode == null || externalCode.isBlank()) {
+      return Optional.empty();
+    }
+    return jdbc.sql("SELECT sku FROM channel_sku_aliases WHERE channel = ? AND external_sku = ?")
+        .params(channel(channel), externalCode.strip())
+        .query(String.class)
+        .optional();
+  }
+
   /** An X12 product id qualifier (two or three letters or digits) and the id after it. */
   private static final Pattern EDI_QUALIFIED = Pattern.compile("[A-Z0-9]{2,3}:(.+)");
 

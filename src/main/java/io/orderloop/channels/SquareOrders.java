@@ -137,6 +137,16 @@ class SquareOrders {
   }
 
   ChannelOrderCommand read(StoreApi.Merchant merchant, JsonNode o) {
+    try {
+      return readOrder(merchant, o);
+    } catch (ShopifyOrders.Unreadable | NotTaken | IllegalStateException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ShopifyOrders.Unreadable("the order could not be read: " + e.getMessage());
+    }
+  }
+
+  private ChannelOrderCommand readOrder(StoreApi.Merchant merchant, JsonNode o) {
     String id = o.path("id").asString(null);
     String state = o.path("state").asString("");
     if ("DRAFT".equals(state)) {
@@ -168,8 +178,12 @@ class SquareOrders {
       String name = text.of("line_items.name", l.path("name").asString(null));
       String variation = l.path("variation_name").asString(null);
       String title = variation == null || variation.isBlank() ? name : name + " - " + variation;
-      String quantity = l.path("quantity").asString("").strip();
-      BigDecimal price = minor(l.path("base_price_money"), cur);
+      String quantity = text.of("line_items.quantity", l.path("quantity").asString("").strip());
+      BigDecimal price =
+          l.path("base_price_money").path("amount").isIntegralNumber()
+                  && l.path("base_price_money").path("amount").asLong() >= 0
+              ? minor(l.path("base_price_money"), cur)
+              : null;
       String itemType = l.path("item_type").asString("ITEM");
       if ("GIFT_CARD".equals(itemType)) {
         charges.add(
@@ -199,7 +213,14 @@ class SquareOrders {
       }
       lines.add(
           new ChannelOrderCommand.Line(
-              uid, text.of("line_items.sku", code), title, sku, quantity, price));
+              uid,
+              text.of("line_items.sku", code),
+              title,
+              sku,
+              quantity,
+              price,
+              code != null && code.equals(catalogId) ? null : catalogId,
+              false));
     }
     BigDecimal discount = minor(o.path("total_discount_money"), cur);
     if (discount.signum() > 0) {

@@ -25,7 +25,7 @@ class StoreApi {
   static final String SQUARE_VERSION = "2025-10-16";
 
   /** One call's answer: status, body (cut at 64 kB) and {@code Retry-After} when sent. */
-  record Answer(int status, String body, Optional<String> retryAfter) {}
+  record Answer(int status, String body, Optional<String> retryAfter, Optional<String> link) {}
 
   /** Where a store's API is and how a call authenticates. */
   interface Store {
@@ -100,7 +100,8 @@ class StoreApi {
     return new Answer(
         response.statusCode(),
         new String(body, 0, length, java.nio.charset.StandardCharsets.UTF_8),
-        response.headers().firstValue("Retry-After"));
+        response.headers().firstValue("Retry-After"),
+        response.headers().firstValue("Link"));
   }
 
   static Duration retryAfter(Optional<String> header, Duration fallback) {

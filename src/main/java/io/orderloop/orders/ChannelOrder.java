@@ -50,6 +50,7 @@ public record ChannelOrder(
    * @param quantity as the channel sent it (a decimal string for Square)
    * @param unitPrice in the order's currency
    * @param detail what is wrong, for the operator
+   * @param otherCode a second code an alias may name (Square's catalog object id)
    */
   public record PendingLine(
       String ref,
@@ -58,7 +59,14 @@ public record ChannelOrder(
       String quantity,
       BigDecimal unitPrice,
       Problem problem,
-      String detail) {}
+      String detail,
+      String otherCode) {
+
+    /** Whether an alias for {@code code} maps this line. */
+    boolean answersTo(String code) {
+      return code.equals(channelSku) || code.equals(otherCode);
+    }
+  }
 
   /** What a charge is for. */
   public enum ChargeKind {

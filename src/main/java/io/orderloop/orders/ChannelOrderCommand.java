@@ -50,8 +50,12 @@ public record ChannelOrderCommand(
    * @param sku our SKU it maps to (by its text or an alias), or null when it maps to none
    * @param quantity as the channel sent it: a whole number above zero is taken, anything else is
    *     kept aside ({@link ChannelOrder.Problem#NOT_TAKEN})
-   * @param unitPrice in the order's currency, after line discounts are not applied (finance reads
-   *     the discounts from the charges)
+   * @param unitPrice in the order's currency, before discounts (finance reads the discounts from
+   *     the charges); null when the channel sent none the loop can use (the line is kept aside)
+   * @param otherCode a second code an alias may name (Square: the catalog object id when the line
+   *     goes by its variation's SKU)
+   * @param removed the channel removed the line (Shopify's {@code current_quantity} 0): not a line
+   *     to take, and a line already taken is cancelled
    */
   public record Line(
       String ref,
@@ -59,5 +63,18 @@ public record ChannelOrderCommand(
       String title,
       String sku,
       String quantity,
-      BigDecimal unitPrice) {}
+      BigDecimal unitPrice,
+      String otherCode,
+      boolean removed) {
+
+    public Line(
+        String ref,
+        String channelSku,
+        String title,
+        String sku,
+        String quantity,
+        BigDecimal unitPrice) {
+      this(ref, channelSku, title, sku, quantity, unitPrice, null, false);
+    }
+  }
 }

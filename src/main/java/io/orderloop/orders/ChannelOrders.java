@@ -26,6 +26,9 @@ import org.springframework.stereotype.Service;
 @Service
 public class ChannelOrders {
 
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(ChannelOrders.class);
+
   /** What taking a channel order did. */
   public enum Outcome {
     /** A new order. */
@@ -110,7 +113,7 @@ public class ChannelOrders {
     List<ChannelOrder.LineRef> refs = new ArrayList<>();
     List<ChannelOrder.PendingLine> pending = new ArrayList<>();
     for (ChannelOrderCommand.Line l : c.lines()) {
-      if ("0".equals(l.quantity() == null ? null : l.quantity().strip())) {
+      if (l.removed()) {
         continue; // removed on the channel before we saw it
       }
       ChannelOrder.PendingLine aside = OrderChannelRules.pendingIfNotTakeable(l);
@@ -202,22 +205,31 @@ public class ChannelOrders {
                 SELECT id FROM orders
                 WHERE channel = ? AND channel_order IS NOT NULL
                   AND jsonb_array_length(channel_order -> 'pendingLines') > 0
-                  AND channel_order -> 'pendingLines' @> jsonb_build_array(
-                        jsonb_build_object('channelSku', ?::text, 'problem', 'UNMAPPED_SKU'))
+                  AND (channel_order -> 'pendingLines' @> jsonb_build_array(
+                         jsonb_build_object('channelSku', ?::text, 'problem', 'UNMAPPED_SKU'))
+                       OR channel_order -> 'pendingLines' @> jsonb_build_array(
+                         jsonb_build_object('otherCode', ?::text, 'problem', 'UNMAPPED_SKU')))
                 ORDER BY created_at""")
-            .params(channel.name(), channelSku)
+            .params(channel.name(), channelSku, channelSku)
             .query(UUID.class)
             .list();
     int changed = 0;
     for (UUID id : ids) {
-      int taken =
-          commands.call(
-              id.toString(),
-              null,
-              order -> order.channelRules().map(channelSku, sku, stock, editing.lineFactory(order)),
-              n -> n);
-      if (taken > 0) {
-        changed++;
+      try {
+        int taken =
+            commands.call(
+                id.toString(),
+                null,
+                order ->
+                    order.channelRules().map(channelSku, sku, stock, editing.lineFactory(order)),
+                n -> n);
+        if (taken > 0) {
+          changed++;
+        }
+      } catch (ApiProblem refused) {
+        // This order cannot take the lines now (e.g. its policy would break); the others go on,
+        // and its lines keep waiting, listed with the order.
+        log.info("order {} keeps its channel lines waiting: {}", id, refused.getMessage());
       }
     }
     return changed;

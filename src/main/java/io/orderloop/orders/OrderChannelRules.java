@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -49,6 +48,10 @@ final class OrderChannelRules {
 
   /** Why a line cannot be taken as it is, or null when it can (the catalogue checks come later). */
   static PendingLine pendingIfNotTakeable(ChannelOrderCommand.Line l) {
+    if (l.unitPrice() == null) {
+      return pending(
+          l, Problem.NOT_TAKEN, "the line has no price the loop can use (missing or not a number)");
+    }
     if (wholeQuantity(l.quantity()) == null) {
       return pending(
           l,
@@ -63,7 +66,7 @@ final class OrderChannelRules {
           l,
           Problem.UNMAPPED_SKU,
           l.channelSku() == null || l.channelSku().isBlank()
-              ? "the line has no SKU; map it with an alias on its title or fix it in the channel"
+              ? "the line has no SKU or title to map; fix it in the channel"
               : "no SKU or alias matches '" + l.channelSku() + "'");
     }
     return null;
@@ -71,7 +74,14 @@ final class OrderChannelRules {
 
   static PendingLine pending(ChannelOrderCommand.Line l, Problem problem, String detail) {
     return new PendingLine(
-        l.ref(), l.channelSku(), l.title(), l.quantity(), l.unitPrice(), problem, detail);
+        l.ref(),
+        l.channelSku(),
+        l.title(),
+        l.quantity(),
+        l.unitPrice(),
+        problem,
+        detail,
+        l.otherCode());
   }
 
   private final Order o;
@@ -87,7 +97,7 @@ final class OrderChannelRules {
     if (c.paymentPending()) {
       hold(HoldKind.PAYMENT_PENDING, paymentReason(c.paymentStatus()));
     }
-    refreshLineHolds(c.cleaned());
+    refreshLineHolds(List.of(), c.cleaned());
   }
 
   // ------------------------------------------------------------------ updates
@@ -99,6 +109,18 @@ final class OrderChannelRules {
   Outcome update(
       ChannelOrderCommand c, Stock stock, OrderEditRules.LineFactory factory, String sourceLabel) {
     ChannelOrder current = o.channelOrder;
+    if (current != null && !java.util.Objects.equals(current.account(), c.account())) {
+      throw ApiProblem.conflict(
+          "channel-account-mismatch",
+          "The order belongs to another account",
+          "order "
+              + o.number
+              + " came from "
+              + current.account()
+              + "; "
+              + c.account()
+              + " cannot change it");
+    }
     if (current != null && c.revision() <= current.revision()) {
       return Outcome.STALE;
     }
@@ -178,8 +200,7 @@ final class OrderChannelRules {
       Integer qty = wholeQuantity(l.quantity());
       if (lineNo != null) {
         OrderLine line = o.line(lineNo);
-        boolean removed = "0".equals(l.quantity() == null ? null : l.quantity().strip());
-        if (removed) {
+        if (l.removed()) {
           changes.add(new Orders.LineChange(lineNo, null, 0, null, null, null));
         } else if (qty == null) {
           pending.add(pendingIfNotTakeable(l));
@@ -188,7 +209,7 @@ final class OrderChannelRules {
         }
         continue;
       }
-      if ("0".equals(l.quantity() == null ? null : l.quantity().strip())) {
+      if (l.removed()) {
         continue; // a line removed on the channel that never entered the loop
       }
       PendingLine aside = pendingIfNotTakeable(l);
@@ -218,8 +239,9 @@ final class OrderChannelRules {
     for (int i = 0; i < newRefs.size(); i++) {
       refs.add(new LineRef(newRefs.get(i), before + 1 + i));
     }
+    List<PendingLine> waitingBefore = o.channelOrder.pendingLines();
     o.channelOrder = o.channelOrder.with(refs, pending, c.charges(), c.paymentStatus());
-    refreshLineHolds(c.cleaned());
+    refreshLineHolds(waitingBefore, List.of());
   }
 
   /** Why the catalogue refuses a line (unknown lot, not whole cases, …), or null. */
@@ -250,13 +272,20 @@ final class OrderChannelRules {
     List<String> newRefs = new ArrayList<>();
     List<PendingLine> still = new ArrayList<>();
     for (PendingLine p : ch.pendingLines()) {
-      if (p.problem() != Problem.UNMAPPED_SKU || !Objects.equals(p.channelSku(), channelSku)) {
+      if (p.problem() != Problem.UNMAPPED_SKU || !p.answersTo(channelSku)) {
         still.add(p);
         continue;
       }
       ChannelOrderCommand.Line l =
           new ChannelOrderCommand.Line(
-              p.ref(), p.channelSku(), p.title(), sku, p.quantity(), p.unitPrice());
+              p.ref(),
+              p.channelSku(),
+              p.title(),
+              sku,
+              p.quantity(),
+              p.unitPrice(),
+              p.otherCode(),
+              false);
       Integer qty = wholeQuantity(p.quantity());
       PendingLine refused = qty == null ? pendingIfNotTakeable(l) : refusal(l, qty, factory);
       if (refused != null) {
@@ -283,7 +312,7 @@ final class OrderChannelRules {
     }
     o.channelOrder = ch.with(refs, still, ch.charges(), ch.paymentStatus());
     o.headerChanged = true;
-    refreshLineHolds(List.of());
+    refreshLineHolds(ch.pendingLines(), List.of());
     o.moveToAllocatedIfMet();
     return taken.size();
   }
@@ -291,18 +320,23 @@ final class OrderChannelRules {
   // ------------------------------------------------------------------ holds
 
   /**
-   * {@code UNMAPPED_SKU} while a line waits for a mapping (lifted when none does); {@code
-   * CHANNEL_DATA} when a line was not taken or text had to be cleaned (lifted by a person).
+   * {@code UNMAPPED_SKU} when a line newly waits for a mapping, lifted when none does; {@code
+   * CHANNEL_DATA} when a line is newly not taken or text had to be cleaned, lifted by a person. A
+   * hold a person released is not put back for the same lines.
    */
-  private void refreshLineHolds(List<String> cleaned) {
+  private void refreshLineHolds(List<PendingLine> before, List<String> cleaned) {
     if (!o.state.isOpen()) {
       return;
     }
+    Set<String> known = new HashSet<>();
+    before.forEach(p -> known.add(p.problem() + "\n" + p.ref()));
     List<PendingLine> unmapped =
         o.channelOrder.pendingLines().stream()
             .filter(p -> p.problem() == Problem.UNMAPPED_SKU)
             .toList();
-    if (!unmapped.isEmpty() && o.holdOf(HoldKind.UNMAPPED_SKU).isEmpty()) {
+    boolean newlyUnmapped =
+        unmapped.stream().anyMatch(p -> !known.contains(p.problem() + "\n" + p.ref()));
+    if (newlyUnmapped && o.holdOf(HoldKind.UNMAPPED_SKU).isEmpty()) {
       hold(HoldKind.UNMAPPED_SKU, "channel lines with no SKU mapping: " + describe(unmapped));
     } else if (unmapped.isEmpty() && o.holdOf(HoldKind.UNMAPPED_SKU).isPresent()) {
       o.releaseHold(HoldKind.UNMAPPED_SKU, "every channel line maps to a SKU");
@@ -310,6 +344,7 @@ final class OrderChannelRules {
     List<PendingLine> notTaken =
         o.channelOrder.pendingLines().stream()
             .filter(p -> p.problem() == Problem.NOT_TAKEN)
+            .filter(p -> !known.contains(p.problem() + "\n" + p.ref()))
             .toList();
     List<String> reasons = new ArrayList<>();
     if (!notTaken.isEmpty()) {
@@ -355,7 +390,7 @@ final class OrderChannelRules {
     for (ChannelOrderCommand.Line l : c.lines()) {
       Integer lineNo = lineOf.remove(l.ref());
       if (lineNo == null) {
-        if (!"0".equals(l.quantity())) {
+        if (!l.removed()) {
           changes.add("new line " + label(pending(l, Problem.NOT_TAKEN, null)));
         }
         continue;

@@ -169,7 +169,8 @@ class OrderRepository {
     batchOrOne(UPDATE_LINE, updates);
     boolean existed = !o.isNew;
     if (existed
-        && recorded.stream().anyMatch(r -> !(r.event() instanceof OrderEvent.HistoryOnly))) {
+        && (o.headerChanged
+            || recorded.stream().anyMatch(r -> !(r.event() instanceof OrderEvent.HistoryOnly)))) {
       o.version++;
     }
     List<OrderEventRecorded> published = new ArrayList<>();

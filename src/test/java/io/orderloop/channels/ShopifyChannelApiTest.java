@@ -274,11 +274,15 @@ class ShopifyChannelApiTest extends ApiTest {
                 .get("status")
                 .asString())
         .isEqualTo("DUPLICATE");
-    // orders/updated with the same update time: nothing new.
-    Delivered same = deliver("orders/updated", payload);
-    assertThat(same.json().get("status").asString()).isEqualTo("STALE");
+    // orders/updated of the same second follows the create (and changes nothing here); the same
+    // create through another subscription (another webhook id) is older: stale.
+    assertThat(deliver("orders/updated", payload).json().get("status").asString())
+        .isEqualTo("PROCESSED");
+    assertThat(deliver("orders/create", payload).json().get("status").asString())
+        .isEqualTo("STALE");
     assertThat(count("SELECT count(*) FROM orders WHERE external_id = ?", id)).isEqualTo(1);
-    assertThat(deliveriesStored()).isEqualTo(2);
+    assertThat(deliveriesStored()).isEqualTo(3);
+    assertThat(orderOf(id).get("lines")).hasSize(2);
     assertThat(stock(mapped).get("reserved").asInt()).isEqualTo(2);
   }
 
@@ -479,7 +483,7 @@ class ShopifyChannelApiTest extends ApiTest {
     assertThat(order.get("shipTo").get("name").asString()).isEqualTo("Eve Shipper");
     assertThat(order.get("lines")).hasSize(1);
     assertThat(order.get("channelOrder").get("pendingLines").toString())
-        .contains(fractional, "NOT_TAKEN");
+        .contains(fractional, zero, "NOT_TAKEN");
     // The held order does not ship until a person releases it.
     Api.Response release =
         api.post(
@@ -755,5 +759,41 @@ class ShopifyChannelApiTest extends ApiTest {
                         List.of(Map.of("sku", "NOPE-NOT-A-SKU", "channelItemId", "1"))))
                 .status())
         .isEqualTo(422);
+  }
+
+  @Test
+  void concurrent_deliveries_of_one_order_make_one_order_at_its_newest_revision() throws Exception {
+    String s = sku("RACE");
+    receive(s, location, 100);
+    String id = newId();
+    String line = newId();
+    List<ObjectNode> versions = new ArrayList<>();
+    for (int minute = 1; minute <= 8; minute++) {
+      versions.add(
+          order(id, "2026-03-01T10:0" + minute + ":00Z", List.of(new Item(line, s, minute))));
+    }
+    java.util.Collections.shuffle(versions);
+    List<java.util.concurrent.Future<Delivered>> answers = new ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      for (ObjectNode v : versions) {
+        answers.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return deliver("orders/updated", v);
+                }));
+      }
+      start.countDown();
+      for (var a : answers) {
+        Delivered d = a.get();
+        assertThat(d.status()).as(d.body()).isEqualTo(200);
+        assertThat(d.json().get("status").asString()).as(d.body()).isIn("PROCESSED", "STALE");
+      }
+    }
+    JsonNode order = orderOf(id); // exactly one
+    assertThat(order.get("lines").get(0).get("quantity").asInt()).isEqualTo(8);
+    assertThat(stock(s).get("reserved").asInt()).isEqualTo(8);
+    assertThat(deliveriesStored()).isEqualTo(8);
   }
 }
