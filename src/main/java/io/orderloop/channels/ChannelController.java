@@ -12,6 +12,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -26,12 +27,18 @@ class ChannelController {
   private final SkuAliases aliases;
   private final ChannelOrders orders;
   private final ChannelStockSync stockSync;
+  private final ShopifyUpkeep upkeep;
+  private final ChannelProperties properties;
 
   ChannelController(
       ChannelConnections connections,
       SkuAliases aliases,
       ChannelOrders orders,
-      ChannelStockSync stockSync) {
+      ChannelStockSync stockSync,
+      ShopifyUpkeep upkeep,
+      ChannelProperties properties) {
+    this.upkeep = upkeep;
+    this.properties = properties;
     this.connections = connections;
     this.aliases = aliases;
     this.orders = orders;
@@ -146,8 +153,45 @@ class ChannelController {
             shopDomain,
             new ChannelConnections.ShopifySettings(
                 r.webhookSecret(), r.accessToken(), r.apiBaseUrl(), r.apiVersion(), r.location()));
+    if (properties.publicBaseUrl() != null
+        && !properties.publicBaseUrl().isBlank()
+        && (saved.created() || r.accessToken() != null)) {
+      // Register the order webhooks in the background; the result is kept with the shop.
+      String domain = saved.connection().shopDomain();
+      Thread.ofVirtual()
+          .name("shopify-subscriptions")
+          .start(() -> upkeep.checkSubscriptions(domain));
+    }
     return ResponseEntity.status(saved.created() ? HttpStatus.CREATED : HttpStatus.OK)
         .body(saved.connection());
+  }
+
+  @Operation(
+      operationId = "checkShopifySubscriptions",
+      summary = "Check a shop's order webhook subscriptions, creating the missing ones",
+      description =
+          "The topics orders/create, orders/updated and orders/cancelled must be subscribed to"
+              + " {orderloop.channels.public-base-url}/channels/shopify/webhooks. Missing ones are"
+              + " created through the Admin API when that address is configured, else reported"
+              + " MISSING (for an app configured elsewhere). The result is kept with the shop"
+              + " (webhookSubscriptions). Runs by itself when a shop is connected and the address"
+              + " is configured.")
+  @PostMapping("/shopify/shops/{shopDomain}/webhook-subscriptions/check")
+  tools.jackson.databind.JsonNode checkSubscriptions(@PathVariable String shopDomain) {
+    return upkeep.checkSubscriptions(requireShop(shopDomain));
+  }
+
+  @Operation(
+      operationId = "reconcileShopifyShop",
+      summary = "Read the shop's orders updated since the last look, now",
+      description =
+          "What the reconcile job does every orderloop.channels.reconcile-interval: orders whose"
+              + " webhooks were lost are taken in late rather than never. Each order goes through"
+              + " the deliveries log (a repeat is a duplicate, an order already current is stale)."
+              + " Answers how many new deliveries it made.")
+  @PostMapping("/shopify/shops/{shopDomain}/reconcile")
+  Map<String, Integer> reconcile(@PathVariable String shopDomain) {
+    return Map.of("deliveries", upkeep.reconcile(requireShop(shopDomain)));
   }
 
   @Operation(operationId = "listShopifyShops", summary = "List connected Shopify shops")

@@ -796,4 +796,122 @@ class ShopifyChannelApiTest extends ApiTest {
     assertThat(stock(s).get("reserved").asInt()).isEqualTo(8);
     assertThat(deliveriesStored()).isEqualTo(8);
   }
+
+  @org.springframework.beans.factory.annotation.Autowired ChannelConnections connections;
+  @org.springframework.beans.factory.annotation.Autowired ChannelDeliveries deliveryLog;
+  @org.springframework.beans.factory.annotation.Autowired DeliveryProcessor processor;
+  @org.springframework.beans.factory.annotation.Autowired StoreApi storeApi;
+  @org.springframework.beans.factory.annotation.Autowired ChannelProperties properties;
+
+  @Test
+  void subscriptions_are_checked_and_the_missing_ones_created_when_our_address_is_known() {
+    String list = "/admin/api/" + VERSION + "/webhooks.json?limit=250";
+    shopify.stubFor(
+        get(urlEqualTo(list))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withBody(
+                        "{\"webhooks\":[{\"id\":4759306,\"topic\":\"orders/create\","
+                            + "\"address\":\"https://oms.example.com/channels/shopify/webhooks\"}]}")));
+    // Without our public address: checked and reported, nothing created.
+    JsonNode checked =
+        api.post(
+                "/api/v1/channels/shopify/shops/" + domain + "/webhook-subscriptions/check",
+                Map.of())
+            .json();
+    assertThat(checked.get("topics").toString())
+        .contains("\"topic\":\"orders/create\",\"status\":\"PRESENT\"")
+        .contains("\"topic\":\"orders/updated\",\"status\":\"MISSING\"");
+    assertThat(
+            api.get("/api/v1/channels/shopify/shops/" + domain)
+                .json()
+                .get("webhookSubscriptions")
+                .get("topics"))
+        .hasSize(3);
+    // With it: the missing two are created.
+    shopify.stubFor(
+        post(urlEqualTo("/admin/api/" + VERSION + "/webhooks.json"))
+            .willReturn(aResponse().withStatus(201).withBody("{\"webhook\":{\"id\":901}}")));
+    ChannelProperties withAddress =
+        new ChannelProperties(
+            properties.deliveryRetention(),
+            properties.inlineBudget(),
+            properties.retryBackoff(),
+            properties.maxBackoff(),
+            properties.maxAttempts(),
+            properties.pollInterval(),
+            properties.apiTimeout(),
+            properties.stockSyncInterval(),
+            "https://oms.example.com/",
+            properties.reconcileInterval());
+    JsonNode created =
+        new ShopifyUpkeep(
+                connections, deliveryLog, processor, storeApi, withAddress, jdbc, JSON, clock)
+            .checkSubscriptions(domain);
+    assertThat(created.get("topics").toString()).contains("PRESENT").contains("CREATED");
+    for (String topic : List.of("orders/updated", "orders/cancelled")) {
+      shopify.verify(
+          postRequestedFor(urlEqualTo("/admin/api/" + VERSION + "/webhooks.json"))
+              .withHeader("X-Shopify-Access-Token", equalTo(token))
+              .withRequestBody(
+                  equalToJson(
+                      "{\"webhook\":{\"topic\":\""
+                          + topic
+                          + "\",\"address\":\"https://oms.example.com/channels/shopify/webhooks\",\"format\":\"json\"}}")));
+    }
+  }
+
+  @Test
+  void the_reconcile_job_takes_in_orders_whose_webhooks_were_lost() {
+    String s = sku("REC");
+    receive(s, location, 10);
+    String lost = newId();
+    String known = newId();
+    deliver(
+        "orders/create", order(known, "2026-03-01T10:00:00Z", List.of(new Item(newId(), s, 1))));
+    ObjectNode page1 = JSON.createObjectNode();
+    page1
+        .putArray("orders")
+        .add(order(lost, "2026-03-01T11:00:00Z", List.of(new Item(newId(), s, 2))));
+    ObjectNode page2 = JSON.createObjectNode();
+    page2
+        .putArray("orders")
+        .add(order(known, "2026-03-01T10:00:00Z", List.of(new Item(newId(), s, 1))));
+    String orders = "/admin/api/" + VERSION + "/orders.json";
+    shopify.stubFor(
+        get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(orders))
+            .withQueryParam(
+                "updated_at_min", com.github.tomakehurst.wiremock.client.WireMock.matching(".+"))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader(
+                        "Link",
+                        "<https://"
+                            + domain
+                            + orders
+                            + "?limit=250&page_info=abc123>; rel=\"next\"")
+                    .withBody(page1.toString())));
+    shopify.stubFor(
+        get(urlEqualTo(orders + "?limit=250&page_info=abc123"))
+            .willReturn(aResponse().withStatus(200).withBody(page2.toString())));
+
+    JsonNode first =
+        api.post("/api/v1/channels/shopify/shops/" + domain + "/reconcile", Map.of()).json();
+    assertThat(first.get("deliveries").asInt()).isEqualTo(2);
+    assertThat(orderOf(lost).get("lines").get(0).get("quantity").asInt()).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM orders WHERE external_id = ?", known)).isEqualTo(1);
+    // Again: the same orders are duplicates, nothing new.
+    JsonNode again =
+        api.post("/api/v1/channels/shopify/shops/" + domain + "/reconcile", Map.of()).json();
+    assertThat(again.get("deliveries").asInt()).isZero();
+    // The cursor never goes back; it starts a day before the first run.
+    assertThat(
+            api.get("/api/v1/channels/shopify/shops/" + domain)
+                .json()
+                .get("reconciledUntil")
+                .isNull())
+        .isFalse();
+  }
 }
