@@ -83,7 +83,9 @@ public class ChannelPushes {
   void on(OrderEventRecorded e) {
     OrderEvent event = e.event();
     boolean relevant =
-        event instanceof OrderEvent.ShipmentRecorded
+        event instanceof OrderEvent.LinesCancelled
+            || (event instanceof OrderEvent.Edited edited && reducesLines(edited))
+            || event instanceof OrderEvent.ShipmentRecorded
             || event instanceof OrderEvent.ShipmentDelivered
             || (event instanceof OrderEvent.Delivered d
                 && d.shipmentId() == null
@@ -129,6 +131,14 @@ public class ChannelPushes {
                 .map(en -> Map.of("lineItemId", en.getKey(), "quantity", en.getValue()))
                 .toList());
       }
+      case OrderEvent.LinesCancelled c -> {
+        kind = "LINES";
+        payload.put("lines", targets(order));
+      }
+      case OrderEvent.Edited ed -> {
+        kind = "LINES";
+        payload.put("lines", targets(order));
+      }
       case OrderEvent.ShipmentDelivered d -> {
         kind = "DELIVERED";
         payload.put("shipmentId", d.shipmentId());
@@ -158,6 +168,55 @@ public class ChannelPushes {
             Timestamp.from(now),
             Timestamp.from(now))
         .update();
+  }
+
+  /**
+   * What each channel line should now count in the store: its units less those cancelled here
+   * (Shopify lines are in units).
+   */
+  private static List<Map<String, Object>> targets(OrderView order) {
+    Map<Integer, OrderView.Line> lines = new LinkedHashMap<>();
+    order.lines().forEach(l -> lines.put(l.lineNo(), l));
+    List<Map<String, Object>> targets = new java.util.ArrayList<>();
+    for (ChannelOrder.LineRef r : order.channelOrder().lineRefs()) {
+      OrderView.Line l = lines.get(r.lineNo());
+      if (l != null) {
+        targets.add(Map.of("lineItemId", r.ref(), "quantity", l.quantity() - l.cancelled()));
+      }
+    }
+    return targets;
+  }
+
+  /** Whether an edit lowered a line's quantity without cancelling it (that is LinesCancelled). */
+  private static boolean reducesLines(OrderEvent.Edited edited) {
+    if (!(edited.before().get("lines") instanceof List<?> before)
+        || !(edited.after().get("lines") instanceof List<?> after)) {
+      return false;
+    }
+    Map<Integer, Integer> was = new LinkedHashMap<>();
+    for (Object o : before) {
+      if (o instanceof OrderEvent.LineUnits l) {
+        was.put(l.lineNo(), l.quantity());
+      }
+    }
+    for (Object o : after) {
+      if (o instanceof OrderEvent.LineUnits l
+          && was.containsKey(l.lineNo())
+          && l.quantity() < was.get(l.lineNo())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a later push of the order cancels it as a whole (which makes line changes moot). */
+  boolean cancelledLater(UUID orderId, long pushId) {
+    return jdbc.sql(
+                "SELECT count(*) FROM channel_pushes WHERE order_id = ? AND id > ? AND kind = 'CANCEL'")
+            .params(orderId, pushId)
+            .query(Integer.class)
+            .single()
+        > 0;
   }
 
   /**

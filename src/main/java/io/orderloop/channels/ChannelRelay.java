@@ -106,6 +106,7 @@ class ChannelRelay {
               case "FULFILLMENT" -> fulfil(shop, push);
               case "DELIVERED" -> delivered(shop, push);
               case "CANCEL" -> cancel(shop, push);
+              case "LINES" -> lines(shop, push);
               default -> throw new Stop("unknown push kind " + push.kind(), false, null);
             };
       }
@@ -251,6 +252,97 @@ class ChannelRelay {
       call(push, shop, "POST", "/orders/" + orderId + "/fulfillments/" + id + "/events.json", body);
     }
     return Map.of("fulfillmentIds", ids);
+  }
+
+  private static final String EDIT_BEGIN =
+      """
+      mutation begin($id: ID!) { orderEditBegin(id: $id) {
+        calculatedOrder { id lineItems(first: 250) { nodes { id quantity lineItem { id } } } }
+        userErrors { field message } } }""";
+
+  private static final String EDIT_SET_QUANTITY =
+      """
+      mutation set($id: ID!, $lineItemId: ID!, $quantity: Int!) {
+        orderEditSetQuantity(id: $id, lineItemId: $lineItemId, quantity: $quantity, restock: true) {
+          calculatedOrder { id } userErrors { field message } } }""";
+
+  private static final String EDIT_COMMIT =
+      """
+      mutation commit($id: ID!) { orderEditCommit(id: $id, notifyCustomer: false,
+          staffNote: "Cancelled in Orderloop") { order { id } userErrors { field message } } }""";
+
+  /**
+   * Lines cancelled or reduced here: an order edit in Shopify (GraphQL {@code orderEditBegin}, one
+   * {@code orderEditSetQuantity} per line whose quantity there is above ours, {@code
+   * orderEditCommit}). Quantities are only ever lowered. Moot when the order is cancelled as a
+   * whole by a later push.
+   */
+  private Map<String, Object> lines(StoreApi.Shop shop, ChannelPushes.Claimed push)
+      throws Stop, InterruptedException {
+    if (pushes.cancelledLater(push.orderId(), push.id())) {
+      return Map.of("superseded", "the order is cancelled as a whole by a later push");
+    }
+    JsonNode p = push.payload();
+    Map<String, Integer> target = new LinkedHashMap<>();
+    for (JsonNode l : p.path("lines")) {
+      target.put(
+          "gid://shopify/LineItem/" + l.path("lineItemId").asString(""),
+          l.path("quantity").asInt());
+    }
+    String orderGid = "gid://shopify/Order/" + p.path("channelOrderId").asString("");
+    JsonNode begun =
+        graphql(
+            push, shop, EDIT_BEGIN, json.createObjectNode().put("id", orderGid), "orderEditBegin");
+    JsonNode calculated = begun.path("calculatedOrder");
+    String calculatedId = calculated.path("id").asString(null);
+    List<String> changed = new ArrayList<>();
+    for (JsonNode item : calculated.path("lineItems").path("nodes")) {
+      Integer want = target.get(item.path("lineItem").path("id").asString(""));
+      int has = item.path("quantity").asInt();
+      if (want != null && want < has) {
+        ObjectNode vars =
+            json.createObjectNode()
+                .put("id", calculatedId)
+                .put("lineItemId", item.path("id").asString(""))
+                .put("quantity", Math.max(want, 0));
+        graphql(push, shop, EDIT_SET_QUANTITY, vars, "orderEditSetQuantity");
+        changed.add(item.path("lineItem").path("id").asString("") + " " + has + "→" + want);
+      }
+    }
+    if (changed.isEmpty()) {
+      return Map.of("unchanged", "Shopify already shows these quantities");
+    }
+    graphql(
+        push,
+        shop,
+        EDIT_COMMIT,
+        json.createObjectNode().put("id", calculatedId),
+        "orderEditCommit");
+    return Map.of("edited", changed);
+  }
+
+  /** One GraphQL call: the named mutation's result, or a {@link Stop} for its errors. */
+  private JsonNode graphql(
+      ChannelPushes.Claimed push,
+      StoreApi.Shop shop,
+      String query,
+      ObjectNode variables,
+      String field)
+      throws Stop, InterruptedException {
+    ObjectNode body = json.createObjectNode().put("query", query);
+    body.set("variables", variables);
+    JsonNode answer = call(push, shop, "POST", "/graphql.json", body);
+    JsonNode errors = answer.path("errors");
+    if (errors.isArray() && !errors.isEmpty()) {
+      boolean throttled = errors.toString().contains("THROTTLED");
+      throw new Stop("GraphQL " + field + ": " + clip(errors.toString()), throttled, null);
+    }
+    JsonNode result = answer.path("data").path(field);
+    JsonNode userErrors = result.path("userErrors");
+    if (userErrors.isArray() && !userErrors.isEmpty()) {
+      throw new Stop(field + " refused: " + clip(userErrors.toString()), false, null);
+    }
+    return result;
   }
 
   private Map<String, Object> cancel(StoreApi.Shop shop, ChannelPushes.Claimed push)

@@ -914,4 +914,76 @@ class ShopifyChannelApiTest extends ApiTest {
                 .isNull())
         .isFalse();
   }
+
+  @Test
+  void lines_cancelled_here_are_lowered_in_shopify_by_an_order_edit() {
+    String a = sku("EDA");
+    String b = sku("EDB");
+    receive(a, location, 10);
+    receive(b, location, 10);
+    String id = newId();
+    String la = newId();
+    String lb = newId();
+    deliver(
+        "orders/create",
+        order(id, "2026-03-01T10:00:00Z", List.of(new Item(la, a, 3), new Item(lb, b, 2))));
+    String orderId = orderOf(id).get("id").asString();
+    String graphql = "/admin/api/" + VERSION + "/graphql.json";
+    shopify.stubFor(
+        post(urlEqualTo(graphql))
+            .withRequestBody(
+                com.github.tomakehurst.wiremock.client.WireMock.containing("orderEditBegin"))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withBody(
+                        "{\"data\":{\"orderEditBegin\":{\"calculatedOrder\":{\"id\":\"gid://shopify/CalculatedOrder/77\","
+                            + "\"lineItems\":{\"nodes\":["
+                            + "{\"id\":\"gid://shopify/CalculatedLineItem/1\",\"quantity\":3,\"lineItem\":{\"id\":\"gid://shopify/LineItem/"
+                            + la
+                            + "\"}},"
+                            + "{\"id\":\"gid://shopify/CalculatedLineItem/2\",\"quantity\":2,\"lineItem\":{\"id\":\"gid://shopify/LineItem/"
+                            + lb
+                            + "\"}}]}},"
+                            + "\"userErrors\":[]}}}")));
+    shopify.stubFor(
+        post(urlEqualTo(graphql))
+            .withRequestBody(
+                com.github.tomakehurst.wiremock.client.WireMock.containing("orderEditSetQuantity"))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withBody("{\"data\":{\"orderEditSetQuantity\":{\"userErrors\":[]}}}")));
+    shopify.stubFor(
+        post(urlEqualTo(graphql))
+            .withRequestBody(
+                com.github.tomakehurst.wiremock.client.WireMock.containing("orderEditCommit"))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withBody("{\"data\":{\"orderEditCommit\":{\"userErrors\":[]}}}")));
+
+    Api.Response r =
+        api.post(
+            "/api/v1/orders/" + orderId + "/cancel",
+            Map.of("reason", "short on stock", "lines", List.of(Map.of("sku", a, "quantity", 1))));
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    awaitSent(orderId, 0);
+    shopify.verify(
+        1,
+        postRequestedFor(urlEqualTo(graphql))
+            .withRequestBody(
+                com.github.tomakehurst.wiremock.client.WireMock.containing("orderEditSetQuantity"))
+            .withRequestBody(
+                com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath(
+                    "$.variables.lineItemId", equalTo("gid://shopify/CalculatedLineItem/1")))
+            .withRequestBody(
+                com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath(
+                    "$.variables.quantity", equalTo("2"))));
+    shopify.verify(
+        1,
+        postRequestedFor(urlEqualTo(graphql))
+            .withRequestBody(
+                com.github.tomakehurst.wiremock.client.WireMock.containing("orderEditCommit")));
+  }
 }
