@@ -208,6 +208,26 @@ final class Report {
             .append(slowDrill.get("closedByServerAfter20s")).append(" of the slow connections (the per-address cap at accept,")
             .append(" then the header deadline).\n\n");
       }
+      Map<String, Object> shopify = map(drills.get("shopify"));
+      if (!shopify.isEmpty()) {
+        Map<String, Object> answerMs = map(shopify.get("answerMs"));
+        md.append("**Shopify deliveries** — ").append(shopify.get("deliveries")).append(" signed webhook deliveries from ")
+            .append(shopify.get("senders")).append(" concurrent senders: ").append(shopify.get("repeats"))
+            .append(" repeats of a delivery already sent, ").append(shopify.get("ordersUpdatedBeforeCreated"))
+            .append(" orders whose `orders/updated` came before their `orders/create`. ")
+            .append(fmt(num(shopify.get("deliveriesPerSecond")))).append(" deliveries/s (")
+            .append(fmt(num(shopify.get("ordersPerSecond")))).append(" new orders/s); the webhook's answer p50 ")
+            .append(fmt(num(answerMs.get("p50Ms")))).append(" ms, p99 ").append(fmt(num(answerMs.get("p99Ms"))))
+            .append(" ms (each answer waits for its processing, up to the inline budget). Answers ")
+            .append(Http.json(shopify.get("answers"))).append(", outcomes ").append(Http.json(shopify.get("outcomes")))
+            .append(". Orders expected ").append(shopify.get("ordersExpected")).append(", stored ")
+            .append(shopify.get("ordersStored")).append(", late-created ones not at their newest quantity ")
+            .append(shopify.get("outOfOrderWrong")).append(". Then every order shipped: ")
+            .append(shopify.get("fulfillmentsPushed")).append(" fulfillments pushed, ")
+            .append(shopify.get("fulfillmentsCreatedInStub")).append(" created in the stub Admin API, orders fulfilled twice ")
+            .append(shopify.get("ordersFulfilledTwice")).append(", pushes given up ").append(shopify.get("pushesGivenUp"))
+            .append(" (shipping and pushing took ").append(fmt(num(shopify.get("shipAndPushSeconds")))).append(" s).\n\n");
+      }
       Map<String, Object> crash = map(drills.get("crash"));
       if (!crash.isEmpty()) {
         md.append("**Crash** — 8 clients, each order with its own `Idempotency-Key`, retried until answered; the service ")
