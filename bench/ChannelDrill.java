@@ -103,12 +103,16 @@ final class ChannelDrill {
       int at = Math.min(sends.size(), sends.indexOf(deliveries.get(original)) + 1 + (i % 40));
       sends.add(at, deliveries.get(original));
     }
-    ConcurrentLinkedQueue<Delivery> queue = new ConcurrentLinkedQueue<>(sends);
+    // The 50 updates go first, in a phase of their own, so their creates surely arrive after them.
+    List<Delivery> early = sends.stream().filter(d -> d.topic().equals("orders/updated")).toList();
+    List<Delivery> late = sends.stream().filter(d -> !d.topic().equals("orders/updated")).toList();
     Histogram answers = new Histogram(60_000_000_000L, 3);
     Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
     Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
     long t0 = System.nanoTime();
     Thread[] senders = new Thread[20];
+    for (List<Delivery> phase : List.of(early, late)) {
+    ConcurrentLinkedQueue<Delivery> queue = new ConcurrentLinkedQueue<>(phase);
     for (int s = 0; s < senders.length; s++) {
       senders[s] =
           Thread.ofVirtual()
@@ -138,6 +142,7 @@ final class ChannelDrill {
     for (Thread t : senders) {
       t.join();
     }
+    }
     double seconds = (System.nanoTime() - t0) / 1e9;
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("deliveries", sends.size());
@@ -156,15 +161,32 @@ final class ChannelDrill {
     if (byStatus.size() != 1 || !byStatus.containsKey("200")) {
       run.fail("shopify drill: deliveries answered " + byStatus);
     }
-    // Every order exactly once, the late-created ones at their newest quantity.
-    awaitQuiet("SELECT count(*) FROM channel_deliveries WHERE status IN ('RECEIVED', 'FAILED')", 60);
+    // Every repeat a duplicate, every create that came after its update stale, nothing held or failed.
+    if (!awaitQuiet("SELECT count(*) FROM channel_deliveries WHERE status IN ('RECEIVED', 'FAILED')", 60)) {
+      run.fail("shopify drill: deliveries still unprocessed after 60 s");
+    }
+    long stale = run.db.count("SELECT count(*) FROM channel_deliveries WHERE account = '" + SHOP + "' AND status = 'STALE'");
+    long held = run.db.count("SELECT count(*) FROM channel_deliveries WHERE account = '" + SHOP + "' AND status NOT IN ('PROCESSED', 'STALE')");
+    long stored = run.db.count("SELECT count(*) FROM channel_deliveries WHERE account = '" + SHOP + "'");
+    r.put("deliveriesStored", stored);
+    r.put("stale", stale);
+    int duplicates = byOutcome.getOrDefault("DUPLICATE", 0);
+    if (duplicates != sends.size() - deliveries.size() || stored != deliveries.size() || stale != outOfOrder.size() || held > 0) {
+      run.fail(
+          "shopify drill: " + duplicates + " duplicates answered (" + (sends.size() - deliveries.size()) + " sent), "
+              + stored + " deliveries stored (" + deliveries.size() + " distinct), " + stale + " stale ("
+              + outOfOrder.size() + " creates after their update), " + held + " held or failed");
+    }
     long orders = run.db.count("SELECT count(*) FROM orders WHERE channel = 'SHOPIFY' AND channel_order->>'account' = '" + SHOP + "'");
-    long distinct = run.db.count("SELECT count(DISTINCT external_id) FROM orders WHERE channel = 'SHOPIFY' AND channel_order->>'account' = '" + SHOP + "'");
+    long oneLine =
+        run.db.count(
+            "SELECT count(*) FROM orders o WHERE o.channel = 'SHOPIFY' AND o.channel_order->>'account' = '" + SHOP
+                + "' AND (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id) = 1");
     r.put("ordersExpected", lineItems.size());
     r.put("ordersStored", orders);
     r.put("ordersPerSecond", Measurements.round(orders / seconds));
-    if (orders != lineItems.size() || distinct != orders) {
-      run.fail("shopify drill: " + orders + " orders (" + distinct + " distinct) for " + lineItems.size() + " channel orders");
+    if (orders != lineItems.size() || oneLine != orders) {
+      run.fail("shopify drill: " + orders + " orders (" + oneLine + " with their one line) for " + lineItems.size() + " channel orders");
     }
     long wrong =
         run.db.count(
@@ -231,6 +253,7 @@ final class ChannelDrill {
     r.put("pushesGivenUp", gaveUp);
     r.put("shipAndPushSeconds", Measurements.round(pushSeconds));
     r.put("stubCalls", stubCalls.get());
+    r.put("fulfillmentAnswersLost", lostAnswers.get());
     if (!drained || shipErrors.get() > 0 || created != orders || twice > 0 || gaveUp > 0 || sent != orders) {
       run.fail(
           "shopify drill: "
@@ -309,6 +332,8 @@ final class ChannelDrill {
   // ------------------------------------------------------------------ the stub Admin API
 
   private final AtomicLong fulfillmentIds = new AtomicLong(5_000_000);
+  private final AtomicInteger posts = new AtomicInteger();
+  private final AtomicInteger lostAnswers = new AtomicInteger();
 
   private void answer(HttpExchange ex) throws java.io.IOException {
     stubCalls.incrementAndGet();
@@ -338,7 +363,7 @@ final class ChannelDrill {
         ObjectNode root = Http.JSON.createObjectNode();
         ArrayNode list = root.putArray("fulfillments");
         for (String tracking : fulfillments.getOrDefault(orderId, List.of())) {
-          list.addObject().put("id", 1).put("status", "success").put("tracking_number", tracking);
+          list.addObject().put("id", fulfillmentIds.incrementAndGet()).put("status", "success").put("tracking_number", tracking);
         }
         body = root.toString();
       } else if (path.equals(prefix + "/fulfillments.json") && ex.getRequestMethod().equals("POST")) {
@@ -349,8 +374,15 @@ final class ChannelDrill {
         fulfillments
             .computeIfAbsent(orderId, k -> Collections.synchronizedList(new ArrayList<>()))
             .add(request.path("fulfillment").path("tracking_info").path("number").asString(""));
-        status = 201;
-        body = "{\"fulfillment\":{\"id\":" + fulfillmentIds.incrementAndGet() + ",\"status\":\"success\"}}";
+        if (posts.incrementAndGet() % 10 == 0) {
+          // Made, but the answer is lost: the relay must find it rather than make it again.
+          lostAnswers.incrementAndGet();
+          status = 502;
+          body = "{\"errors\":\"bad gateway\"}";
+        } else {
+          status = 201;
+          body = "{\"fulfillment\":{\"id\":" + fulfillmentIds.incrementAndGet() + ",\"status\":\"success\"}}";
+        }
       } else {
         status = 404;
         body = "{\"errors\":\"Not Found\"}";

@@ -224,7 +224,8 @@ final class Report {
             .append(shopify.get("ordersStored")).append(", late-created ones not at their newest quantity ")
             .append(shopify.get("outOfOrderWrong")).append(". Then every order shipped: ")
             .append(shopify.get("fulfillmentsPushed")).append(" fulfillments pushed, ")
-            .append(shopify.get("fulfillmentsCreatedInStub")).append(" created in the stub Admin API, orders fulfilled twice ")
+            .append(shopify.get("fulfillmentsCreatedInStub")).append(" created in the stub Admin API (which lost the answer to every 10th, ")
+            .append(shopify.get("fulfillmentAnswersLost")).append(" in all, after making it), orders fulfilled twice ")
             .append(shopify.get("ordersFulfilledTwice")).append(", pushes given up ").append(shopify.get("pushesGivenUp"))
             .append(" (shipping and pushing took ").append(fmt(num(shopify.get("shipAndPushSeconds")))).append(" s).\n\n");
       }

@@ -39,7 +39,8 @@ public class ChannelDeliveries {
       String eventId,
       String topic,
       Map<String, String> headers,
-      String body) {}
+      String body,
+      String externalId) {}
 
   /** A delivery to process: what the adapter needs. */
   record Claimed(
@@ -92,8 +93,8 @@ public class ChannelDeliveries {
     return jdbc.sql(
             """
             INSERT INTO channel_deliveries (channel, account, delivery_id, event_id, topic, headers, body,
-                body_sha256, status, attempts, next_attempt_at, received_at)
-            VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, 'RECEIVED', 1, ?, ?)
+                body_sha256, status, attempts, next_attempt_at, received_at, external_id)
+            VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, 'RECEIVED', 1, ?, ?, ?)
             ON CONFLICT DO NOTHING
             RETURNING id""")
         .params(
@@ -106,7 +107,8 @@ public class ChannelDeliveries {
             d.body(),
             Digests.sha256Hex(d.body()),
             Timestamp.from(now.plus(LEASE)),
-            Timestamp.from(now))
+            Timestamp.from(now),
+            d.externalId())
         .query(Long.class)
         .optional();
   }
@@ -197,8 +199,10 @@ public class ChannelDeliveries {
     if (!erased.orderIds().isEmpty()) {
       jdbc.sql(
               """
-              UPDATE channel_deliveries SET body = NULL, headers = NULL, purged_at = coalesce(purged_at, ?)
-              WHERE order_id = ANY(?)""")
+              UPDATE channel_deliveries d SET body = NULL, headers = NULL, purged_at = coalesce(d.purged_at, ?)
+              FROM orders o
+              WHERE o.id = ANY(?)
+                AND (d.order_id = o.id OR (d.external_id = o.external_id AND d.channel = lower(o.channel)))""")
           .params(Timestamp.from(now()), erased.orderIds().toArray(UUID[]::new))
           .update();
     }

@@ -131,6 +131,12 @@ public class ChannelPushes {
                 .map(en -> Map.of("lineItemId", en.getKey(), "quantity", en.getValue()))
                 .toList());
       }
+      case OrderEvent.LinesCancelled c when order.channel() != Channel.SHOPIFY -> {
+        return; // Square line changes are not sent back (not supported yet)
+      }
+      case OrderEvent.Edited ed when order.channel() != Channel.SHOPIFY -> {
+        return;
+      }
       case OrderEvent.LinesCancelled c -> {
         kind = "LINES";
         payload.put("lines", targets(order));
@@ -297,6 +303,15 @@ public class ChannelPushes {
             UPDATE channel_pushes SET status = 'GAVE_UP', result = jsonb_build_object('error', ?::text)
             WHERE id = ? AND attempts = ?""")
         .params(why, push.id(), push.attempts())
+        .update();
+  }
+
+  /**
+   * Extends a claim's lease before another call to the store, so no other instance takes it over.
+   */
+  void extend(Claimed push, java.time.Duration lease) {
+    jdbc.sql("UPDATE channel_pushes SET next_attempt_at = ? WHERE id = ? AND attempts = ?")
+        .params(Timestamp.from(now().plus(lease)), push.id(), push.attempts())
         .update();
   }
 

@@ -86,12 +86,17 @@ class ChannelRelay {
     // One push per claim: its lease covers the few calls it makes (each with the API deadline), so
     // another instance never takes it over while it is being sent.
     for (int i = 0; i < 1000; i++) {
-      List<ChannelPushes.Claimed> due = pushes.claimDue(1, properties.apiTimeout().multipliedBy(6));
+      List<ChannelPushes.Claimed> due = pushes.claimDue(1, lease());
       if (due.isEmpty()) {
         return;
       }
       send(due.getFirst());
     }
+  }
+
+  /** A claim's lease: renewed before every call, so it only has to cover one call and a margin. */
+  private java.time.Duration lease() {
+    return properties.apiTimeout().multipliedBy(3);
   }
 
   void send(ChannelPushes.Claimed push) {
@@ -112,7 +117,7 @@ class ChannelRelay {
       }
       pushes.sent(push, result);
     } catch (Stop stop) {
-      if (stop.retry && push.attempts() < properties.maxAttempts() * 2) {
+      if (stop.retry && push.attempts() < properties.maxAttempts()) {
         Duration wait = stop.after != null ? stop.after : properties.backoff(push.attempts());
         pushes.retry(push, pushes.now().plus(wait), stop.getMessage());
       } else {
@@ -409,6 +414,7 @@ class ChannelRelay {
   private JsonNode call(
       ChannelPushes.Claimed push, StoreApi.Store shop, String method, String path, JsonNode body)
       throws Stop, InterruptedException {
+    pushes.extend(push, lease());
     String request = method + " " + shop.url(path) + (body == null ? "" : " " + body);
     StoreApi.Answer answer;
     try {
@@ -439,10 +445,15 @@ class ChannelRelay {
           null,
           answer.body());
     }
-    try {
-      return answer.body().isBlank() ? json.createObjectNode() : json.readTree(answer.body());
-    } catch (RuntimeException notJson) {
+    if (answer.body().isBlank()) {
       return json.createObjectNode();
+    }
+    try {
+      return json.readTree(answer.body());
+    } catch (RuntimeException notJson) {
+      // Never read as "nothing there": a fulfillment looked up in a cut-off answer could be made
+      // twice.
+      throw new Stop("the answer to " + method + " " + path + " is not JSON", true, null);
     }
   }
 

@@ -63,7 +63,12 @@ public class ChannelStockSync {
       String location,
       String channelLocationId,
       String channelItemId,
-      Integer lastPushed) {}
+      Integer lastPushed,
+      Instant lastPushedAt,
+      Timestamp lease) {}
+
+  /** A value is pushed again after this long even when unchanged: the store may have changed it. */
+  static final java.time.Duration REFRESH = java.time.Duration.ofHours(1);
 
   private final JdbcClient jdbc;
   private final Transactions transactions;
@@ -191,16 +196,20 @@ public class ChannelStockSync {
       initialDelayString = "${orderloop.channels.stock-sync-interval:PT5S}")
   void sync() {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    // lease_until is the lease while a round holds the row, and when it was last checked after: the
+    // rows checked longest ago come first, so every row has its turn however many there are.
+    Timestamp lease = Timestamp.from(now.plusSeconds(300));
     List<Row> rows =
         jdbc.sql(
                 """
                 UPDATE channel_stock_sync SET lease_until = ?
                 WHERE (channel, account, sku, location) IN (
                     SELECT channel, account, sku, location FROM channel_stock_sync
-                    WHERE lease_until IS NULL OR lease_until < ?
-                    ORDER BY channel, account LIMIT 2000 FOR UPDATE SKIP LOCKED)
-                RETURNING channel, account, sku, location, channel_location_id, channel_item_id, last_pushed""")
-            .params(Timestamp.from(now.plusSeconds(60)), Timestamp.from(now))
+                    WHERE lease_until IS NULL OR lease_until <= ?
+                    ORDER BY lease_until NULLS FIRST LIMIT 2000 FOR UPDATE SKIP LOCKED)
+                RETURNING channel, account, sku, location, channel_location_id, channel_item_id, last_pushed,
+                          last_pushed_at""")
+            .params(lease, Timestamp.from(now))
             .query(
                 (rs, n) ->
                     new Row(
@@ -210,7 +219,9 @@ public class ChannelStockSync {
                         rs.getString(4),
                         rs.getString(5),
                         rs.getString(6),
-                        (Integer) rs.getObject(7)))
+                        (Integer) rs.getObject(7),
+                        rs.getTimestamp(8) == null ? null : rs.getTimestamp(8).toInstant(),
+                        lease))
             .list();
     Map<String, List<Row>> byAccount = new LinkedHashMap<>();
     rows.forEach(
@@ -227,7 +238,7 @@ public class ChannelStockSync {
             account.getFirst().channel(),
             account.getFirst().account(),
             e.toString());
-        account.forEach(r -> done(r, null, e.getClass().getSimpleName()));
+        account.forEach(r -> done(r, r.lastPushed(), e.getClass().getSimpleName(), false));
       }
     }
   }
@@ -241,10 +252,12 @@ public class ChannelStockSync {
           stock.allocatableAt(e.getKey(), e.getValue().stream().map(Row::sku).toList());
       for (Row r : e.getValue()) {
         int value = available.getOrDefault(r.sku(), 0);
-        if (r.lastPushed() == null || r.lastPushed() != value) {
+        boolean stale =
+            r.lastPushedAt() == null || r.lastPushedAt().isBefore(clock.instant().minus(REFRESH));
+        if (r.lastPushed() == null || r.lastPushed() != value || stale) {
           changed.add(Map.entry(r, value));
         } else {
-          done(r, r.lastPushed(), null);
+          done(r, r.lastPushed(), null, false);
         }
       }
     }
@@ -263,7 +276,8 @@ public class ChannelStockSync {
     ChannelConnections.ShopifyShop shop = connections.shopifyShop(domain).orElse(null);
     String token = connections.shopifyAccessToken(domain).orElse(null);
     if (shop == null || token == null) {
-      changed.forEach(c -> done(c.getKey(), c.getKey().lastPushed(), "the shop is not connected"));
+      changed.forEach(
+          c -> done(c.getKey(), c.getKey().lastPushed(), "the shop is not connected", false));
       return;
     }
     StoreApi.Shop store = new StoreApi.Shop(domain, shop.apiBaseUrl(), shop.apiVersion(), token);
@@ -275,14 +289,15 @@ public class ChannelStockSync {
       putId(body, "inventory_item_id", r.channelItemId());
       body.put("available", value);
       String error = call(store, "/inventory_levels/set.json", body);
-      if ("429".equals(error)) {
-        // Throttled: the rest waits for the next round.
+      if (error != null && (!error.startsWith("4") || error.equals("429"))) {
+        // Throttled, down or unreachable: the rest of this shop waits for the next round.
+        String why = error.equals("429") ? "429 (throttled)" : error;
         changed
             .subList(i, changed.size())
-            .forEach(c -> done(c.getKey(), c.getKey().lastPushed(), "429 (throttled)"));
+            .forEach(c -> done(c.getKey(), c.getKey().lastPushed(), why, false));
         return;
       }
-      done(r, error == null ? value : r.lastPushed(), error);
+      done(r, error == null ? value : r.lastPushed(), error, error == null);
     }
   }
 
@@ -291,7 +306,7 @@ public class ChannelStockSync {
     try {
       merchant = square.merchant(merchantId);
     } catch (ShopifyOrders.Unreadable gone) {
-      changed.forEach(c -> done(c.getKey(), c.getKey().lastPushed(), gone.getMessage()));
+      changed.forEach(c -> done(c.getKey(), c.getKey().lastPushed(), gone.getMessage(), false));
       return;
     }
     for (int from = 0; from < changed.size(); from += 100) {
@@ -312,8 +327,20 @@ public class ChannelStockSync {
         count.put("occurred_at", at);
       }
       String error = call(merchant, "/v2/inventory/changes/batch-create", body);
+      if (error != null && error.startsWith("4") && !error.equals("429") && batch.size() > 1) {
+        // Refused as a whole: one bad item must not hold back the others; each goes on its own.
+        for (Map.Entry<Row, Integer> one : batch) {
+          pushSquare(merchantId, List.of(one));
+        }
+        continue;
+      }
       batch.forEach(
-          c -> done(c.getKey(), error == null ? c.getValue() : c.getKey().lastPushed(), error));
+          c ->
+              done(
+                  c.getKey(),
+                  error == null ? c.getValue() : c.getKey().lastPushed(),
+                  error,
+                  error == null));
     }
   }
 
@@ -346,22 +373,29 @@ public class ChannelStockSync {
     }
   }
 
-  private void done(Row r, Integer pushed, String error) {
-    boolean sent = error == null && pushed != null && !pushed.equals(r.lastPushed());
+  /**
+   * Settles a row of this round: the value now in the store ({@code sentNow}: this round sent it),
+   * and when the row was checked. A round whose lease ran out settles nothing: a newer round holds
+   * the row, and its value stands.
+   */
+  private void done(Row r, Integer pushed, String error, boolean sentNow) {
+    Timestamp now = Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MICROS));
     jdbc.sql(
             """
-            UPDATE channel_stock_sync SET lease_until = NULL, last_pushed = ?, last_error = ?,
+            UPDATE channel_stock_sync SET lease_until = ?, last_pushed = ?, last_error = ?,
                 last_pushed_at = CASE WHEN ? THEN ? ELSE last_pushed_at END
-            WHERE channel = ? AND account = ? AND sku = ? AND location = ?""")
+            WHERE channel = ? AND account = ? AND sku = ? AND location = ? AND lease_until = ?""")
         .params(
+            now,
             pushed,
             error,
-            sent,
-            Timestamp.from(clock.instant()),
+            sentNow,
+            now,
             r.channel(),
             r.account(),
             r.sku(),
-            r.location())
+            r.location(),
+            r.lease())
         .update();
   }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,10 +31,11 @@ import tools.jackson.databind.node.ObjectNode;
  *       address is configured, else reported missing (the app is configured elsewhere). The last
  *       result is kept with the shop.
  *   <li>Reconcile: every {@code orderloop.channels.reconcile-interval}, each shop's orders updated
- *       since the last one seen are read page by page ({@code orders.json?updated_at_min=}, oldest
- *       first) and each goes through the deliveries log as if its webhook had come (a delivery id
- *       of its own per order and update time, so a repeat is a duplicate, and an order already
- *       current is stale). The first run starts a day back.
+ *       in a window — from five minutes before the last look to a minute ago — are read page by
+ *       page, and each goes through the deliveries log as if its webhook had come (a delivery id of
+ *       its own per order and update time, so a repeat is a duplicate, and an order already current
+ *       is stale). The cursor moves only when the whole window was read. The first run starts a day
+ *       back.
  * </ul>
  */
 @Component
@@ -199,15 +199,24 @@ class ShopifyUpkeep {
     if (since.isEmpty()) {
       return 0; // another instance is on it
     }
-    Instant seen = since.get();
+    // A closed window: from a little before the last look (Shopify's listing can lag behind its
+    // updates; repeats are duplicates) to a minute ago. The cursor moves to the window's end only
+    // when
+    // every page of it was read.
+    Instant from = since.get().minus(java.time.Duration.ofMinutes(5));
+    Instant until = now.minus(java.time.Duration.ofMinutes(1));
+    Instant cursor = since.get();
     int taken = 0;
     try {
       StoreApi.Shop shop = shop(domain).orElseThrow();
       String path =
-          "/orders.json?status=any&limit=250&order=updated_at%20asc&updated_at_min="
+          "/orders.json?status=any&limit=50&updated_at_min="
+              + java.net.URLEncoder.encode(from.toString(), java.nio.charset.StandardCharsets.UTF_8)
+              + "&updated_at_max="
               + java.net.URLEncoder.encode(
-                  since.get().toString(), java.nio.charset.StandardCharsets.UTF_8);
-      for (int page = 0; page < 100 && path != null; page++) {
+                  until.toString(), java.nio.charset.StandardCharsets.UTF_8);
+      boolean complete = false;
+      for (int page = 0; page < 1000; page++) {
         StoreApi.Answer answer = api.get(shop, path);
         if (answer.status() != 200) {
           log.warn("reconciling {}: GET orders.json answered {}", domain, answer.status());
@@ -216,18 +225,11 @@ class ShopifyUpkeep {
         List<Long> stored = new ArrayList<>();
         for (JsonNode order : json.readTree(answer.body()).path("orders")) {
           String id = ShopifyOrders.orderId(order);
-          String updated = order.path("updated_at").asString("");
           if (id == null) {
             continue;
           }
-          try {
-            Instant at = OffsetDateTime.parse(updated).toInstant();
-            seen = at.isAfter(seen) ? at : seen;
-          } catch (RuntimeException unreadable) {
-            // keep the cursor where it is
-          }
+          String updated = order.path("updated_at").asString("");
           String topic = order.hasNonNull("cancelled_at") ? "orders/cancelled" : "orders/updated";
-          String body = json.writeValueAsString(order);
           deliveries
               .store(
                   new ChannelDeliveries.Incoming(
@@ -237,7 +239,8 @@ class ShopifyUpkeep {
                       null,
                       topic,
                       Map.of("x-orderloop-source", "reconcile"),
-                      body))
+                      json.writeValueAsString(order),
+                      id))
               .ifPresent(stored::add);
         }
         for (long id : stored) {
@@ -245,10 +248,17 @@ class ShopifyUpkeep {
         }
         taken += stored.size();
         Matcher next = NEXT_PAGE.matcher(answer.link().orElse(""));
-        path = next.find() ? "/orders.json?limit=250&page_info=" + next.group(1) : null;
+        if (!next.find()) {
+          complete = true;
+          break;
+        }
+        path = "/orders.json?limit=50&page_info=" + next.group(1);
       }
-    } catch (IOException e) {
-      log.warn("reconciling {}: {}", domain, e.toString());
+      if (complete && until.isAfter(cursor)) {
+        cursor = until;
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("reconciling {} stopped: {}", domain, e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
@@ -256,7 +266,7 @@ class ShopifyUpkeep {
               """
               UPDATE channel_shopify_shops SET reconciled_until = ?, reconcile_lease_until = NULL
               WHERE shop_domain = ?""")
-          .params(Timestamp.from(seen), domain)
+          .params(Timestamp.from(cursor), domain)
           .update();
     }
     return taken;

@@ -144,7 +144,8 @@ class ShopifyWebhookController {
                 eventId == null ? null : clip(eventId),
                 clip(topic),
                 kept,
-                text));
+                text,
+                ShopifyOrders.orderId(parsed)));
     if (stored.isEmpty()) {
       meters
           .counter("orderloop.channel.deliveries", "channel", "shopify", "result", "duplicate")

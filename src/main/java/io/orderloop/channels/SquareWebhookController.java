@@ -115,7 +115,14 @@ class SquareWebhookController {
     Optional<Long> stored =
         deliveries.store(
             new ChannelDeliveries.Incoming(
-                "square", merchantId, deliveryId, null, clip(type), kept, text));
+                "square",
+                merchantId,
+                deliveryId,
+                null,
+                clip(type),
+                kept,
+                text,
+                SquareOrders.orderId(parsed)));
     if (stored.isEmpty()) {
       meters
           .counter("orderloop.channel.deliveries", "channel", "square", "result", "duplicate")

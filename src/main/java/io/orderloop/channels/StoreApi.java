@@ -21,10 +21,15 @@ import org.springframework.stereotype.Component;
 @Component
 class StoreApi {
 
+  /** The largest answer read (a page of 50 Shopify orders is a few hundred kB). */
+  static final int MAX_ANSWER = 8 * 1024 * 1024;
+
   /** The Square API version the adapter is written against. */
   static final String SQUARE_VERSION = "2025-10-16";
 
-  /** One call's answer: status, body (cut at 64 kB) and {@code Retry-After} when sent. */
+  /**
+   * One call's answer: status, body (cut at {@link #MAX_ANSWER}) and {@code Retry-After} when sent.
+   */
   record Answer(int status, String body, Optional<String> retryAfter, Optional<String> link) {}
 
   /** Where a store's API is and how a call authenticates. */
@@ -96,7 +101,7 @@ class StoreApi {
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());
     byte[] body = response.body();
-    int length = Math.min(body.length, 64 * 1024);
+    int length = Math.min(body.length, MAX_ANSWER);
     return new Answer(
         response.statusCode(),
         new String(body, 0, length, java.nio.charset.StandardCharsets.UTF_8),

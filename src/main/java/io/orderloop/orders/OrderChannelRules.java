@@ -230,6 +230,7 @@ final class OrderChannelRules {
     }
     int before = o.lines.stream().mapToInt(l -> l.lineNo).max().orElse(0);
     Address shipTo = c.shipTo() != null ? c.shipTo() : o.shipTo;
+    boolean addressChanged = !shipTo.equals(o.shipTo);
     o.edit(
         new OrderEditRules.Editable(shipTo, o.billTo, o.customer, o.notes, o.b2b),
         changes,
@@ -241,7 +242,10 @@ final class OrderChannelRules {
     }
     List<PendingLine> waitingBefore = o.channelOrder.pendingLines();
     o.channelOrder = o.channelOrder.with(refs, pending, c.charges(), c.paymentStatus());
-    refreshLineHolds(waitingBefore, List.of());
+    // Cleaned text holds the order again only when it came with a changed address (the rest was
+    // seen at
+    // intake, and a person who released the hold has seen it).
+    refreshLineHolds(waitingBefore, addressChanged ? c.cleaned() : List.of());
   }
 
   /** Why the catalogue refuses a line (unknown lot, not whole cases, …), or null. */

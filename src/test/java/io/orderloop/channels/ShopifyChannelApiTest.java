@@ -888,13 +888,10 @@ class ShopifyChannelApiTest extends ApiTest {
                     .withStatus(200)
                     .withHeader(
                         "Link",
-                        "<https://"
-                            + domain
-                            + orders
-                            + "?limit=250&page_info=abc123>; rel=\"next\"")
+                        "<https://" + domain + orders + "?limit=50&page_info=abc123>; rel=\"next\"")
                     .withBody(page1.toString())));
     shopify.stubFor(
-        get(urlEqualTo(orders + "?limit=250&page_info=abc123"))
+        get(urlEqualTo(orders + "?limit=50&page_info=abc123"))
             .willReturn(aResponse().withStatus(200).withBody(page2.toString())));
 
     JsonNode first =
@@ -985,5 +982,25 @@ class ShopifyChannelApiTest extends ApiTest {
         postRequestedFor(urlEqualTo(graphql))
             .withRequestBody(
                 com.github.tomakehurst.wiremock.client.WireMock.containing("orderEditCommit")));
+  }
+
+  @Test
+  void erasing_a_customer_drops_the_raw_bodies_of_their_deliveries() {
+    String s = sku("ERA");
+    receive(s, location, 5);
+    String id = newId();
+    String email = unique("erase").toLowerCase() + "@example.com";
+    ObjectNode payload = order(id, "2026-03-01T10:00:00Z", List.of(new Item(newId(), s, 1)));
+    payload.put("email", email);
+    long deliveryId = deliver("orders/create", payload).json().get("deliveryId").asLong();
+    assertThat(api.get("/api/v1/channels/deliveries/" + deliveryId + "/body").body())
+        .contains(email);
+    Api.Response erased = api.post("/api/v1/customers/erasure", Map.of("email", email));
+    assertThat(erased.status()).as(erased.toString()).isEqualTo(200);
+    assertThat(api.get("/api/v1/channels/deliveries/" + deliveryId + "/body").status())
+        .isEqualTo(404);
+    assertThat(
+            count("SELECT count(*) FROM channel_deliveries WHERE body LIKE ?", "%" + email + "%"))
+        .isZero();
   }
 }

@@ -393,4 +393,23 @@ class SquareChannelApiTest extends ApiTest {
                             matchingJsonPath(
                                 "$.changes[0].physical_count.quantity", equalTo("6")))));
   }
+
+  @Test
+  void a_line_cancelled_here_is_not_sent_to_square_as_a_completion() {
+    String s = sku("SQL");
+    receive(s, location, 10);
+    String orderId = "SQ" + UUID.randomUUID().toString().replace("-", "");
+    String variation = "VAR" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+    stubVariation(variation, s);
+    stubOrder(orderId, 1, "OPEN", List.of(new Line("u1", variation, "3", 500)));
+    assertThat(deliver(notification("order.created", orderId, 1)).status_()).isEqualTo("PROCESSED");
+    String id = orderOf(orderId).get("id").asString();
+    Api.Response r =
+        api.post(
+            "/api/v1/orders/" + id + "/cancel",
+            Map.of("reason", "short", "lines", List.of(Map.of("sku", s, "quantity", 1))));
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(api.get("/api/v1/channels/pushes?order=" + id).json().get("items")).isEmpty();
+    square.verify(0, putRequestedFor(urlEqualTo("/v2/orders/" + orderId)));
+  }
 }
