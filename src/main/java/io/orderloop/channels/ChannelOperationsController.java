@@ -81,18 +81,30 @@ class ChannelOperationsController {
     return page;
   }
 
-  @Operation(operationId = "getChannelDelivery", summary = "Get one channel delivery")
-  @GetMapping("/deliveries/{id}")
-  ChannelDeliveries.Delivery get(@PathVariable long id) {
-    return deliveries.find(id).orElseThrow(() -> ApiProblem.notFound("no channel delivery " + id));
+  /** A delivery of that channel, or 404. */
+  private ChannelDeliveries.Delivery find(String channel, long id) {
+    return deliveries
+        .find(id)
+        .filter(d -> d.channel().equalsIgnoreCase(channel))
+        .orElseThrow(() -> ApiProblem.notFound("no " + channel + " delivery " + id));
+  }
+
+  @Operation(
+      operationId = "getChannelDelivery",
+      summary = "Get one delivery of a channel (shopify, square)")
+  @GetMapping("/{channel}/deliveries/{id}")
+  ChannelDeliveries.Delivery get(@PathVariable String channel, @PathVariable long id) {
+    return find(channel, id);
   }
 
   @Operation(
       operationId = "getChannelDeliveryBody",
       summary = "The raw body of a delivery as received (until purged)")
-  @GetMapping(value = "/deliveries/{id}/body", produces = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<String> body(@PathVariable long id) {
-    deliveries.find(id).orElseThrow(() -> ApiProblem.notFound("no channel delivery " + id));
+  @GetMapping(
+      value = "/{channel}/deliveries/{id}/body",
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<String> body(@PathVariable String channel, @PathVariable long id) {
+    find(channel, id);
     return ResponseEntity.ok()
         .contentType(MediaType.APPLICATION_JSON)
         .body(
@@ -111,11 +123,12 @@ class ChannelOperationsController {
           "Runs the stored body through the adapter again; the order is not duplicated (intake is"
               + " idempotent per channel order, and an update only applies when newer). 409 when"
               + " its body was purged or it is being processed.")
-  @PostMapping("/deliveries/{id}/replay")
-  ChannelDeliveries.Delivery replay(@PathVariable long id) {
+  @PostMapping("/{channel}/deliveries/{id}/replay")
+  ChannelDeliveries.Delivery replay(@PathVariable String channel, @PathVariable long id) {
+    find(channel, id);
     deliveries.replay(id);
     processor.processSoon(id);
-    return get(id);
+    return find(channel, id);
   }
 
   @Operation(

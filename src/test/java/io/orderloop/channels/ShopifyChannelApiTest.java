@@ -508,33 +508,44 @@ class ShopifyChannelApiTest extends ApiTest {
     JsonNode processed =
         api.get("/api/v1/channels/deliveries?channel=shopify&status=PROCESSED&limit=1000").json();
     assertThat(processed.get("items").toString()).contains("\"id\":" + deliveryId, id);
-    JsonNode one = api.get("/api/v1/channels/deliveries/" + deliveryId).json();
+    JsonNode one = api.get("/api/v1/channels/shopify/deliveries/" + deliveryId).json();
     assertThat(one.get("orderId").asString()).isEqualTo(orderOf(id).get("id").asString());
-    assertThat(api.get("/api/v1/channels/deliveries/" + deliveryId + "/body").body()).contains(id);
+    assertThat(api.get("/api/v1/channels/shopify/deliveries/" + deliveryId + "/body").body())
+        .contains(id);
     assertThat(api.get("/api/v1/channels/deliveries?status=NOPE").status()).isEqualTo(422);
 
     Api.Response replay =
-        api.post("/api/v1/channels/deliveries/" + deliveryId + "/replay", Map.of());
+        api.post("/api/v1/channels/shopify/deliveries/" + deliveryId + "/replay", Map.of());
     assertThat(replay.status()).as(replay.toString()).isEqualTo(200);
     await(
         "replayed",
         () ->
-            !api.get("/api/v1/channels/deliveries/" + deliveryId)
+            !api.get("/api/v1/channels/shopify/deliveries/" + deliveryId)
                 .json()
                 .get("status")
                 .asString()
                 .equals("RECEIVED"));
-    assertThat(api.get("/api/v1/channels/deliveries/" + deliveryId).json().get("status").asString())
+    assertThat(
+            api.get("/api/v1/channels/shopify/deliveries/" + deliveryId)
+                .json()
+                .get("status")
+                .asString())
         .isEqualTo("STALE");
     assertThat(count("SELECT count(*) FROM orders WHERE external_id = ?", id)).isEqualTo(1);
 
     clock.shift(java.time.Duration.ofDays(31));
     processor.purge();
-    assertThat(api.get("/api/v1/channels/deliveries/" + deliveryId + "/body").status())
+    assertThat(api.get("/api/v1/channels/shopify/deliveries/" + deliveryId + "/body").status())
         .isEqualTo(404);
-    assertThat(api.get("/api/v1/channels/deliveries/" + deliveryId).json().get("purgedAt").isNull())
+    assertThat(
+            api.get("/api/v1/channels/shopify/deliveries/" + deliveryId)
+                .json()
+                .get("purgedAt")
+                .isNull())
         .isFalse();
-    assertThat(api.post("/api/v1/channels/deliveries/" + deliveryId + "/replay", Map.of()).status())
+    assertThat(
+            api.post("/api/v1/channels/shopify/deliveries/" + deliveryId + "/replay", Map.of())
+                .status())
         .isEqualTo(409);
     // The record stays, so the same delivery later is still a duplicate.
     assertThat(
@@ -993,14 +1004,33 @@ class ShopifyChannelApiTest extends ApiTest {
     ObjectNode payload = order(id, "2026-03-01T10:00:00Z", List.of(new Item(newId(), s, 1)));
     payload.put("email", email);
     long deliveryId = deliver("orders/create", payload).json().get("deliveryId").asLong();
-    assertThat(api.get("/api/v1/channels/deliveries/" + deliveryId + "/body").body())
+    assertThat(api.get("/api/v1/channels/shopify/deliveries/" + deliveryId + "/body").body())
         .contains(email);
     Api.Response erased = api.post("/api/v1/customers/erasure", Map.of("email", email));
     assertThat(erased.status()).as(erased.toString()).isEqualTo(200);
-    assertThat(api.get("/api/v1/channels/deliveries/" + deliveryId + "/body").status())
+    assertThat(api.get("/api/v1/channels/shopify/deliveries/" + deliveryId + "/body").status())
         .isEqualTo(404);
     assertThat(
             count("SELECT count(*) FROM channel_deliveries WHERE body LIKE ?", "%" + email + "%"))
         .isZero();
+  }
+
+  @Test
+  void a_company_order_with_a_po_becomes_a_b2b_order_with_its_terms() {
+    String s = sku("B2B");
+    receive(s, location, 50);
+    String id = newId();
+    ObjectNode payload = order(id, "2026-03-01T10:00:00Z", List.of(new Item(newId(), s, 12)));
+    payload.putObject("company").put("id", 98765).put("name", "IRONRIDGE Construction");
+    payload.put("po_number", "PO-IR-2026-0089");
+    payload.putObject("payment_terms").put("payment_terms_name", "Net 30");
+    assertThat(deliver("orders/create", payload).json().get("status").asString())
+        .isEqualTo("PROCESSED");
+    JsonNode order = orderOf(id);
+    assertThat(order.get("type").asString()).isEqualTo("B2B");
+    assertThat(order.get("b2b").get("buyerPo").asString()).isEqualTo("PO-IR-2026-0089");
+    assertThat(order.get("b2b").get("paymentTerms").asString()).isEqualTo("NET_30");
+    assertThat(order.get("fulfillmentPolicy").asString()).isEqualTo("SHIP_COMPLETE");
+    assertThat(order.get("state").asString()).isEqualTo("ALLOCATED");
   }
 }
