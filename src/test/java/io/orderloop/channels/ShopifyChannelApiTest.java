@@ -1033,4 +1033,42 @@ class ShopifyChannelApiTest extends ApiTest {
     assertThat(order.get("fulfillmentPolicy").asString()).isEqualTo("SHIP_COMPLETE");
     assertThat(order.get("state").asString()).isEqualTo("ALLOCATED");
   }
+
+  @Test
+  void a_change_after_shipment_is_recorded_and_flagged_not_applied() {
+    String s = sku("AFT");
+    receive(s, location, 10);
+    String id = newId();
+    String line = newId();
+    deliver("orders/create", order(id, "2026-03-01T10:00:00Z", List.of(new Item(line, s, 4))));
+    String orderId = orderOf(id).get("id").asString();
+    transition(orderId, "FULFILLMENT_QUEUED");
+    Api.Response shipped =
+        api.post(
+            "/api/v1/orders/" + orderId + "/shipments",
+            Map.of(
+                "carrier",
+                "UPS",
+                "trackingNumber",
+                "1ZAFTER",
+                "lines",
+                List.of(Map.of("sku", s, "quantity", 2))));
+    assertThat(shipped.status()).as(shipped.toString()).isEqualTo(201);
+    ObjectNode changed = order(id, "2026-03-01T12:00:00Z", List.of(new Item(line, s, 1)));
+    ((ObjectNode) changed.get("shipping_address")).put("address1", "77 Elsewhere Ave");
+    JsonNode answer = deliver("orders/updated", changed).json();
+    assertThat(answer.get("status").asString()).isEqualTo("PROCESSED");
+    JsonNode order = orderOf(id);
+    assertThat(order.get("lines").get(0).get("quantity").asInt()).isEqualTo(4);
+    assertThat(order.get("shipTo").get("line1").asString()).isEqualTo("123 Shipping Street");
+    JsonNode flagged =
+        history(orderId).stream()
+            .filter(e -> e.get("type").asString().equals("order.channel_change_not_applied"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(flagged.get("details").get("changes").toString())
+        .contains("quantity 4 → 1")
+        .contains("ship-to address changed");
+    assertThat(stock(s).get("reserved").asInt()).isEqualTo(2);
+  }
 }
