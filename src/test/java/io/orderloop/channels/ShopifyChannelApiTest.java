@@ -14,7 +14,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.orderloop.Api;
-import io.orderloop.ApiTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -45,7 +44,7 @@ import tools.jackson.databind.node.ObjectNode;
  * and cancellations go back to the shop's Admin API — here a local stub server, whose received
  * requests the tests check.
  */
-class ShopifyChannelApiTest extends ApiTest {
+class ShopifyChannelApiTest extends ChannelApiTest {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
   static final String VERSION = "2026-01";
@@ -151,7 +150,7 @@ class ShopifyChannelApiTest extends ApiTest {
   }
 
   static String sign(String key, byte[] body) {
-    return Base64.getEncoder().encodeToString(ShopifyWebhookController.hmac(key, body));
+    return Base64.getEncoder().encodeToString(WebhookIntake.hmac(key, body));
   }
 
   Delivered deliver(String topic, JsonNode order) {
@@ -589,25 +588,6 @@ class ShopifyChannelApiTest extends ApiTest {
     }
   }
 
-  private JsonNode pushes(String orderId) {
-    return api.get("/api/v1/channels/pushes?order=" + orderId).json().get("items");
-  }
-
-  /** Waits until the order's push number {@code index} is SENT; fails showing every push. */
-  private void awaitSent(String orderId, int index) {
-    org.awaitility.Awaitility.await("push " + index + " sent")
-        .atMost(java.time.Duration.ofSeconds(20))
-        .pollInterval(java.time.Duration.ofMillis(100))
-        .untilAsserted(
-            () -> {
-              JsonNode pushes = pushes(orderId);
-              assertThat(pushes.size()).as(pushes.toString()).isGreaterThan(index);
-              assertThat(pushes.get(index).get("status").asString())
-                  .as(pushes.toString())
-                  .isEqualTo("SENT");
-            });
-  }
-
   @Test
   void shipments_go_back_as_fulfillments_and_delivery_closes_the_loop_in_the_shop() {
     String s = sku("FUL");
@@ -643,17 +623,7 @@ class ShopifyChannelApiTest extends ApiTest {
     shopify.stubFor(
         post(urlEqualTo(events)).willReturn(aResponse().withStatus(201).withBody("{}")));
 
-    Api.Response shipped =
-        api.post(
-            "/api/v1/orders/" + orderId + "/shipments",
-            Map.of(
-                "carrier",
-                "UPS",
-                "trackingNumber",
-                "1Z999",
-                "lines",
-                List.of(Map.of("sku", s, "quantity", 2))));
-    assertThat(shipped.status()).as(shipped.toString()).isEqualTo(201);
+    JsonNode shipped = ship(orderId, s, 2, "UPS", "1Z999");
     awaitSent(orderId, 0);
 
     String expected =
@@ -673,7 +643,7 @@ class ShopifyChannelApiTest extends ApiTest {
     assertThat(push.get("result").get("fulfillmentId").asString()).isEqualTo("1069019868");
     assertThat(push.get("attemptLog").toString()).contains("429", "201");
 
-    String shipmentId = shipped.json().get("id").asString();
+    String shipmentId = shipped.get("id").asString();
     Api.Response delivered = api.post("/api/v1/shipments/" + shipmentId + "/delivery", Map.of());
     assertThat(delivered.status()).as(delivered.toString()).isIn(200, 201);
     awaitSent(orderId, 1);
@@ -1043,17 +1013,7 @@ class ShopifyChannelApiTest extends ApiTest {
     deliver("orders/create", order(id, "2026-03-01T10:00:00Z", List.of(new Item(line, s, 4))));
     String orderId = orderOf(id).get("id").asString();
     transition(orderId, "FULFILLMENT_QUEUED");
-    Api.Response shipped =
-        api.post(
-            "/api/v1/orders/" + orderId + "/shipments",
-            Map.of(
-                "carrier",
-                "UPS",
-                "trackingNumber",
-                "1ZAFTER",
-                "lines",
-                List.of(Map.of("sku", s, "quantity", 2))));
-    assertThat(shipped.status()).as(shipped.toString()).isEqualTo(201);
+    ship(orderId, s, 2, "UPS", "1ZAFTER");
     ObjectNode changed = order(id, "2026-03-01T12:00:00Z", List.of(new Item(line, s, 1)));
     ((ObjectNode) changed.get("shipping_address")).put("address1", "77 Elsewhere Ave");
     JsonNode answer = deliver("orders/updated", changed).json();

@@ -14,7 +14,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.orderloop.Api;
-import io.orderloop.ApiTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -40,7 +39,7 @@ import tools.jackson.databind.node.ObjectNode;
  * here), its catalog variations resolved to SKUs, its version ordering updates; shipments and
  * delivery update the order's shipment fulfillment with its current version.
  */
-class SquareChannelApiTest extends ApiTest {
+class SquareChannelApiTest extends ChannelApiTest {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
   static final String NOTIFICATION_URL = "https://orderloop.example.com/channels/square/webhooks";
@@ -188,8 +187,7 @@ class SquareChannelApiTest extends ApiTest {
   String sign(String body) {
     return Base64.getEncoder()
         .encodeToString(
-            ShopifyWebhookController.hmac(
-                key, (NOTIFICATION_URL + body).getBytes(StandardCharsets.UTF_8)));
+            WebhookIntake.hmac(key, (NOTIFICATION_URL + body).getBytes(StandardCharsets.UTF_8)));
   }
 
   Delivered deliver(JsonNode notification) {
@@ -266,7 +264,7 @@ class SquareChannelApiTest extends ApiTest {
     String wrongUrl =
         Base64.getEncoder()
             .encodeToString(
-                ShopifyWebhookController.hmac(
+                WebhookIntake.hmac(
                     key,
                     ("https://elsewhere.example.com/hook" + body)
                         .getBytes(StandardCharsets.UTF_8)));
@@ -305,17 +303,7 @@ class SquareChannelApiTest extends ApiTest {
             .inScenario("version")
             .whenScenarioStateIs("fresh")
             .willReturn(aResponse().withStatus(200).withBody("{\"order\":{}}")));
-    Api.Response shipped =
-        api.post(
-            "/api/v1/orders/" + id + "/shipments",
-            Map.of(
-                "carrier",
-                "USPS",
-                "trackingNumber",
-                "9400-1",
-                "lines",
-                List.of(Map.of("sku", s, "quantity", 1))));
-    assertThat(shipped.status()).as(shipped.toString()).isEqualTo(201);
+    JsonNode shipped = ship(id, s, 1, "USPS", "9400-1");
     awaitSent(id, 0);
     square.verify(
         2,
@@ -332,29 +320,13 @@ class SquareChannelApiTest extends ApiTest {
                     "$.order.fulfillments[0].shipment_details.carrier", equalTo("USPS"))));
 
     Api.Response delivered =
-        api.post(
-            "/api/v1/shipments/" + shipped.json().get("id").asString() + "/delivery", Map.of());
+        api.post("/api/v1/shipments/" + shipped.get("id").asString() + "/delivery", Map.of());
     assertThat(delivered.status()).as(delivered.toString()).isIn(200, 201);
     awaitSent(id, 1);
     square.verify(
         putRequestedFor(urlEqualTo("/v2/orders/" + orderId))
             .withRequestBody(
                 matchingJsonPath("$.order.fulfillments[0].state", equalTo("COMPLETED"))));
-  }
-
-  private void awaitSent(String orderId, int index) {
-    org.awaitility.Awaitility.await("push " + index + " sent")
-        .atMost(java.time.Duration.ofSeconds(20))
-        .pollInterval(java.time.Duration.ofMillis(100))
-        .untilAsserted(
-            () -> {
-              JsonNode pushes =
-                  api.get("/api/v1/channels/pushes?order=" + orderId).json().get("items");
-              assertThat(pushes.size()).as(pushes.toString()).isGreaterThan(index);
-              assertThat(pushes.get(index).get("status").asString())
-                  .as(pushes.toString())
-                  .isEqualTo("SENT");
-            });
   }
 
   @Test
