@@ -306,6 +306,15 @@ public class ChannelPushes {
         .update();
   }
 
+  /** Whether this claim of the push made a call to the store. */
+  boolean hasCalls(Claimed push) {
+    return jdbc.sql("SELECT count(*) FROM channel_push_attempts WHERE push_id = ? AND attempt = ?")
+            .params(push.id(), push.attempts())
+            .query(Integer.class)
+            .single()
+        > 0;
+  }
+
   /**
    * Extends a claim's lease before another call to the store, so no other instance takes it over.
    */

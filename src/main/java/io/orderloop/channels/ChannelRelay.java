@@ -24,6 +24,9 @@ class ChannelRelay {
 
   private static final Logger log = LoggerFactory.getLogger(ChannelRelay.class);
 
+  /** Pushes sent at once (of different orders). */
+  static final int CONCURRENT = 8;
+
   private final ChannelPushes pushes;
   private final ShopifyPushes shopify;
   private final SquarePushes square;
@@ -47,14 +50,24 @@ class ChannelRelay {
       fixedDelayString = "${orderloop.channels.poll-interval:PT1S}",
       initialDelayString = "${orderloop.channels.poll-interval:PT1S}")
   void relay() {
-    // One push per claim: its lease is renewed before each of its calls, so another instance never
-    // takes it over while it is being sent.
-    for (int i = 0; i < 1000; i++) {
-      List<ChannelPushes.Claimed> due = pushes.claimDue(1, calls.lease());
+    // Up to CONCURRENT pushes at a time, each of another order (a later push of an order waits for
+    // the earlier ones), each on its own virtual thread; a claim's lease is renewed before each of
+    // its calls, so another instance never takes it over while it is being sent.
+    for (int round = 0; round < 1000; round++) {
+      List<ChannelPushes.Claimed> due = pushes.claimDue(CONCURRENT, calls.lease());
       if (due.isEmpty()) {
         return;
       }
-      send(due.getFirst());
+      List<Thread> senders =
+          due.stream().map(p -> Thread.ofVirtual().start(() -> send(p))).toList();
+      for (Thread t : senders) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 
@@ -64,6 +77,7 @@ class ChannelRelay {
           "square".equals(push.channel()) ? square.send(push) : shopify.send(push);
       pushes.sent(push, result);
     } catch (Stop stop) {
+      noteIfNoCall(push, stop.getMessage());
       if (stop.retry && push.attempts() < properties.maxAttempts()) {
         Duration wait = stop.after != null ? stop.after : properties.backoff(push.attempts());
         pushes.retry(push, pushes.now().plus(wait), stop.getMessage());
@@ -75,12 +89,15 @@ class ChannelRelay {
                 : stop.getMessage());
       }
     } catch (ShopifyOrders.Unreadable gone) {
+      noteIfNoCall(push, gone.getMessage());
       pushes.gaveUp(push, gone.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      noteIfNoCall(push, "interrupted");
       pushes.retry(push, pushes.now().plus(properties.retryBackoff()), "interrupted");
     } catch (RuntimeException e) {
       log.warn("channel push {} failed: {}", push.id(), e.toString());
+      noteIfNoCall(push, e.toString());
       if (push.attempts() >= properties.maxAttempts()) {
         pushes.gaveUp(
             push,
@@ -91,6 +108,13 @@ class ChannelRelay {
             pushes.now().plus(properties.backoff(push.attempts())),
             e.getClass().getSimpleName());
       }
+    }
+  }
+
+  /** An attempt that ended before any call to the store is still on record, with why. */
+  private void noteIfNoCall(ChannelPushes.Claimed push, String why) {
+    if (!pushes.hasCalls(push)) {
+      pushes.attempt(push.id(), push.attempts(), "(no call)", null, why);
     }
   }
 }
