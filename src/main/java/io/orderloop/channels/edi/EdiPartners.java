@@ -1,0 +1,307 @@
+package io.orderloop.channels.edi;
+
+import io.orderloop.common.ApiProblem;
+import io.orderloop.common.TextRules;
+import io.orderloop.inventory.Catalogue;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * EDI trading partners: who they are in X12 envelopes (ISA qualifier and id, GS id — theirs, and
+ * ours when it differs from {@code orderloop.edi.*}), the X12 version they speak, the documents
+ * they take back (855, 856, 810), the delimiters they want in what we send, their default payment
+ * terms and the location their orders ship from. An interchange is matched to its partner by its
+ * sender (ISA05/ISA06), which is therefore unique among partners.
+ */
+@Component
+public class EdiPartners {
+
+  static final Set<String> VERSIONS = Set.of("004010", "005010");
+  static final Set<Integer> OUTBOUND = Set.of(855, 856, 810);
+  private static final Pattern PARTNER_ID = Pattern.compile("[A-Za-z0-9_-]{1,40}");
+  private static final Pattern QUALIFIER = Pattern.compile("[A-Z0-9]{2}");
+  private static final Pattern ISA_ID = Pattern.compile("[A-Za-z0-9 ._/&()@,'+-]{1,15}");
+  private static final Pattern GS_ID = Pattern.compile("[A-Za-z0-9 ._/&()@,'+-]{2,15}");
+  private static final Pattern TERMS = Pattern.compile("NET_[0-9]{1,3}|DUE_ON_RECEIPT|PREPAID|COD");
+
+  /** How a newline delimiter (usually the segment terminator) is given and shown. */
+  public static final String NEWLINE = "newline";
+
+  /**
+   * The delimiters a partner wants in what we send: one character each (or {@code newline}), all
+   * different.
+   */
+  public record Delimiters(String element, String component, String segment, String repetition) {
+    static final Delimiters DEFAULT = new Delimiters("*", ">", "~", "^");
+  }
+
+  /** A partner as configured and listed. */
+  public record Partner(
+      String partnerId,
+      String name,
+      String isaQualifier,
+      String isaId,
+      String gsId,
+      String version,
+      List<Integer> outbound,
+      String location,
+      String paymentTerms,
+      String ourIsaQualifier,
+      String ourIsaId,
+      String ourGsId,
+      Delimiters delimiters,
+      Instant createdAt,
+      Instant updatedAt) {}
+
+  /** What a {@code PUT} carries; {@code our*} and {@code delimiters} are optional. */
+  public record Settings(
+      String name,
+      String isaQualifier,
+      String isaId,
+      String gsId,
+      String version,
+      List<Integer> outbound,
+      String location,
+      String paymentTerms,
+      String ourIsaQualifier,
+      String ourIsaId,
+      String ourGsId,
+      Delimiters delimiters) {}
+
+  /** The result of a {@code PUT}: the partner, and whether it was new. */
+  public record Saved(Partner partner, boolean created) {}
+
+  private final JdbcClient jdbc;
+  private final Catalogue catalogue;
+  private final Clock clock;
+
+  EdiPartners(JdbcClient jdbc, Catalogue catalogue, Clock clock) {
+    this.jdbc = jdbc;
+    this.catalogue = catalogue;
+    this.clock = clock;
+  }
+
+  public Saved put(String partnerId, Settings s) {
+    String id = partnerId == null ? "" : partnerId.strip();
+    if (!PARTNER_ID.matcher(id).matches()) {
+      throw ApiProblem.unprocessable(
+          "partnerId", "give a partner id of 1 to 40 letters, digits, _ or -");
+    }
+    if (s == null) {
+      throw ApiProblem.unprocessable(null, "give the partner's settings");
+    }
+    String name = required("name", s.name(), 200);
+    String qualifier =
+        match(
+            "isaQualifier", s.isaQualifier(), QUALIFIER, "two letters or digits (e.g. ZZ, 01, 12)");
+    String isaId = match("isaId", s.isaId(), ISA_ID, "1 to 15 characters, as in ISA06");
+    String gsId = match("gsId", s.gsId(), GS_ID, "2 to 15 characters, as in GS02");
+    String version = s.version() == null ? "005010" : s.version().strip();
+    if (!VERSIONS.contains(version)) {
+      throw ApiProblem.unprocessable("version", "give 004010 or 005010");
+    }
+    List<Integer> outbound = s.outbound() == null ? List.of() : s.outbound();
+    if (!OUTBOUND.containsAll(outbound) || new HashSet<>(outbound).size() != outbound.size()) {
+      throw ApiProblem.unprocessable(
+          "outbound", "list the documents they take back, each once: 855, 856, 810");
+    }
+    String location =
+        catalogue.requireLocation(required("location", s.location(), 64), "location").code();
+    String terms =
+        s.paymentTerms() == null || s.paymentTerms().isBlank() ? null : s.paymentTerms().strip();
+    if (terms != null && !TERMS.matcher(terms).matches()) {
+      throw ApiProblem.unprocessable(
+          "paymentTerms", "use NET_<days> (e.g. NET_30), DUE_ON_RECEIPT, PREPAID or COD");
+    }
+    String ourQualifier =
+        optional("ourIsaQualifier", s.ourIsaQualifier(), QUALIFIER, "two letters or digits");
+    String ourIsaId = optional("ourIsaId", s.ourIsaId(), ISA_ID, "1 to 15 characters");
+    String ourGsId = optional("ourGsId", s.ourGsId(), GS_ID, "2 to 15 characters");
+    Delimiters delimiters = delimiters(s.delimiters());
+    Instant now = clock.instant();
+    boolean created;
+    try {
+      created =
+          jdbc.sql(
+                  """
+                  INSERT INTO edi_partners (partner_id, name, isa_qualifier, isa_id, gs_id, version, outbound,
+                      location, payment_terms, our_isa_qualifier, our_isa_id, our_gs_id, element_separator,
+                      component_separator, segment_terminator, repetition_separator, created_at, updated_at)
+                  VALUES (:id, :name, :qualifier, :isaId, :gsId, :version, :outbound, :location, :terms,
+                      :ourQualifier, :ourIsaId, :ourGsId, :element, :component, :segment, :repetition, :now, :now)
+                  ON CONFLICT (partner_id) DO UPDATE SET name = :name, isa_qualifier = :qualifier,
+                      isa_id = :isaId, gs_id = :gsId, version = :version, outbound = :outbound,
+                      location = :location, payment_terms = :terms, our_isa_qualifier = :ourQualifier,
+                      our_isa_id = :ourIsaId, our_gs_id = :ourGsId, element_separator = :element,
+                      component_separator = :component, segment_terminator = :segment,
+                      repetition_separator = :repetition, updated_at = :now
+                  RETURNING (xmax = 0)""")
+              .param("id", id)
+              .param("name", name)
+              .param("qualifier", qualifier)
+              .param("isaId", isaId)
+              .param("gsId", gsId)
+              .param("version", version)
+              .param(
+                  "outbound",
+                  outbound.stream()
+                      .sorted()
+                      .map(String::valueOf)
+                      .reduce((a, b) -> a + "," + b)
+                      .orElse(""))
+              .param("location", location)
+              .param("terms", terms)
+              .param("ourQualifier", ourQualifier)
+              .param("ourIsaId", ourIsaId)
+              .param("ourGsId", ourGsId)
+              .param("element", delimiters.element())
+              .param("component", delimiters.component())
+              .param("segment", delimiters.segment())
+              .param("repetition", delimiters.repetition())
+              .param("now", Timestamp.from(now))
+              .query(Boolean.class)
+              .single();
+    } catch (DuplicateKeyException taken) {
+      String other = bySender(qualifier, isaId).map(Partner::partnerId).orElse("another partner");
+      throw ApiProblem.conflict(
+          "edi-sender-taken",
+          "Sender already configured",
+          "the sender "
+              + qualifier
+              + "/"
+              + isaId
+              + " is partner "
+              + other
+              + "'s; an interchange is matched to its partner by its sender");
+    }
+    return new Saved(
+        find(id)
+            .orElseThrow(() -> ApiProblem.notFound("partner '" + id + "' was removed meanwhile")),
+        created);
+  }
+
+  public Optional<Partner> find(String partnerId) {
+    return jdbc.sql(COLUMNS + " WHERE partner_id = ?")
+        .param(partnerId == null ? "" : partnerId.strip())
+        .query(EdiPartners::partner)
+        .optional();
+  }
+
+  /** The partner an interchange comes from, by its sender (ISA05, ISA06). */
+  public Optional<Partner> bySender(String qualifier, String isaId) {
+    return jdbc.sql(COLUMNS + " WHERE isa_qualifier = ? AND isa_id = ?")
+        .params(qualifier == null ? "" : qualifier.strip(), isaId == null ? "" : isaId.strip())
+        .query(EdiPartners::partner)
+        .optional();
+  }
+
+  public List<Partner> list() {
+    return jdbc.sql(COLUMNS + " ORDER BY partner_id").query(EdiPartners::partner).list();
+  }
+
+  public void delete(String partnerId) {
+    if (jdbc.sql("DELETE FROM edi_partners WHERE partner_id = ?").param(partnerId).update() == 0) {
+      throw ApiProblem.notFound("no EDI partner '" + partnerId + "'");
+    }
+  }
+
+  private static final String COLUMNS =
+      """
+      SELECT partner_id, name, isa_qualifier, isa_id, gs_id, version, outbound, location, payment_terms,
+             our_isa_qualifier, our_isa_id, our_gs_id, element_separator, component_separator,
+             segment_terminator, repetition_separator, created_at, updated_at
+      FROM edi_partners""";
+
+  private static Partner partner(ResultSet rs, int n) throws SQLException {
+    String outbound = rs.getString("outbound");
+    return new Partner(
+        rs.getString("partner_id"),
+        rs.getString("name"),
+        rs.getString("isa_qualifier"),
+        rs.getString("isa_id"),
+        rs.getString("gs_id"),
+        rs.getString("version"),
+        outbound.isEmpty()
+            ? List.of()
+            : Arrays.stream(outbound.split(",")).map(Integer::valueOf).toList(),
+        rs.getString("location"),
+        rs.getString("payment_terms"),
+        rs.getString("our_isa_qualifier"),
+        rs.getString("our_isa_id"),
+        rs.getString("our_gs_id"),
+        new Delimiters(
+            rs.getString("element_separator"),
+            rs.getString("component_separator"),
+            rs.getString("segment_terminator"),
+            rs.getString("repetition_separator")),
+        rs.getTimestamp("created_at").toInstant(),
+        rs.getTimestamp("updated_at").toInstant());
+  }
+
+  private static String required(String field, String value, int max) {
+    if (value == null
+        || value.isBlank()
+        || value.strip().length() > max
+        || TextRules.problem(value) != null) {
+      throw ApiProblem.unprocessable(field, "required: 1 to " + max + " printable characters");
+    }
+    return value.strip();
+  }
+
+  private static String match(String field, String value, Pattern pattern, String what) {
+    String v = value == null ? "" : value.strip();
+    if (!pattern.matcher(v).matches()) {
+      throw ApiProblem.unprocessable(field, "give " + what);
+    }
+    return v;
+  }
+
+  private static String optional(String field, String value, Pattern pattern, String what) {
+    return value == null || value.isBlank() ? null : match(field, value, pattern, what);
+  }
+
+  /** One character each, all different, none a letter, digit or space. */
+  private static Delimiters delimiters(Delimiters d) {
+    if (d == null) {
+      return Delimiters.DEFAULT;
+    }
+    List<String> given = new ArrayList<>();
+    String[] names = {"element", "component", "segment", "repetition"};
+    String[] values = {d.element(), d.component(), d.segment(), d.repetition()};
+    String[] defaults = {"*", ">", "~", "^"};
+    for (int i = 0; i < values.length; i++) {
+      String v = values[i] == null ? defaults[i] : values[i];
+      // A newline cannot travel in a JSON request here (control characters are refused): it is
+      // named.
+      boolean newline = v.equals(NEWLINE);
+      if (!newline
+          && (v.length() != 1
+              || Character.isLetterOrDigit(v.charAt(0))
+              || Character.isWhitespace(v.charAt(0))
+              || Character.isISOControl(v.charAt(0)))) {
+        throw ApiProblem.unprocessable(
+            "delimiters." + names[i],
+            "one character that is not a letter, digit or space (or \"newline\")");
+      }
+      if (given.contains(v)) {
+        throw ApiProblem.unprocessable(
+            "delimiters." + names[i], "each delimiter must differ from the others");
+      }
+      given.add(v);
+    }
+    return new Delimiters(given.get(0), given.get(1), given.get(2), given.get(3));
+  }
+}
