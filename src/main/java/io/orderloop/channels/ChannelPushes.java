@@ -297,6 +297,27 @@ public class ChannelPushes {
         .update();
   }
 
+  /**
+   * The store throttled this push: it waits until {@code at} without the attempt counting, and
+   * every other due push of the same account waits as long.
+   */
+  void throttled(Claimed push, Instant at, String why) {
+    jdbc.sql(
+            """
+            UPDATE channel_pushes SET status = 'FAILED', next_attempt_at = ?, attempts = attempts - 1,
+                result = jsonb_build_object('error', ?::text)
+            WHERE id = ? AND attempts = ?""")
+        .params(Timestamp.from(at), why, push.id(), push.attempts())
+        .update();
+    jdbc.sql(
+            """
+            UPDATE channel_pushes SET next_attempt_at = ?
+            WHERE channel = ? AND account = ? AND status IN ('PENDING', 'FAILED') AND next_attempt_at < ?
+              AND id <> ?""")
+        .params(Timestamp.from(at), push.channel(), push.account(), Timestamp.from(at), push.id())
+        .update();
+  }
+
   void gaveUp(Claimed push, String why) {
     jdbc.sql(
             """

@@ -59,15 +59,27 @@ class ChannelRelay {
         return;
       }
       List<Thread> senders =
-          due.stream().map(p -> Thread.ofVirtual().start(() -> send(p))).toList();
+          due.stream().map(p -> Thread.ofVirtual().start(() -> sendLogged(p))).toList();
       for (Thread t : senders) {
         try {
           t.join();
         } catch (InterruptedException e) {
+          // Shutting down: the senders stop at their next call; their claims' leases run out and
+          // another instance (or the next start) takes them.
+          senders.forEach(Thread::interrupt);
           Thread.currentThread().interrupt();
           return;
         }
       }
+    }
+  }
+
+  private void sendLogged(ChannelPushes.Claimed push) {
+    try {
+      send(push);
+    } catch (RuntimeException e) {
+      // Settling the push failed (the database): its lease runs out and it is claimed again.
+      log.warn("channel push {} could not be settled: {}", push.id(), e.toString());
     }
   }
 
@@ -78,7 +90,11 @@ class ChannelRelay {
       pushes.sent(push, result);
     } catch (Stop stop) {
       noteIfNoCall(push, stop.getMessage());
-      if (stop.retry && push.attempts() < properties.maxAttempts()) {
+      if (stop.throttled) {
+        // The store asked us to slow down: this push and every other of that account wait its
+        // Retry-After, and the attempt does not count against max-attempts.
+        pushes.throttled(push, pushes.now().plus(stop.after), stop.getMessage());
+      } else if (stop.retry && push.attempts() < properties.maxAttempts()) {
         Duration wait = stop.after != null ? stop.after : properties.backoff(push.attempts());
         pushes.retry(push, pushes.now().plus(wait), stop.getMessage());
       } else {

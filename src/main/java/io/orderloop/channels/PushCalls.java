@@ -22,6 +22,9 @@ class PushCalls {
     final Duration after;
     final String answer;
 
+    /** The store throttled us (429, or GraphQL THROTTLED): wait {@link #after}, do not count. */
+    boolean throttled;
+
     Stop(String message, boolean retry, Duration after) {
       this(message, retry, after, null);
     }
@@ -74,7 +77,10 @@ class PushCalls {
     int status = answer.status();
     if (status == 429) {
       Duration wait = StoreApi.retryAfter(answer.retryAfter(), properties.backoff(push.attempts()));
-      throw new Stop("429 from " + method + " " + path + "; retry after " + wait, true, wait);
+      Stop throttled =
+          new Stop("429 from " + method + " " + path + "; retry after " + wait, true, wait);
+      throttled.throttled = true;
+      throw throttled;
     }
     if (status >= 500) {
       throw new Stop(status + " from " + method + " " + path, true, null);

@@ -254,7 +254,13 @@ class ShopifyPushes {
     JsonNode errors = answer.path("errors");
     if (errors.isArray() && !errors.isEmpty()) {
       boolean throttled = errors.toString().contains("THROTTLED");
-      throw new Stop("GraphQL " + field + ": " + clip(errors.toString()), throttled, null);
+      Stop stop =
+          new Stop(
+              "GraphQL " + field + ": " + clip(errors.toString()),
+              throttled,
+              throttled ? java.time.Duration.ofSeconds(2) : null);
+      stop.throttled = throttled;
+      throw stop;
     }
     JsonNode result = answer.path("data").path(field);
     JsonNode userErrors = result.path("userErrors");

@@ -642,6 +642,8 @@ class ShopifyChannelApiTest extends ChannelApiTest {
     JsonNode push = pushes(orderId).get(0);
     assertThat(push.get("result").get("fulfillmentId").asString()).isEqualTo("1069019868");
     assertThat(push.get("attemptLog").toString()).contains("429", "201");
+    // The throttled attempt does not count against max-attempts.
+    assertThat(push.get("attempts").asInt()).isEqualTo(1);
 
     String shipmentId = shipped.get("id").asString();
     Api.Response delivered = api.post("/api/v1/shipments/" + shipmentId + "/delivery", Map.of());

@@ -86,11 +86,13 @@ public class EdiPartners {
 
   private final JdbcClient jdbc;
   private final Catalogue catalogue;
+  private final EdiProperties properties;
   private final Clock clock;
 
-  EdiPartners(JdbcClient jdbc, Catalogue catalogue, Clock clock) {
+  EdiPartners(JdbcClient jdbc, Catalogue catalogue, EdiProperties properties, Clock clock) {
     this.jdbc = jdbc;
     this.catalogue = catalogue;
+    this.properties = properties;
     this.clock = clock;
   }
 
@@ -114,7 +116,8 @@ public class EdiPartners {
       throw ApiProblem.unprocessable("version", "give 004010 or 005010");
     }
     List<Integer> outbound = s.outbound() == null ? List.of() : s.outbound();
-    if (!OUTBOUND.containsAll(outbound) || new HashSet<>(outbound).size() != outbound.size()) {
+    if (outbound.stream().anyMatch(o -> o == null || !OUTBOUND.contains(o))
+        || new HashSet<>(outbound).size() != outbound.size()) {
       throw ApiProblem.unprocessable(
           "outbound", "list the documents they take back, each once: 855, 856, 810");
     }
@@ -131,6 +134,10 @@ public class EdiPartners {
     String ourIsaId = optional("ourIsaId", s.ourIsaId(), ISA_ID, "1 to 15 characters");
     String ourGsId = optional("ourGsId", s.ourGsId(), GS_ID, "2 to 15 characters");
     Delimiters delimiters = delimiters(s.delimiters());
+    requireApart(delimiters, "isaId", isaId);
+    requireApart(delimiters, "gsId", gsId);
+    requireApart(delimiters, "ourIsaId", ourIsaId == null ? properties.isaId() : ourIsaId);
+    requireApart(delimiters, "ourGsId", ourGsId == null ? properties.gsId() : ourGsId);
     Instant now = clock.instant();
     boolean created;
     try {
@@ -213,7 +220,8 @@ public class EdiPartners {
   }
 
   public void delete(String partnerId) {
-    if (jdbc.sql("DELETE FROM edi_partners WHERE partner_id = ?").param(partnerId).update() == 0) {
+    String id = partnerId == null ? "" : partnerId.strip();
+    if (jdbc.sql("DELETE FROM edi_partners WHERE partner_id = ?").param(id).update() == 0) {
       throw ApiProblem.notFound("no EDI partner '" + partnerId + "'");
     }
   }
@@ -273,7 +281,24 @@ public class EdiPartners {
     return value == null || value.isBlank() ? null : match(field, value, pattern, what);
   }
 
-  /** One character each, all different, none a letter, digit or space. */
+  /** A delimiter inside one of the envelope ids would cut it in two: refused. */
+  private static void requireApart(Delimiters d, String field, String id) {
+    for (String delimiter : List.of(d.element(), d.component(), d.segment(), d.repetition())) {
+      if (id != null && !delimiter.equals(NEWLINE) && id.contains(delimiter)) {
+        throw ApiProblem.unprocessable(
+            "delimiters",
+            "'"
+                + delimiter
+                + "' is in "
+                + field
+                + " '"
+                + id
+                + "'; choose delimiters that no id uses");
+      }
+    }
+  }
+
+  /** One printable ASCII character each, all different, none a letter, digit or space. */
   private static Delimiters delimiters(Delimiters d) {
     if (d == null) {
       return Delimiters.DEFAULT;
@@ -286,15 +311,13 @@ public class EdiPartners {
       String v = values[i] == null ? defaults[i] : values[i];
       // A newline cannot travel in a JSON request here (control characters are refused): it is
       // named.
-      boolean newline = v.equals(NEWLINE);
-      if (!newline
-          && (v.length() != 1
-              || Character.isLetterOrDigit(v.charAt(0))
-              || Character.isWhitespace(v.charAt(0))
-              || Character.isISOControl(v.charAt(0)))) {
+      boolean newline = v.equals(NEWLINE) && names[i].equals("segment");
+      char c = v.isEmpty() ? 'a' : v.charAt(0);
+      if (!newline && (v.length() != 1 || c < 0x21 || c > 0x7e || Character.isLetterOrDigit(c))) {
         throw ApiProblem.unprocessable(
             "delimiters." + names[i],
-            "one character that is not a letter, digit or space (or \"newline\")");
+            "one printable ASCII character that is not a letter, digit or space"
+                + (names[i].equals("segment") ? " (or \"newline\")" : ""));
       }
       if (given.contains(v)) {
         throw ApiProblem.unprocessable(

@@ -89,6 +89,17 @@ class EdiPartnersApiTest extends ApiTest {
     cases.put("delimiters.component", delimiters);
     Map<String, Object> terms = ironridge(location, "BADT");
     terms.put("paymentTerms", "soon");
+    Map<String, Object> clash = ironridge(location, "ACME-WEST");
+    clash.put(
+        "delimiters", Map.of("element", "*", "component", "-", "segment", "~", "repetition", "^"));
+    cases.put("delimiters", clash);
+    Map<String, Object> euro = ironridge(location, "BADE");
+    euro.put(
+        "delimiters",
+        Map.of("element", "\u20ac", "component", ">", "segment", "~", "repetition", "^"));
+    cases.put("delimiters.element", euro);
+    Map<String, Object> nullDoc = ironridge(location, "BADN");
+    nullDoc.put("outbound", java.util.Arrays.asList(855, null));
     cases.put("paymentTerms", terms);
     cases.forEach(
         (field, body) -> {
@@ -96,6 +107,9 @@ class EdiPartnersApiTest extends ApiTest {
           assertThat(r.status()).as(field + ": " + r).isEqualTo(422);
           assertThat(r.body()).as(field).contains(field);
         });
+    Api.Response nullOutbound = api.put("/api/v1/channels/edi/partners/" + id, nullDoc);
+    assertThat(nullOutbound.status()).as(nullOutbound.toString()).isIn(400, 422);
+    assertThat(nullOutbound.body()).contains("outbound");
     assertThat(api.get("/api/v1/channels/edi/partners/" + id).status()).isEqualTo(404);
     assertThat(
             api.put("/api/v1/channels/edi/partners/has%20space", ironridge(location, "SP"))
