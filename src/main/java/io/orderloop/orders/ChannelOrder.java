@@ -9,7 +9,8 @@ import java.util.List;
  * @param account the shop domain or merchant id the order came from
  * @param displayNumber the channel's own number for people (Shopify's {@code #1001})
  * @param revision orders the channel's updates: an update with a revision not above this one
- *     changes nothing (Shopify's {@code updated_at} in milliseconds, Square's {@code version})
+ *     changes nothing (Shopify's {@code updated_at} in milliseconds × 4 plus the topic's rank,
+ *     Square's {@code version})
  * @param lineRefs which channel line is which of the order's lines
  * @param pendingLines channel lines not in the loop: a SKU that maps to nothing yet, or a line the
  *     loop cannot take as it is; the order is held while any is waiting
@@ -91,9 +92,5 @@ public record ChannelOrder(
   ChannelOrder with(
       List<LineRef> refs, List<PendingLine> pending, List<Charge> charges, String payment) {
     return new ChannelOrder(account, displayNumber, revision, refs, pending, charges, payment);
-  }
-
-  boolean waitingFor(Problem problem) {
-    return pendingLines.stream().anyMatch(p -> p.problem() == problem);
   }
 }

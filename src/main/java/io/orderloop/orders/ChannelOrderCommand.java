@@ -8,8 +8,9 @@ import java.util.List;
  * (with the SKU each maps to, when it maps), and what the channel says about payment and
  * cancellation. Used for a new order and for an update alike: {@link ChannelOrders} decides which.
  *
- * @param revision orders updates (Shopify's {@code updated_at} in milliseconds, Square's {@code
- *     version}); an update not newer than the order's changes nothing
+ * @param revision orders updates (Shopify's {@code updated_at} in milliseconds × 4 plus the topic's
+ *     rank within the second, Square's {@code version}); an update not newer than the order's
+ *     changes nothing
  * @param paymentPending the channel has not captured or authorised payment: the order is held
  *     {@code PAYMENT_PENDING} until an update says it is paid
  * @param cancelled the channel cancelled the order: what has not shipped is cancelled
