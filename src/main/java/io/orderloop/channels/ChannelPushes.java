@@ -361,52 +361,36 @@ public class ChannelPushes {
 
   /** An order's pushes with their attempts, oldest first. */
   public List<Push> forOrder(UUID orderId) {
-    List<Push> pushes =
-        jdbc.sql(
-                """
-                SELECT id, order_id, order_number, channel, account, kind, payload::text AS payload, status,
-                       attempts, next_attempt_at, result::text AS result, created_at, sent_at
-                FROM channel_pushes WHERE order_id = ? ORDER BY id""")
-            .param(orderId)
-            .query(this::push)
-            .list();
-    return pushes.stream()
-        .map(
-            p ->
-                new Push(
-                    p.id(),
-                    p.orderId(),
-                    p.orderNumber(),
-                    p.channel(),
-                    p.account(),
-                    p.kind(),
-                    p.payload(),
-                    p.status(),
-                    p.attempts(),
-                    p.status().equals("SENT") || p.status().equals("GAVE_UP")
-                        ? null
-                        : p.nextAttemptAt(),
-                    p.result(),
-                    p.createdAt(),
-                    p.sentAt(),
-                    jdbc.sql(
-                            """
-                            SELECT attempt, at, request, status, answer FROM channel_push_attempts
-                            WHERE push_id = ? ORDER BY id""")
-                        .param(p.id())
-                        .query(
-                            (rs, n) ->
-                                new Attempt(
-                                    rs.getInt(1),
-                                    rs.getTimestamp(2).toInstant(),
-                                    rs.getString(3),
-                                    (Integer) rs.getObject(4),
-                                    rs.getString(5)))
-                        .list()))
-        .toList();
+    Map<Long, List<Attempt>> attempts = new java.util.HashMap<>();
+    jdbc.sql(
+            """
+            SELECT a.push_id, a.attempt, a.at, a.request, a.status, a.answer
+            FROM channel_push_attempts a JOIN channel_pushes p ON p.id = a.push_id
+            WHERE p.order_id = ? ORDER BY a.id""")
+        .param(orderId)
+        .query(
+            (rs, n) ->
+                attempts
+                    .computeIfAbsent(rs.getLong(1), k -> new java.util.ArrayList<>())
+                    .add(
+                        new Attempt(
+                            rs.getInt(2),
+                            rs.getTimestamp(3).toInstant(),
+                            rs.getString(4),
+                            (Integer) rs.getObject(5),
+                            rs.getString(6))))
+        .list();
+    return jdbc.sql(
+            """
+            SELECT id, order_id, order_number, channel, account, kind, payload::text AS payload, status,
+                   attempts, next_attempt_at, result::text AS result, created_at, sent_at
+            FROM channel_pushes WHERE order_id = ? ORDER BY id""")
+        .param(orderId)
+        .query((rs, n) -> push(rs, attempts.getOrDefault(rs.getLong("id"), List.of())))
+        .list();
   }
 
-  private Push push(ResultSet rs, int n) throws SQLException {
+  private Push push(ResultSet rs, List<Attempt> attempts) throws SQLException {
     String result = rs.getString("result");
     Timestamp sent = rs.getTimestamp("sent_at");
     return new Push(
@@ -419,10 +403,13 @@ public class ChannelPushes {
         json.readTree(rs.getString("payload")),
         rs.getString("status"),
         rs.getInt("attempts"),
-        rs.getTimestamp("next_attempt_at").toInstant(),
+        // A settled push has no next attempt.
+        rs.getString("status").equals("SENT") || rs.getString("status").equals("GAVE_UP")
+            ? null
+            : rs.getTimestamp("next_attempt_at").toInstant(),
         result == null ? null : json.readTree(result),
         rs.getTimestamp("created_at").toInstant(),
         sent == null ? null : sent.toInstant(),
-        List.of());
+        attempts);
   }
 }

@@ -71,6 +71,7 @@ public class ChannelStockSync {
   static final java.time.Duration REFRESH = java.time.Duration.ofHours(1);
 
   private final JdbcClient jdbc;
+  private final org.springframework.jdbc.core.JdbcTemplate batch;
   private final Transactions transactions;
   private final Catalogue catalogue;
   private final StockLedger stock;
@@ -82,6 +83,7 @@ public class ChannelStockSync {
 
   ChannelStockSync(
       JdbcClient jdbc,
+      org.springframework.jdbc.core.JdbcTemplate batch,
       Transactions transactions,
       Catalogue catalogue,
       StockLedger stock,
@@ -91,6 +93,7 @@ public class ChannelStockSync {
       JsonMapper json,
       Clock clock) {
     this.jdbc = jdbc;
+    this.batch = batch;
     this.transactions = transactions;
     this.catalogue = catalogue;
     this.stock = stock;
@@ -143,23 +146,26 @@ public class ChannelStockSync {
           jdbc.sql("DELETE FROM channel_stock_sync WHERE channel = ? AND account = ?")
               .params(channel, account)
               .update();
+          List<Object[]> rows = new ArrayList<>();
           for (LocationMap l : settings.locations()) {
             for (ItemMap m : settings.items()) {
-              jdbc.sql(
-                      """
-                      INSERT INTO channel_stock_sync (channel, account, sku, location, channel_location_id,
-                          channel_item_id)
-                      VALUES (?, ?, ?, ?, ?, ?)""")
-                  .params(
-                      channel,
-                      account,
-                      m.sku(),
-                      l.location(),
-                      l.channelLocationId().strip(),
-                      m.channelItemId().strip())
-                  .update();
+              rows.add(
+                  new Object[] {
+                    channel,
+                    account,
+                    m.sku(),
+                    l.location(),
+                    l.channelLocationId().strip(),
+                    m.channelItemId().strip()
+                  });
             }
           }
+          batch.batchUpdate(
+              """
+              INSERT INTO channel_stock_sync (channel, account, sku, location, channel_location_id,
+                  channel_item_id)
+              VALUES (?, ?, ?, ?, ?, ?)""",
+              rows);
         });
     return items(channel, account);
   }
