@@ -43,6 +43,7 @@ import tools.jackson.databind.JsonNode;
       "orderloop.channels.poll-interval=PT0.2S",
       "orderloop.channels.retry-backoff=PT0.2S",
       "orderloop.channels.stock-sync-interval=PT0.3S",
+      "orderloop.edi.poll-interval=PT0.2S",
       // The HTTP tests send many bad requests on purpose; ErrorBudgetApiTest tests the budget.
       "orderloop.security.error-budget.burst=1000000"
     })

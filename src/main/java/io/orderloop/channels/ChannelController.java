@@ -118,9 +118,11 @@ class ChannelController {
         switch (alias.channel()) {
           case "shopify" -> Channel.SHOPIFY;
           case "square" -> Channel.SQUARE;
-          default -> null;
+          default -> alias.channel().startsWith("edi:") ? Channel.EDI : null;
         };
-    int resolved = channel == null ? 0 : orders.mapSku(channel, alias.externalSku(), alias.sku());
+    String account = channel == Channel.EDI ? alias.channel().substring(4) : null;
+    int resolved =
+        channel == null ? 0 : orders.mapSku(channel, account, alias.externalSku(), alias.sku());
     return ResponseEntity.status(saved.created() ? HttpStatus.CREATED : HttpStatus.OK)
         .header(ORDERS_RESOLVED, String.valueOf(resolved))
         .body(alias);

@@ -52,6 +52,7 @@ public record ChannelOrder(
    * @param unitPrice in the order's currency
    * @param detail what is wrong, for the operator
    * @param otherCode a second code an alias may name (Square's catalog object id)
+   * @param unitOfMeasure what the quantity counts when not units ({@code CASE}); null for units
    */
   public record PendingLine(
       String ref,
@@ -61,7 +62,8 @@ public record ChannelOrder(
       BigDecimal unitPrice,
       Problem problem,
       String detail,
-      String otherCode) {
+      String otherCode,
+      UnitOfMeasure unitOfMeasure) {
 
     /** Whether an alias for {@code code} maps this line. */
     boolean answersTo(String code) {

@@ -16,6 +16,10 @@ import java.util.List;
  * @param cancelled the channel cancelled the order: what has not shipped is cancelled
  * @param cleaned text the adapter had to clean (control characters): the order is held {@code
  *     CHANNEL_DATA} naming it, so a person looks before it ships
+ * @param review what else a person must check before the order ships (an EDI ship-to store not in
+ *     the partner's list): the order is held {@code CHANNEL_DATA} with these reasons
+ * @param notes what the channel said beyond the loop's fields (EDI: terms text, carrier routing,
+ *     charges, messages), kept as the order's notes
  */
 public record ChannelOrderCommand(
     Channel channel,
@@ -35,12 +39,58 @@ public record ChannelOrderCommand(
     boolean paymentPending,
     boolean cancelled,
     String cancelReason,
-    List<String> cleaned) {
+    List<String> cleaned,
+    List<String> review,
+    String notes) {
 
   public ChannelOrderCommand {
     lines = List.copyOf(lines);
     charges = charges == null ? List.of() : List.copyOf(charges);
     cleaned = cleaned == null ? List.of() : List.copyOf(cleaned);
+    review = review == null ? List.of() : List.copyOf(review);
+  }
+
+  /** A store channel's order (Shopify, Square): no review reasons, no notes. */
+  public ChannelOrderCommand(
+      Channel channel,
+      String externalId,
+      String account,
+      String displayNumber,
+      long revision,
+      OrderType type,
+      CreateOrder.Customer customer,
+      Address shipTo,
+      Address billTo,
+      String currency,
+      CreateOrder.B2b b2b,
+      List<Line> lines,
+      List<ChannelOrder.Charge> charges,
+      String paymentStatus,
+      boolean paymentPending,
+      boolean cancelled,
+      String cancelReason,
+      List<String> cleaned) {
+    this(
+        channel,
+        externalId,
+        account,
+        displayNumber,
+        revision,
+        type,
+        customer,
+        shipTo,
+        billTo,
+        currency,
+        b2b,
+        lines,
+        charges,
+        paymentStatus,
+        paymentPending,
+        cancelled,
+        cancelReason,
+        cleaned,
+        List.of(),
+        null);
   }
 
   /**
@@ -57,6 +107,10 @@ public record ChannelOrderCommand(
    *     goes by its variation's SKU)
    * @param removed the channel removed the line (Shopify's {@code current_quantity} 0): not a line
    *     to take, and a line already taken is cancelled
+   * @param unitOfMeasure what the quantity counts: units (null or {@code EACH}) or cases ({@code
+   *     CASE}, EDI's {@code CA}); the price is per that unit
+   * @param refusal why the adapter could not take the line although it maps (an EDI case pack that
+   *     differs from ours): the line waits aside with this detail
    */
   public record Line(
       String ref,
@@ -66,7 +120,21 @@ public record ChannelOrderCommand(
       String quantity,
       BigDecimal unitPrice,
       String otherCode,
-      boolean removed) {
+      boolean removed,
+      UnitOfMeasure unitOfMeasure,
+      String refusal) {
+
+    public Line(
+        String ref,
+        String channelSku,
+        String title,
+        String sku,
+        String quantity,
+        BigDecimal unitPrice,
+        String otherCode,
+        boolean removed) {
+      this(ref, channelSku, title, sku, quantity, unitPrice, otherCode, removed, null, null);
+    }
 
     public Line(
         String ref,
@@ -75,7 +143,7 @@ public record ChannelOrderCommand(
         String sku,
         String quantity,
         BigDecimal unitPrice) {
-      this(ref, channelSku, title, sku, quantity, unitPrice, null, false);
+      this(ref, channelSku, title, sku, quantity, unitPrice, null, false, null, null);
     }
   }
 }

@@ -123,7 +123,11 @@ public class ChannelOrders {
       }
       CreateOrder.Line line =
           new CreateOrder.Line(
-              l.sku(), OrderChannelRules.wholeQuantity(l.quantity()), l.unitPrice(), null, null);
+              l.sku(),
+              OrderChannelRules.wholeQuantity(l.quantity()),
+              l.unitPrice(),
+              null,
+              l.unitOfMeasure());
       try {
         intake.line(c.type(), line, taken.size() + 1, "line", skus, currency);
       } catch (ApiProblem refused) {
@@ -199,6 +203,14 @@ public class ChannelOrders {
    * waiting for it takes them in, each in its own transaction. Answers the orders changed.
    */
   public int mapSku(Channel channel, String channelSku, String sku) {
+    return mapSku(channel, null, channelSku, sku);
+  }
+
+  /**
+   * As {@link #mapSku(Channel, String, String)}, for the orders of one account of the channel only
+   * (an EDI partner's aliases are the partner's).
+   */
+  public int mapSku(Channel channel, String account, String channelSku, String sku) {
     List<UUID> ids =
         jdbc.sql(
                 """
@@ -209,8 +221,9 @@ public class ChannelOrders {
                          jsonb_build_object('channelSku', ?::text, 'problem', 'UNMAPPED_SKU'))
                        OR channel_order -> 'pendingLines' @> jsonb_build_array(
                          jsonb_build_object('otherCode', ?::text, 'problem', 'UNMAPPED_SKU')))
+                  AND (CAST(? AS text) IS NULL OR channel_order ->> 'account' = ?)
                 ORDER BY created_at""")
-            .params(channel.name(), channelSku, channelSku)
+            .params(channel.name(), channelSku, channelSku, account, account)
             .query(UUID.class)
             .list();
     int changed = 0;

@@ -61,6 +61,9 @@ final class OrderChannelRules {
               + "' is not a whole number of units from 1 to 1,000,000; the line is kept aside,"
               + " not rounded");
     }
+    if (l.sku() != null && l.refusal() != null) {
+      return pending(l, Problem.NOT_TAKEN, l.refusal());
+    }
     if (l.sku() == null) {
       return pending(
           l,
@@ -81,7 +84,8 @@ final class OrderChannelRules {
         l.unitPrice(),
         problem,
         detail,
-        l.otherCode());
+        l.otherCode(),
+        l.unitOfMeasure());
   }
 
   private final Order o;
@@ -97,7 +101,7 @@ final class OrderChannelRules {
     if (c.paymentPending()) {
       hold(HoldKind.PAYMENT_PENDING, paymentReason(c.paymentStatus()));
     }
-    refreshLineHolds(List.of(), c.cleaned());
+    refreshLineHolds(List.of(), reviewReasons(c));
   }
 
   // ------------------------------------------------------------------ updates
@@ -219,7 +223,8 @@ final class OrderChannelRules {
       if (aside != null) {
         pending.add(aside);
       } else {
-        changes.add(new Orders.LineChange(null, l.sku(), qty, l.unitPrice(), null, null));
+        changes.add(
+            new Orders.LineChange(null, l.sku(), qty, l.unitPrice(), l.unitOfMeasure(), null));
         newRefs.add(l.ref());
       }
     }
@@ -245,7 +250,11 @@ final class OrderChannelRules {
     // Cleaned text holds the order again only when it came with a changed address (the rest was
     // seen at
     // intake, and a person who released the hold has seen it).
-    refreshLineHolds(waitingBefore, addressChanged ? c.cleaned() : List.of());
+    refreshLineHolds(
+        waitingBefore,
+        addressChanged && !c.cleaned().isEmpty()
+            ? List.of("control characters removed from " + String.join(", ", c.cleaned()))
+            : List.of());
   }
 
   /** Why the catalogue refuses a line (unknown lot, not whole cases, …), or null. */
@@ -253,7 +262,9 @@ final class OrderChannelRules {
       ChannelOrderCommand.Line l, int qty, OrderEditRules.LineFactory factory) {
     try {
       factory.newLine(
-          new Orders.LineChange(null, l.sku(), qty, l.unitPrice(), null, null), 0, "line");
+          new Orders.LineChange(null, l.sku(), qty, l.unitPrice(), l.unitOfMeasure(), null),
+          0,
+          "line");
       return null;
     } catch (ApiProblem refused) {
       return pending(l, Problem.NOT_TAKEN, refused.getMessage());
@@ -289,13 +300,15 @@ final class OrderChannelRules {
               p.quantity(),
               p.unitPrice(),
               p.otherCode(),
-              false);
+              false,
+              p.unitOfMeasure(),
+              null);
       Integer qty = wholeQuantity(p.quantity());
       PendingLine refused = qty == null ? pendingIfNotTakeable(l) : refusal(l, qty, factory);
       if (refused != null) {
         still.add(refused);
       } else {
-        changes.add(new Orders.LineChange(null, sku, qty, p.unitPrice(), null, null));
+        changes.add(new Orders.LineChange(null, sku, qty, p.unitPrice(), p.unitOfMeasure(), null));
         newRefs.add(p.ref());
       }
     }
@@ -328,7 +341,7 @@ final class OrderChannelRules {
    * CHANNEL_DATA} when a line is newly not taken or text had to be cleaned, lifted by a person. A
    * hold a person released is not put back for the same lines.
    */
-  private void refreshLineHolds(List<PendingLine> before, List<String> cleaned) {
+  private void refreshLineHolds(List<PendingLine> before, List<String> otherReasons) {
     if (!o.state.isOpen()) {
       return;
     }
@@ -358,12 +371,20 @@ final class OrderChannelRules {
                   .map(p -> label(p) + " (" + p.detail() + ")")
                   .collect(Collectors.joining("; ")));
     }
-    if (!cleaned.isEmpty()) {
-      reasons.add("control characters removed from " + String.join(", ", cleaned));
-    }
+    reasons.addAll(otherReasons);
     if (!reasons.isEmpty() && o.holdOf(HoldKind.CHANNEL_DATA).isEmpty()) {
       hold(HoldKind.CHANNEL_DATA, String.join("; ", reasons) + "; check, then release the hold");
     }
+  }
+
+  /** Why the channel's data needs a person at intake, beyond its lines. */
+  private static List<String> reviewReasons(ChannelOrderCommand c) {
+    List<String> reasons = new ArrayList<>();
+    if (!c.cleaned().isEmpty()) {
+      reasons.add("control characters removed from " + String.join(", ", c.cleaned()));
+    }
+    reasons.addAll(c.review());
+    return reasons;
   }
 
   private void hold(HoldKind kind, String reason) {

@@ -83,6 +83,9 @@ public class OrderIntake {
           }
           Order order = receive(command, externalId);
           order.channelOrder = channel;
+          if (channelCommand != null && channelCommand.notes() != null) {
+            order.notes = channelCommand.notes();
+          }
           int year = order.createdAt.atZone(ZoneOffset.UTC).getYear();
           Optional<String> number = repository.insertNew(order, properties.numberPrefix(), year);
           if (number.isEmpty()) {

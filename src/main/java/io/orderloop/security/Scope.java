@@ -9,6 +9,8 @@ public enum Scope {
   ORDERS_WRITE("orders:write"),
   INVENTORY_READ("inventory:read"),
   INVENTORY_WRITE("inventory:write"),
+  /** Send X12 interchanges ({@code POST /channels/edi/x12}): for a partner's gateway. */
+  EDI_WRITE("edi:write"),
   ADMIN("admin");
 
   private final String value;

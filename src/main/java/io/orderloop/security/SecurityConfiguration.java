@@ -103,6 +103,8 @@ class SecurityConfiguration {
                     .hasAuthority(READ_ORDERS)
                     .requestMatchers("/carriers/tracking-events")
                     .permitAll()
+                    .requestMatchers(HttpMethod.POST, "/channels/edi/x12")
+                    .hasAuthority(Scope.EDI_WRITE.authority())
                     // Authenticated by the channel's own signature, not an API key.
                     .requestMatchers(
                         HttpMethod.POST, "/channels/shopify/webhooks", "/channels/square/webhooks")
@@ -158,6 +160,9 @@ class SecurityConfiguration {
   private static String neededScope(HttpServletRequest req) {
     String path = req.getRequestURI();
     boolean read = "GET".equals(req.getMethod()) || "HEAD".equals(req.getMethod());
+    if (path.equals("/channels/edi/x12")) {
+      return "edi:write";
+    }
     if (path.startsWith("/api/v1/orders") && path.contains("/allocation/")) {
       return "inventory:write";
     }

@@ -3,6 +3,7 @@ package io.orderloop.channels.edi;
 import io.orderloop.common.ApiProblem;
 import io.orderloop.common.TextRules;
 import io.orderloop.inventory.Catalogue;
+import io.orderloop.orders.Address;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -12,12 +13,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * EDI trading partners: who they are in X12 envelopes (ISA qualifier and id, GS id — theirs, and
@@ -63,6 +66,7 @@ public class EdiPartners {
       String ourIsaId,
       String ourGsId,
       Delimiters delimiters,
+      Map<String, Address> stores,
       Instant createdAt,
       Instant updatedAt) {}
 
@@ -79,7 +83,8 @@ public class EdiPartners {
       String ourIsaQualifier,
       String ourIsaId,
       String ourGsId,
-      Delimiters delimiters) {}
+      Delimiters delimiters,
+      Map<String, Address> stores) {}
 
   /** The result of a {@code PUT}: the partner, and whether it was new. */
   public record Saved(Partner partner, boolean created) {}
@@ -88,12 +93,19 @@ public class EdiPartners {
   private final Catalogue catalogue;
   private final EdiProperties properties;
   private final Clock clock;
+  private final JsonMapper json;
 
-  EdiPartners(JdbcClient jdbc, Catalogue catalogue, EdiProperties properties, Clock clock) {
+  EdiPartners(
+      JdbcClient jdbc,
+      Catalogue catalogue,
+      EdiProperties properties,
+      Clock clock,
+      JsonMapper json) {
     this.jdbc = jdbc;
     this.catalogue = catalogue;
     this.properties = properties;
     this.clock = clock;
+    this.json = json;
   }
 
   public Saved put(String partnerId, Settings s) {
@@ -134,6 +146,7 @@ public class EdiPartners {
     String ourIsaId = optional("ourIsaId", s.ourIsaId(), ISA_ID, "1 to 15 characters");
     String ourGsId = optional("ourGsId", s.ourGsId(), GS_ID, "2 to 15 characters");
     Delimiters delimiters = delimiters(s.delimiters());
+    Map<String, Address> stores = stores(s.stores());
     requireApart(delimiters, "isaId", isaId);
     requireApart(delimiters, "gsId", gsId);
     requireApart(delimiters, "ourIsaId", ourIsaId == null ? properties.isaId() : ourIsaId);
@@ -146,15 +159,17 @@ public class EdiPartners {
                   """
                   INSERT INTO edi_partners (partner_id, name, isa_qualifier, isa_id, gs_id, version, outbound,
                       location, payment_terms, our_isa_qualifier, our_isa_id, our_gs_id, element_separator,
-                      component_separator, segment_terminator, repetition_separator, created_at, updated_at)
+                      component_separator, segment_terminator, repetition_separator, stores, created_at,
+                      updated_at)
                   VALUES (:id, :name, :qualifier, :isaId, :gsId, :version, :outbound, :location, :terms,
-                      :ourQualifier, :ourIsaId, :ourGsId, :element, :component, :segment, :repetition, :now, :now)
+                      :ourQualifier, :ourIsaId, :ourGsId, :element, :component, :segment, :repetition,
+                      :stores::jsonb, :now, :now)
                   ON CONFLICT (partner_id) DO UPDATE SET name = :name, isa_qualifier = :qualifier,
                       isa_id = :isaId, gs_id = :gsId, version = :version, outbound = :outbound,
                       location = :location, payment_terms = :terms, our_isa_qualifier = :ourQualifier,
                       our_isa_id = :ourIsaId, our_gs_id = :ourGsId, element_separator = :element,
                       component_separator = :component, segment_terminator = :segment,
-                      repetition_separator = :repetition, updated_at = :now
+                      repetition_separator = :repetition, stores = :stores::jsonb, updated_at = :now
                   RETURNING (xmax = 0)""")
               .param("id", id)
               .param("name", name)
@@ -178,6 +193,7 @@ public class EdiPartners {
               .param("component", delimiters.component())
               .param("segment", delimiters.segment())
               .param("repetition", delimiters.repetition())
+              .param("stores", json.writeValueAsString(stores))
               .param("now", Timestamp.from(now))
               .query(Boolean.class)
               .single();
@@ -203,7 +219,7 @@ public class EdiPartners {
   public Optional<Partner> find(String partnerId) {
     return jdbc.sql(COLUMNS + " WHERE partner_id = ?")
         .param(partnerId == null ? "" : partnerId.strip())
-        .query(EdiPartners::partner)
+        .query(this::partner)
         .optional();
   }
 
@@ -211,12 +227,47 @@ public class EdiPartners {
   public Optional<Partner> bySender(String qualifier, String isaId) {
     return jdbc.sql(COLUMNS + " WHERE isa_qualifier = ? AND isa_id = ?")
         .params(qualifier == null ? "" : qualifier.strip(), isaId == null ? "" : isaId.strip())
-        .query(EdiPartners::partner)
+        .query(this::partner)
         .optional();
   }
 
+  /**
+   * The partner's next control number (ISA13, GS06): taken by updating the partner's row, so it is
+   * never handed out twice, also by two instances; after 999,999,999 it starts again at 1.
+   */
+  long nextControl(String partnerId) {
+    return jdbc.sql(
+            """
+            UPDATE edi_partners SET last_control_number =
+                CASE WHEN last_control_number >= 999999999 THEN 1 ELSE last_control_number + 1 END
+            WHERE partner_id = ? RETURNING last_control_number""")
+        .param(partnerId)
+        .query(Long.class)
+        .single();
+  }
+
+  /** Who we are to the partner and who they are, for what we send them. */
+  X12Writer.Envelope envelopeTo(Partner p, long control, Instant at) {
+    return new X12Writer.Envelope(
+        p.ourIsaQualifier() != null ? p.ourIsaQualifier() : properties.isaQualifier(),
+        ourIsaId(p),
+        p.isaQualifier(),
+        p.isaId(),
+        p.ourGsId() != null ? p.ourGsId() : properties.gsId(),
+        p.gsId(),
+        p.version(),
+        p.delimiters(),
+        control,
+        at);
+  }
+
+  /** Our interchange id to this partner (ISA08 of what they send, ISA06 of what we send). */
+  String ourIsaId(Partner p) {
+    return p.ourIsaId() != null ? p.ourIsaId() : properties.isaId();
+  }
+
   public List<Partner> list() {
-    return jdbc.sql(COLUMNS + " ORDER BY partner_id").query(EdiPartners::partner).list();
+    return jdbc.sql(COLUMNS + " ORDER BY partner_id").query(this::partner).list();
   }
 
   public void delete(String partnerId) {
@@ -230,10 +281,10 @@ public class EdiPartners {
       """
       SELECT partner_id, name, isa_qualifier, isa_id, gs_id, version, outbound, location, payment_terms,
              our_isa_qualifier, our_isa_id, our_gs_id, element_separator, component_separator,
-             segment_terminator, repetition_separator, created_at, updated_at
+             segment_terminator, repetition_separator, stores::text AS stores, created_at, updated_at
       FROM edi_partners""";
 
-  private static Partner partner(ResultSet rs, int n) throws SQLException {
+  private Partner partner(ResultSet rs, int n) throws SQLException {
     String outbound = rs.getString("outbound");
     return new Partner(
         rs.getString("partner_id"),
@@ -255,9 +306,40 @@ public class EdiPartners {
             rs.getString("component_separator"),
             rs.getString("segment_terminator"),
             rs.getString("repetition_separator")),
+        json.readValue(rs.getString("stores"), STORES),
         rs.getTimestamp("created_at").toInstant(),
         rs.getTimestamp("updated_at").toInstant());
   }
+
+  private static final tools.jackson.core.type.TypeReference<Map<String, Address>> STORES =
+      new tools.jackson.core.type.TypeReference<>() {};
+
+  /** Stores by the buyer's location code (SDQ, N1*ST with a code only): each needs an address. */
+  private static Map<String, Address> stores(Map<String, Address> given) {
+    if (given == null) {
+      return Map.of();
+    }
+    if (given.size() > 5000) {
+      throw ApiProblem.unprocessable("stores", "at most 5,000 stores per partner");
+    }
+    Map<String, Address> out = new java.util.TreeMap<>();
+    for (var e : given.entrySet()) {
+      String code = e.getKey() == null ? "" : e.getKey().strip();
+      if (!STORE.matcher(code).matches()) {
+        throw ApiProblem.unprocessable(
+            "stores", "store codes are 1 to 80 letters, digits, spaces or . _ / -");
+      }
+      Address a = e.getValue();
+      if (a == null || a.line1() == null || a.line1().isBlank() || a.city() == null) {
+        throw ApiProblem.unprocessable(
+            "stores." + code, "give the store's address: at least line1 and city");
+      }
+      out.put(code, a);
+    }
+    return out;
+  }
+
+  private static final Pattern STORE = Pattern.compile("[A-Za-z0-9 ._/-]{1,80}");
 
   private static String required(String field, String value, int max) {
     if (value == null

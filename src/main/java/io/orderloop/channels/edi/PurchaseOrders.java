@@ -1,0 +1,605 @@
+package io.orderloop.channels.edi;
+
+import io.orderloop.channels.SkuAliases;
+import io.orderloop.channels.edi.X12Reader.ElementError;
+import io.orderloop.channels.edi.X12Reader.Segment;
+import io.orderloop.channels.edi.X12Reader.SegmentError;
+import io.orderloop.inventory.Catalogue;
+import io.orderloop.inventory.SkuInfo;
+import io.orderloop.orders.Address;
+import io.orderloop.orders.Channel;
+import io.orderloop.orders.ChannelOrderCommand;
+import io.orderloop.orders.CreateOrder;
+import io.orderloop.orders.OrderType;
+import io.orderloop.orders.UnitOfMeasure;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/**
+ * An X12 850 purchase order as the loop's channel orders: BEG03 is the buyer's PO (BEG05 its date);
+ * N1 ST/BT/BY with N2/N3/N4 the ship-to, bill-to and buyer; PO1 the lines (quantity, unit {@code
+ * EA} or {@code CA}, unit price, product ids resolved through the partner's SKU aliases, a case
+ * pack checked against PO4 and ours); DTM 064/063, 002, 037/038 and 010 the delivery window; ITD
+ * the payment terms; CUR the currency; CTT the line count, checked; SAC, TD5, MSG, N9 and the
+ * terms' text kept as notes. SDQ store distributions make one order per store. A PO the loop cannot
+ * take at all is refused with the segment to blame.
+ */
+@Component
+class PurchaseOrders {
+
+  /** Segments whose contents become the order: an error in one of them rejects the PO. */
+  static final Set<String> MAPPED =
+      Set.of("BEG", "CUR", "DTM", "ITD", "N1", "N2", "N3", "N4", "PO1", "PO4", "CTT", "SDQ");
+
+  private static final DateTimeFormatter CCYYMMDD = DateTimeFormatter.BASIC_ISO_DATE;
+  private static final int MAX_LINES = CreateOrder.MAX_LINES;
+
+  /** One PO1 line as the partner sent it, echoed in the 855, 856 and 810. */
+  record PoLine(
+      String ref,
+      String quantity,
+      String unit,
+      String price,
+      List<List<String>> ids,
+      String title,
+      Integer pack) {}
+
+  /** An 850 the loop can take: the orders it makes (one, or one per SDQ store). */
+  record Mapped(
+      String po,
+      LocalDate poDate,
+      String purpose,
+      List<ChannelOrderCommand> orders,
+      List<PoLine> lines,
+      String summary) {}
+
+  /** An 850 the loop cannot take: why, and the segment to name in the 997 when there is one. */
+  static final class Refused extends Exception {
+    final transient SegmentError error;
+
+    Refused(String message, SegmentError error) {
+      super(message);
+      this.error = error;
+    }
+  }
+
+  private final SkuAliases aliases;
+  private final Catalogue catalogue;
+
+  PurchaseOrders(SkuAliases aliases, Catalogue catalogue) {
+    this.aliases = aliases;
+    this.catalogue = catalogue;
+  }
+
+  Mapped map(X12Reader.Transaction tx, EdiPartners.Partner partner) throws Refused {
+    Segment beg = tx.first("BEG");
+    if (beg == null || beg.el(3).isBlank()) {
+      throw new Refused(
+          "the PO has no BEG segment with a PO number (BEG03)",
+          new SegmentError("BEG", beg == null ? 2 : beg.position(), "3", List.of()));
+    }
+    String po = beg.el(3).strip();
+    LocalDate poDate = date(beg.el(5));
+    List<String> notes = new ArrayList<>();
+    notes.add("EDI PO " + po + (poDate == null ? "" : " of " + poDate) + " from " + partner.name());
+    if (beg.el(1).equals("01")) {
+      notes.add("BEG01 01: the partner marks this PO as a cancellation");
+    } else if (beg.el(1).equals("05")) {
+      notes.add("BEG01 05: the partner marks this PO as a replacement");
+    }
+
+    // Heading (before the first PO1) and the lines with what follows each.
+    List<Segment> heading = new ArrayList<>();
+    List<List<Segment>> lineLoops = new ArrayList<>();
+    Segment ctt = null;
+    for (Segment s : tx.segments) {
+      if (s.tag().equals("PO1")) {
+        lineLoops.add(new ArrayList<>(List.of(s)));
+      } else if (s.tag().equals("CTT")) {
+        ctt = s;
+      } else if (lineLoops.isEmpty()) {
+        heading.add(s);
+      } else if (ctt == null) {
+        lineLoops.getLast().add(s);
+      }
+    }
+    if (lineLoops.isEmpty()) {
+      throw new Refused(
+          "PO " + po + " has no PO1 lines",
+          new SegmentError("PO1", beg.position() + 1, "3", List.of()));
+    }
+    if (lineLoops.size() > MAX_LINES) {
+      Segment over = lineLoops.get(MAX_LINES).getFirst();
+      throw new Refused(
+          "PO "
+              + po
+              + " has "
+              + lineLoops.size()
+              + " PO1 lines; an order takes at most "
+              + MAX_LINES
+              + ": ask the buyer to split it",
+          new SegmentError("PO1", over.position(), "4", List.of()));
+    }
+    if (ctt != null && !ctt.el(1).isBlank() && !ctt.el(1).strip().equals("" + lineLoops.size())) {
+      throw new Refused(
+          "CTT01 says "
+              + ctt.el(1).strip()
+              + " lines but PO "
+              + po
+              + " has "
+              + lineLoops.size()
+              + " PO1 segments: the PO may be cut short",
+          new SegmentError(
+              "CTT", ctt.position(), "8", List.of(new ElementError(1, 0, "354", "7", ctt.el(1)))));
+    }
+
+    // Parties.
+    Map<String, Party> parties = new LinkedHashMap<>();
+    Party current = null;
+    for (Segment s : heading) {
+      switch (s.tag()) {
+        case "N1" -> {
+          current = new Party(s.el(1), s.el(2), s.el(3), s.el(4));
+          parties.putIfAbsent(s.el(1), current);
+        }
+        case "N2" -> {
+          if (current != null) {
+            current.company = join(s.el(1), s.el(2));
+          }
+        }
+        case "N3" -> {
+          if (current != null) {
+            current.line1 = current.line1 == null ? s.el(1) : current.line1;
+            current.line2 = blank(s.el(2)) ? current.line2 : s.el(2);
+          }
+        }
+        case "N4" -> {
+          if (current != null) {
+            current.city = s.el(1);
+            current.region = s.el(2);
+            current.postal = s.el(3);
+            current.country = s.el(4);
+          }
+        }
+        default -> current = s.tag().startsWith("N") ? current : null;
+      }
+    }
+
+    String currency = "USD";
+    Segment cur = first(heading, "CUR");
+    if (cur != null && !cur.el(2).isBlank()) {
+      currency = cur.el(2).strip();
+    }
+
+    // Terms.
+    String terms = partner.paymentTerms();
+    for (Segment itd : all(heading, "ITD")) {
+      Integer net = integer(itd.el(7));
+      if (net != null && net >= 0 && net <= 999) {
+        terms = net == 0 ? "DUE_ON_RECEIPT" : "NET_" + net;
+      }
+      String discount = itd.el(3);
+      Integer discountDays = integer(itd.el(5));
+      if (!blank(discount) && discountDays != null) {
+        notes.add(
+            "terms: "
+                + new BigDecimal(discount.strip()).stripTrailingZeros().toPlainString()
+                + " % discount within "
+                + discountDays
+                + " days"
+                + (net == null ? "" : ", net " + net));
+      }
+      if (!blank(itd.el(12))) {
+        notes.add("terms text: " + itd.el(12).strip());
+      }
+    }
+
+    // Dates.
+    Map<String, LocalDate> dates = new LinkedHashMap<>();
+    for (Segment dtm : all(heading, "DTM")) {
+      LocalDate d = date(dtm.el(2));
+      if (d != null) {
+        dates.putIfAbsent(dtm.el(1).strip(), d);
+      }
+    }
+    CreateOrder.DeliveryWindow window = window(dates);
+    dates.forEach(
+        (q, d) -> {
+          if (!Set.of("064", "063", "002", "037", "038", "010").contains(q)) {
+            notes.add("date " + q + ": " + d);
+          }
+        });
+
+    // Notes from what the loop has no field for.
+    for (Segment s : heading) {
+      switch (s.tag()) {
+        case "TD5" ->
+            notes.add(
+                "routing: "
+                    + String.join(
+                        " ",
+                        List.of(s.el(3), s.el(4), s.el(5)).stream()
+                            .filter(x -> !blank(x))
+                            .toList()));
+        case "SAC" ->
+            notes.add(
+                "charge "
+                    + s.el(1)
+                    + " "
+                    + s.el(2)
+                    + (blank(s.el(5)) ? "" : " amount " + s.el(5))
+                    + (blank(s.el(15)) ? "" : " " + s.el(15)));
+        case "MSG" -> notes.add("message: " + s.el(1));
+        case "N9" -> notes.add("reference " + s.el(1) + " " + s.el(2) + " " + s.el(3));
+        case "REF" -> notes.add("reference " + s.el(1) + " " + s.el(2));
+        default -> {}
+      }
+    }
+
+    // Lines.
+    List<PoLine> lines = new ArrayList<>();
+    Map<String, List<Distribution>> sdq = new LinkedHashMap<>();
+    List<String> codes = new ArrayList<>();
+    int n = 0;
+    for (List<Segment> loop : lineLoops) {
+      n++;
+      Segment po1 = loop.getFirst();
+      String ref = blank(po1.el(1)) ? String.valueOf(n) : po1.el(1).strip();
+      List<List<String>> ids = new ArrayList<>();
+      for (int i = 6; i + 1 <= 25; i += 2) {
+        if (!blank(po1.el(i)) && !blank(po1.el(i + 1))) {
+          ids.add(List.of(po1.el(i).strip(), po1.el(i + 1).strip()));
+        }
+      }
+      String title = null;
+      Integer pack = null;
+      for (Segment s : loop) {
+        if (s.tag().equals("PID") && title == null && !blank(s.el(5))) {
+          title = s.el(5).strip();
+        }
+        if (s.tag().equals("PO4") && pack == null) {
+          pack = integer(s.el(1));
+        }
+        if (s.tag().equals("SDQ")) {
+          for (int i = 3; i + 1 <= 22; i += 2) {
+            if (!blank(s.el(i))) {
+              sdq.computeIfAbsent(ref, k -> new ArrayList<>())
+                  .add(new Distribution(s.el(i).strip(), s.el(i + 1).strip()));
+            }
+          }
+        }
+      }
+      lines.add(
+          new PoLine(
+              ref, po1.el(2).strip(), po1.el(3).strip(), po1.el(4).strip(), ids, title, pack));
+      ids.forEach(id -> codes.add(id.get(0) + ":" + id.get(1)));
+    }
+
+    // SKUs through the partner's aliases, and their case packs.
+    String channel = "edi:" + partner.partnerId();
+    Map<String, String> skuOf = new LinkedHashMap<>();
+    for (PoLine l : lines) {
+      for (List<String> id : l.ids()) {
+        Optional<String> sku = aliases.resolve(channel, id.get(0) + ":" + id.get(1));
+        if (sku.isPresent()) {
+          skuOf.put(l.ref(), sku.get());
+          break;
+        }
+      }
+    }
+    Map<String, SkuInfo> skus = catalogue.skus(skuOf.values().stream().distinct().toList());
+
+    Party buyer =
+        parties.getOrDefault("BY", parties.getOrDefault("BT", parties.getOrDefault("ST", null)));
+    String customerName = buyer != null && !blank(buyer.name) ? buyer.name.strip() : partner.name();
+    Party billParty = parties.get("BT");
+    Address billTo = billParty == null ? null : billParty.address();
+    Party shipParty = parties.get("ST");
+
+    String notesText = String.join("\n", notes);
+    if (notesText.length() > 4000) {
+      notesText = notesText.substring(0, 3997) + "...";
+    }
+    CreateOrder.B2b b2b = new CreateOrder.B2b(po, terms, window);
+    List<ChannelOrderCommand> orders = new ArrayList<>();
+    if (sdq.isEmpty()) {
+      List<String> review = new ArrayList<>();
+      Address shipTo = shipTo(shipParty, partner, review);
+      orders.add(
+          command(
+              partner,
+              po,
+              po,
+              customerName,
+              shipTo,
+              billTo,
+              currency,
+              b2b,
+              lines(lines, skuOf, skus, null),
+              review,
+              notesText));
+    } else {
+      // One order per store, each with the store's quantity of every line distributed to it.
+      Map<String, Map<String, String>> byStore = new LinkedHashMap<>();
+      sdq.forEach(
+          (ref, ds) ->
+              ds.forEach(
+                  d ->
+                      byStore
+                          .computeIfAbsent(d.store(), k -> new LinkedHashMap<>())
+                          .merge(
+                              ref,
+                              d.quantity(),
+                              (a, b) -> new BigDecimal(a).add(new BigDecimal(b)).toPlainString())));
+      for (var store : byStore.entrySet()) {
+        List<String> review = new ArrayList<>();
+        Address shipTo = storeAddress(partner, store.getKey());
+        if (shipTo == null) {
+          review.add(
+              "SDQ store '"
+                  + store.getKey()
+                  + "' is not in partner "
+                  + partner.partnerId()
+                  + "'s stores; add it (PUT the partner with stores) and correct the ship-to");
+          shipTo = shipTo(shipParty, partner, new ArrayList<>());
+        }
+        orders.add(
+            command(
+                partner,
+                po + ":" + store.getKey(),
+                po + " / store " + store.getKey(),
+                customerName,
+                shipTo,
+                billTo,
+                currency,
+                b2b,
+                lines(lines, skuOf, skus, store.getValue()),
+                review,
+                notesText + "\nstore " + store.getKey()));
+      }
+    }
+    String summary =
+        "PO "
+            + po
+            + ": "
+            + lines.size()
+            + " line(s)"
+            + (orders.size() > 1 ? ", " + orders.size() + " store orders" : "")
+            + (window == null ? "" : ", window " + window.from() + "–" + window.to())
+            + (terms == null ? "" : ", terms " + terms);
+    return new Mapped(po, poDate, beg.el(1), orders, lines, summary);
+  }
+
+  private static ChannelOrderCommand command(
+      EdiPartners.Partner partner,
+      String key,
+      String display,
+      String customer,
+      Address shipTo,
+      Address billTo,
+      String currency,
+      CreateOrder.B2b b2b,
+      List<ChannelOrderCommand.Line> lines,
+      List<String> review,
+      String notes) {
+    return new ChannelOrderCommand(
+        Channel.EDI,
+        partner.partnerId() + ":" + key,
+        partner.partnerId(),
+        display,
+        1,
+        OrderType.B2B,
+        new CreateOrder.Customer(cut(customer, 200), null),
+        shipTo,
+        billTo,
+        currency,
+        b2b,
+        lines,
+        List.of(),
+        null,
+        false,
+        false,
+        null,
+        List.of(),
+        review,
+        notes);
+  }
+
+  /** The loop's lines for the PO's lines, with a store's quantities when {@code store} is given. */
+  private static List<ChannelOrderCommand.Line> lines(
+      List<PoLine> lines,
+      Map<String, String> skuOf,
+      Map<String, SkuInfo> skus,
+      Map<String, String> store) {
+    List<ChannelOrderCommand.Line> out = new ArrayList<>();
+    for (PoLine l : lines) {
+      String quantity = store == null ? l.quantity() : store.get(l.ref());
+      if (quantity == null) {
+        continue;
+      }
+      String sku = skuOf.get(l.ref());
+      UnitOfMeasure uom = unit(l.unit());
+      String refusal = null;
+      if (uom == null) {
+        refusal =
+            "unit '"
+                + l.unit()
+                + "' is not one the loop takes: EA (each) or CA (case); ask the buyer to"
+                + " restate the line";
+      } else if (uom == UnitOfMeasure.CASE && sku != null && skus.get(sku) != null) {
+        int ours = skus.get(sku).casePack();
+        if (l.pack() != null && l.pack() != ours) {
+          refusal =
+              "the PO's case pack is "
+                  + l.pack()
+                  + " (PO4) but SKU "
+                  + sku
+                  + " comes "
+                  + ours
+                  + " to a case; agree the pack with the buyer";
+        } else if (ours <= 1) {
+          refusal =
+              "the PO orders cases of SKU "
+                  + sku
+                  + ", which has no case pack; set its case pack or ask for units";
+        }
+      }
+      List<String> first = l.ids().isEmpty() ? null : l.ids().getFirst();
+      out.add(
+          new ChannelOrderCommand.Line(
+              l.ref(),
+              first == null ? "" : first.get(0) + ":" + first.get(1),
+              l.title(),
+              sku,
+              quantity,
+              decimal(l.price()),
+              first == null ? null : first.get(1),
+              false,
+              uom,
+              refusal));
+    }
+    return out;
+  }
+
+  static UnitOfMeasure unit(String code) {
+    return switch (code == null ? "" : code.strip()) {
+      case "EA", "UN", "PC", "" -> UnitOfMeasure.EACH;
+      case "CA", "CS" -> UnitOfMeasure.CASE;
+      default -> null;
+    };
+  }
+
+  /** 064/063 (deliver not before/after), else 002 (delivery requested), else 037/038, else 010. */
+  private static CreateOrder.DeliveryWindow window(Map<String, LocalDate> d) {
+    for (String[] pair : new String[][] {{"064", "063"}, {"002", "002"}, {"037", "038"}}) {
+      LocalDate from = d.get(pair[0]);
+      LocalDate to = d.get(pair[1]);
+      if (from != null || to != null) {
+        return new CreateOrder.DeliveryWindow(
+            Objects.requireNonNullElse(from, to), Objects.requireNonNullElse(to, from));
+      }
+    }
+    LocalDate ship = d.get("010");
+    return ship == null ? null : new CreateOrder.DeliveryWindow(ship, ship);
+  }
+
+  private static Address shipTo(Party st, EdiPartners.Partner partner, List<String> review) {
+    if (st == null) {
+      review.add("the PO names no ship-to (N1*ST); set the ship-to, then release the hold");
+      return new Address(partner.name(), null, null, null, null, null, null, null, null);
+    }
+    if (st.line1 == null && !blank(st.code)) {
+      Address stored = storeAddress(partner, st.code.strip());
+      if (stored != null) {
+        return stored;
+      }
+      review.add(
+          "ship-to location '"
+              + st.code.strip()
+              + "' has no address in the PO and is not in partner "
+              + partner.partnerId()
+              + "'s stores; add it, set the ship-to, then release the hold");
+    }
+    return st.address();
+  }
+
+  private static Address storeAddress(EdiPartners.Partner partner, String code) {
+    return partner.stores() == null ? null : partner.stores().get(code);
+  }
+
+  private record Distribution(String store, String quantity) {}
+
+  /** An N1 loop's party. */
+  private static final class Party {
+    final String qualifier;
+    final String name;
+    final String code;
+    String company;
+    String line1;
+    String line2;
+    String city;
+    String region;
+    String postal;
+    String country;
+
+    Party(String qualifier, String name, String idQualifier, String code) {
+      this.qualifier = qualifier;
+      this.name = name;
+      this.code = code;
+    }
+
+    Address address() {
+      return new Address(
+          cut(name, 200),
+          cut(company, 200),
+          cut(line1, 300),
+          cut(line2, 300),
+          cut(city, 200),
+          cut(region, 200),
+          cut(postal, 40),
+          blank(country) ? (blank(region) ? null : "US") : cut(country, 60),
+          null);
+    }
+  }
+
+  private static Segment first(List<Segment> segments, String tag) {
+    return segments.stream().filter(s -> s.tag().equals(tag)).findFirst().orElse(null);
+  }
+
+  private static List<Segment> all(List<Segment> segments, String tag) {
+    return segments.stream().filter(s -> s.tag().equals(tag)).toList();
+  }
+
+  static LocalDate date(String ccyymmdd) {
+    if (ccyymmdd == null || !ccyymmdd.strip().matches("[0-9]{8}")) {
+      return null;
+    }
+    try {
+      return LocalDate.parse(ccyymmdd.strip(), CCYYMMDD);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private static Integer integer(String s) {
+    return s == null || !s.strip().matches("[0-9]{1,6}") ? null : Integer.valueOf(s.strip());
+  }
+
+  private static BigDecimal decimal(String s) {
+    if (s == null || !s.strip().matches("-?[0-9]{0,15}(\\.[0-9]{0,6})?") || s.strip().isEmpty()) {
+      return null;
+    }
+    try {
+      BigDecimal v = new BigDecimal(s.strip());
+      return v.signum() < 0 ? null : v;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static String join(String a, String b) {
+    return blank(b) ? a : a + " " + b;
+  }
+
+  private static String cut(String s, int max) {
+    if (blank(s)) {
+      return null;
+    }
+    String v = s.strip();
+    return v.length() > max ? v.substring(0, max) : v;
+  }
+}
