@@ -25,12 +25,15 @@ import tools.jackson.databind.json.JsonMapper;
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
-  private final long limit;
+  private final long defaultLimit;
+  private final java.util.Map<String, LargeBodyEndpoint> limits = new java.util.HashMap<>();
   private final long bodyNanos;
   private final JsonMapper json;
 
-  RequestSizeLimitFilter(HttpProperties properties, JsonMapper json) {
-    this.limit = properties.maxBodySize().toBytes();
+  RequestSizeLimitFilter(
+      HttpProperties properties, java.util.List<LargeBodyEndpoint> large, JsonMapper json) {
+    this.defaultLimit = properties.maxBodySize().toBytes();
+    large.forEach(e -> limits.put(e.path(), e));
     this.bodyNanos = properties.bodyTimeout().toNanos();
     this.json = json;
   }
@@ -73,10 +76,16 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
+    LargeBodyEndpoint large = limits.get(request.getRequestURI());
+    long limit = large == null ? defaultLimit : large.maxBodySize();
     long declared = request.getContentLengthLong();
     if (declared > limit) {
       response.setHeader("Connection", "close");
       ProblemDetail body = tooLarge();
+      if (large != null) {
+        body.setDetail(
+            "the request body is larger than this service accepts (" + large.setting() + ")");
+      }
       body.setInstance(java.net.URI.create(request.getRequestURI()));
       ProblemTypes.write(response, body, json);
       return;

@@ -79,7 +79,7 @@ final class Acknowledgments {
         List<Object> ak5 = new ArrayList<>();
         ak5.add(s.code());
         List<String> codes = new ArrayList<>(s.setErrors());
-        if (s.code().equals("R") && codes.isEmpty()) {
+        if (s.code().equals("R") && codes.isEmpty() && !s.errors().isEmpty()) {
           codes.add("5");
         }
         codes.stream().distinct().limit(5).forEach(ak5::add);
@@ -89,7 +89,11 @@ final class Acknowledgments {
     long accepted = g.sets().stream().filter(SetResult::accepted).count();
     List<Object> ak9 = new ArrayList<>();
     ak9.add(g.code());
-    ak9.add(blankTo(g.declaredCount(), String.valueOf(g.sets().size())));
+    String declared = g.declaredCount().strip();
+    ak9.add(
+        declared.matches("[0-9]{1,6}")
+            ? String.valueOf(Integer.parseInt(declared))
+            : String.valueOf(g.sets().size()));
     ak9.add(String.valueOf(g.sets().size()));
     ak9.add(String.valueOf(g.unsupported() ? 0 : accepted));
     List<String> codes = new ArrayList<>(g.groupErrors());
@@ -102,10 +106,6 @@ final class Acknowledgments {
   private static String cleanCopy(String data) {
     String s = data == null ? "" : data.replaceAll("[^\\x20-\\x7e]", "?");
     return s.length() > 99 ? s.substring(0, 99) : s;
-  }
-
-  private static String blankTo(String s, String other) {
-    return s == null || s.isBlank() ? other : s;
   }
 
   /** A 997 in words, for the interchange's report. */

@@ -242,7 +242,9 @@ public class EdiInbound {
 
   private GroupResult group(X12Reader.Group g, EdiPartners.Partner p, long interchangeId) {
     List<String> groupErrors = new ArrayList<>(g.groupErrors);
-    boolean supportedVersion = g.version.startsWith("004010") || g.version.startsWith("005010");
+    // The 004010 and 005010 families (their industry variants such as 004010VICS, and the
+    // releases between, whose 850 segments we map are the same).
+    boolean supportedVersion = g.version.matches("00(4|5)0[0-9]0.*");
     if (!g.functionalId.equals("PO") || !supportedVersion) {
       List<SetResult> sets =
           g.transactions.stream()
@@ -261,6 +263,22 @@ public class EdiInbound {
     }
     List<SetResult> sets = new ArrayList<>();
     for (X12Reader.Transaction t : g.transactions) {
+      if (!groupErrors.isEmpty()) {
+        // The group's trailer does not match its contents: it may be cut or padded; none of it
+        // is taken.
+        sets.add(
+            record(
+                t,
+                g,
+                p,
+                interchangeId,
+                "",
+                "R",
+                List.of(),
+                List.of(),
+                "the group's trailer (GE) does not match its contents: nothing in it is taken"));
+        continue;
+      }
       sets.add(transaction(t, g, p, interchangeId));
     }
     return new GroupResult(g.functionalId, g.control, g.declaredCount, sets, groupErrors, false);
@@ -311,7 +329,9 @@ public class EdiInbound {
       }
       return record(t, g, p, interchangeId, po, "R", List.of(), errors, refused.getMessage());
     }
-    String code = t.errors.isEmpty() ? "A" : "E";
+    List<SegmentError> noted = new ArrayList<>(t.errors);
+    noted.addAll(mapped.warnings());
+    String code = noted.isEmpty() ? "A" : "E";
     String sha = sha256(t);
     Optional<EdiDocuments.Received> first = documents.firstAccepted(p.partnerId(), mapped.po());
     if (first.isPresent()) {
@@ -342,7 +362,7 @@ public class EdiInbound {
       if (!same) {
         log.warn("EDI partner {} resent PO {} with changes; not applied", p.partnerId(), po);
       }
-      return new SetResult(t.type, t.control, code, List.of(), t.errors, detail);
+      return new SetResult(t.type, t.control, code, List.of(), noted, detail);
     }
     try {
       return transactions.inTransaction(
@@ -365,7 +385,7 @@ public class EdiInbound {
                 detail,
                 sha,
                 made.stream().map(o -> new String[] {o.id().toString(), o.number()}).toList());
-            return new SetResult(t.type, t.control, code, List.of(), t.errors, detail);
+            return new SetResult(t.type, t.control, code, List.of(), noted, detail);
           });
     } catch (ApiProblem refused) {
       return record(

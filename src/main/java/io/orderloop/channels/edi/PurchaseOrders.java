@@ -61,7 +61,8 @@ class PurchaseOrders {
       String purpose,
       List<ChannelOrderCommand> orders,
       List<PoLine> lines,
-      String summary) {}
+      String summary,
+      List<SegmentError> warnings) {}
 
   /** An 850 the loop cannot take: why, and the segment to name in the 997 when there is one. */
   static final class Refused extends Exception {
@@ -130,17 +131,25 @@ class PurchaseOrders {
               + ": ask the buyer to split it",
           new SegmentError("PO1", over.position(), "4", List.of()));
     }
-    if (ctt != null && !ctt.el(1).isBlank() && !ctt.el(1).strip().equals("" + lineLoops.size())) {
-      throw new Refused(
+    Integer declared = ctt == null ? null : integer(ctt.el(1));
+    // A CTT that does not count the PO1s (the envelope's own counts matched): accepted with the
+    // error noted in the 997, and the order held until a person has checked the lines.
+    List<SegmentError> warnings = new ArrayList<>();
+    List<String> checks = new ArrayList<>();
+    if (ctt != null
+        && !ctt.el(1).isBlank()
+        && !Integer.valueOf(lineLoops.size()).equals(declared)) {
+      warnings.add(
+          new SegmentError(
+              "CTT", ctt.position(), "8", List.of(new ElementError(1, 0, "354", "7", ctt.el(1)))));
+      checks.add(
           "CTT01 says "
               + ctt.el(1).strip()
-              + " lines but PO "
+              + " line(s) but PO "
               + po
               + " has "
               + lineLoops.size()
-              + " PO1 segments: the PO may be cut short",
-          new SegmentError(
-              "CTT", ctt.position(), "8", List.of(new ElementError(1, 0, "354", "7", ctt.el(1)))));
+              + " PO1 segments; check with the buyer that no line is missing or extra");
     }
 
     // Parties.
@@ -313,7 +322,7 @@ class PurchaseOrders {
     CreateOrder.B2b b2b = new CreateOrder.B2b(po, terms, window);
     List<ChannelOrderCommand> orders = new ArrayList<>();
     if (sdq.isEmpty()) {
-      List<String> review = new ArrayList<>();
+      List<String> review = new ArrayList<>(checks);
       Address shipTo = shipTo(shipParty, partner, review);
       orders.add(
           command(
@@ -342,7 +351,7 @@ class PurchaseOrders {
                               d.quantity(),
                               (a, b) -> new BigDecimal(a).add(new BigDecimal(b)).toPlainString())));
       for (var store : byStore.entrySet()) {
-        List<String> review = new ArrayList<>();
+        List<String> review = new ArrayList<>(checks);
         Address shipTo = storeAddress(partner, store.getKey());
         if (shipTo == null) {
           review.add(
@@ -377,7 +386,7 @@ class PurchaseOrders {
             + (orders.size() > 1 ? ", " + orders.size() + " store orders" : "")
             + (window == null ? "" : ", window " + window.from() + "–" + window.to())
             + (terms == null ? "" : ", terms " + terms);
-    return new Mapped(po, poDate, beg.el(1), orders, lines, summary);
+    return new Mapped(po, poDate, beg.el(1), orders, lines, summary, warnings);
   }
 
   private static ChannelOrderCommand command(

@@ -29,6 +29,9 @@ final class X12Reader {
   /** Segments kept per transaction: past this the transaction is refused as too large. */
   static final int MAX_SEGMENTS = 20_000;
 
+  /** PO1 lines past which a set is not validated against the schema (it is refused anyway). */
+  static final int MAX_VALIDATED_LINES = io.orderloop.orders.CreateOrder.MAX_LINES;
+
   /** AK3 segment errors noted per transaction (the 997 stays readable). */
   static final int MAX_ERRORS = 100;
 
@@ -132,10 +135,22 @@ final class X12Reader {
     EDIInputFactory factory = EDIInputFactory.newFactory();
     factory.setProperty(EDIInputFactory.EDI_IGNORE_EXTRANEOUS_CHARACTERS, true);
     factory.setProperty(EDIInputFactory.EDI_VALIDATE_CONTROL_CODE_VALUES, false);
+    // StAEDI's schema validation takes time growing with the square of a loop's repetitions (10,000
+    // PO1 lines: minutes). A first pass without transaction schemas counts each set's PO1s; the
+    // second validates only the sets an order can hold (more lines are refused anyway).
     List<Interchange> out = new ArrayList<>();
+    List<Integer> lineCounts = new ArrayList<>();
     try (InputStream in = new ByteArrayInputStream(data, start, data.length - start);
         EDIStreamReader reader = factory.createEDIStreamReader(in)) {
-      new Pass(reader, out).run();
+      new Pass(reader, new ArrayList<>(), null, lineCounts).run();
+    } catch (EDIStreamException | RuntimeException e) {
+      throw new Unreadable(describe(e, out));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try (InputStream in = new ByteArrayInputStream(data, start, data.length - start);
+        EDIStreamReader reader = factory.createEDIStreamReader(in)) {
+      new Pass(reader, out, lineCounts, null).run();
     } catch (EDIStreamException | RuntimeException e) {
       throw new Unreadable(describe(e, out));
     } catch (IOException e) {
@@ -170,12 +185,22 @@ final class X12Reader {
     private boolean inComposite;
     private final List<Pending> pending = new ArrayList<>();
 
+    /** Second pass: each set's PO1 count from the first, in order; null on the first pass. */
+    private final List<Integer> validate;
+
+    /** First pass: where each set's PO1 count goes; null on the second. */
+    private final List<Integer> count;
+
+    private int sets;
+
     /** An element error, waiting for its segment to end so it joins that segment's AK3. */
     private record Pending(String tag, int position, ElementError error) {}
 
-    Pass(EDIStreamReader r, List<Interchange> out) {
+    Pass(EDIStreamReader r, List<Interchange> out, List<Integer> validate, List<Integer> count) {
       this.r = r;
       this.out = out;
+      this.validate = validate;
+      this.count = count;
     }
 
     void run() throws EDIStreamException {
@@ -253,16 +278,27 @@ final class X12Reader {
       if ("ST".equals(tag) && position == 1 && tx != null) {
         // StAEDI's own transaction type is unreliable past the first set (1.26.0): read ST01.
         tx.type = value;
-        r.setTransactionSchema(
-            switch (value) {
-              case "850" -> PO_SCHEMA;
-              case "997" -> FA_SCHEMA;
-              default -> null;
-            });
+        int set = sets++;
+        if (count != null) {
+          count.add(0);
+        } else if (set < validate.size() && validate.get(set) <= MAX_VALIDATED_LINES) {
+          r.setTransactionSchema(
+              switch (value) {
+                case "850" -> PO_SCHEMA;
+                case "997" -> FA_SCHEMA;
+                default -> null;
+              });
+        }
       }
     }
 
     private void endSegment() {
+      if (count != null) {
+        if ("PO1".equals(tag) && !count.isEmpty()) {
+          count.set(count.size() - 1, count.getLast() + 1);
+        }
+        return;
+      }
       Segment segment =
           new Segment(tag, tx == null ? 0 : position(r.getLocation()), List.copyOf(elements));
       switch (tag) {

@@ -1,5 +1,8 @@
 package io.orderloop.channels.edi;
 
+import io.xlate.edi.schema.EDISchemaException;
+import io.xlate.edi.schema.Schema;
+import io.xlate.edi.schema.SchemaFactory;
 import io.xlate.edi.stream.EDIOutputFactory;
 import io.xlate.edi.stream.EDIStreamConstants;
 import io.xlate.edi.stream.EDIStreamException;
@@ -61,7 +64,20 @@ final class X12Writer {
   private static final DateTimeFormatter CCYYMMDD = DateTimeFormatter.ofPattern("yyyyMMdd");
   private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("HHmm");
 
+  private static final Schema CONTROL_00401 = control("00401");
+  private static final Schema CONTROL_00501 = control("00501");
+
   private X12Writer() {}
+
+  /** StAEDI's X12 envelope schema: the writer checks what it writes against it. */
+  private static Schema control(String version) {
+    try {
+      return SchemaFactory.newFactory()
+          .getControlSchema(EDIStreamConstants.Standards.X12, new String[] {version});
+    } catch (EDISchemaException e) {
+      throw new IllegalStateException("no X12 control schema for " + version, e);
+    }
+  }
 
   /** ST02 of the {@code index}-th set (from 1) of a group: unique within it, as X12 asks. */
   static String transactionControl(int index) {
@@ -83,6 +99,7 @@ final class X12Writer {
     String isa13 = String.format("%09d", env.control());
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (EDIStreamWriter w = factory.createEDIStreamWriter(bytes, "US-ASCII")) {
+      w.setControlSchema(v5 ? CONTROL_00501 : CONTROL_00401);
       w.startInterchange();
       segment(
           w,

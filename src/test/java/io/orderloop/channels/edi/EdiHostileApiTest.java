@@ -1,0 +1,270 @@
+package io.orderloop.channels.edi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.orderloop.Api;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * HTTP: hostile and broken X12 gets a 997 reject or a 4xx with a reason, never a 5xx, and leaves no
+ * order behind; SDQ store distributions and lines mapped later.
+ */
+class EdiHostileApiTest extends EdiTest {
+
+  private int orders(String partner) {
+    return count("SELECT count(*) FROM orders WHERE external_id LIKE ?", partner + ":%");
+  }
+
+  @Test
+  void broken_interchanges_are_refused_with_a_reason_and_take_nothing() {
+    String isa = isaId();
+    String partner = partner(isa, "004010", List.of());
+    String sku = sku("HOST");
+    alias(partner, sku, sku);
+    String good =
+        X12.interchange(
+            "ZZ",
+            isa,
+            "ORDERLOOP",
+            "11",
+            "004010",
+            List.of(po("PO-H1", sku, 1, "20260310-20260314")));
+
+    // Truncated: cut in the middle of a segment.
+    Api.Response truncated = post(good.substring(0, good.indexOf("PO1*") + 8));
+    assertThat(truncated.status()).as(truncated.toString()).isEqualTo(400);
+    assertThat(truncated.json().get("detail").asString()).contains("could not be read");
+
+    // Binary garbage, and not X12 at all.
+    byte[] noise = new byte[4096];
+    new java.util.Random(7).nextBytes(noise);
+    Api.Response garbage = post(new String(noise, java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertThat(garbage.status()).isEqualTo(400);
+    assertThat(garbage.json().get("detail").asString()).isNotBlank();
+    Api.Response text = post("Dear supplier, please send 24 cases of brass fittings. Regards.");
+    assertThat(text.status()).isEqualTo(400);
+    assertThat(text.json().get("detail").asString()).contains("ISA");
+
+    // Wrong segment count in SE: the set is rejected (AK5 R 4).
+    Api.Response count = post(good.replaceFirst("SE\\*16\\*", "SE*15*"));
+    assertThat(count.status()).as(count.toString()).isEqualTo(200);
+    assertThat(X12.readBack(count.body())).contains("AK5*R*4", "AK9*R*1*1*0");
+
+    // Wrong transaction count in GE: the group is rejected (AK9 … 5).
+    Api.Response group =
+        post(
+            X12.interchange(
+                    "ZZ",
+                    isa,
+                    "ORDERLOOP",
+                    "12",
+                    "004010",
+                    List.of(po("PO-H2", sku, 1, "20260310-20260314")))
+                .replace("GE*1*12", "GE*2*12"));
+    assertThat(X12.readBack(group.body()))
+        .anySatisfy(s -> assertThat(s).startsWith("AK9*R*2*1*0*5"));
+
+    // The trailer does not match the header: nothing is processed.
+    Api.Response iea =
+        post(
+            X12.interchange(
+                    "ZZ",
+                    isa,
+                    "ORDERLOOP",
+                    "13",
+                    "004010",
+                    List.of(po("PO-H3", sku, 1, "20260310-20260314")))
+                .replace("IEA*1*000000013", "IEA*1*000000099"));
+    assertThat(iea.status()).as(iea.toString()).isEqualTo(422);
+    assertThat(iea.json().get("detail").asString()).contains("IEA02");
+
+    // An element too long (BEG03 over 22 characters): AK4 names it.
+    List<String> longPo = new ArrayList<>(po("PO-H4", sku, 1, "20260310-20260314"));
+    longPo.set(0, "BEG*00*SA*" + "P".repeat(40) + "**20260301");
+    Api.Response overflow =
+        post(X12.interchange("ZZ", isa, "ORDERLOOP", "14", "004010", List.of(longPo)));
+    assertThat(X12.readBack(overflow.body()))
+        .contains("AK3*BEG*2**8", "AK4*3*324*5*" + "P".repeat(40), "AK5*R*5");
+
+    // Not addressed to us.
+    Api.Response elsewhere =
+        post(
+            X12.interchange(
+                "ZZ",
+                isa,
+                "SOMEONEELSE",
+                "15",
+                "004010",
+                List.of(po("PO-H5", sku, 1, "20260310-20260314"))));
+    assertThat(elsewhere.status()).isEqualTo(422);
+    assertThat(elsewhere.json().get("detail").asString()).contains("SOMEONEELSE", "ORDERLOOP");
+
+    assertThat(orders(partner)).isZero();
+  }
+
+  @Test
+  void a_huge_body_is_refused_before_it_is_read_and_ten_thousand_lines_are_rejected() {
+    String isa = isaId();
+    String partner = partner(isa, "004010", List.of());
+    Api.Response huge = post("ISA" + "*".repeat(20 * 1024 * 1024));
+    assertThat(huge.status()).isEqualTo(413);
+    assertThat(huge.json().get("detail").asString()).contains("max-interchange-size");
+    // Past the general body limit (1MB) but within the interchange's: read, and refused as X12.
+    Api.Response twoMb = post("ISA" + "*".repeat(2 * 1024 * 1024));
+    assertThat(twoMb.status()).isEqualTo(400);
+
+    List<String> lines = new ArrayList<>();
+    lines.add("BEG*00*SA*PO-BIG**20260301");
+    for (int i = 1; i <= 10_000; i++) {
+      lines.add("PO1*" + i + "*1*EA*1.00**BP*X" + i);
+    }
+    lines.add("CTT*10000");
+    Api.Response big =
+        post(X12.interchange("ZZ", isa, "ORDERLOOP", "21", "004010", List.of(lines)));
+    assertThat(big.status()).as(big.toString()).isEqualTo(200);
+    assertThat(X12.readBack(big.body())).contains("AK3*PO1*503**4", "AK5*R*5");
+    JsonNode doc = documents("type=850&partner=" + partner).getFirst();
+    assertThat(doc.get("status").asString()).isEqualTo("REJECTED");
+    assertThat(doc.get("detail").asString()).contains("10000 PO1 lines", "split");
+    assertThat(orders(partner)).isZero();
+  }
+
+  @Test
+  void store_distributions_make_one_order_per_store_and_an_unknown_store_is_held() {
+    String isa = isaId();
+    String partner = partner(isa, "004010", List.of());
+    Map<String, Object> settings =
+        new java.util.HashMap<>(
+            api.get("/api/v1/channels/edi/partners/" + partner).json().isObject()
+                ? Map.of()
+                : Map.of());
+    api.put(
+        "/api/v1/channels/edi/partners/" + partner,
+        Map.of(
+            "name",
+            "Retailer",
+            "isaQualifier",
+            "ZZ",
+            "isaId",
+            isa,
+            "gsId",
+            isa,
+            "version",
+            "004010",
+            "location",
+            location(1),
+            "stores",
+            Map.of(
+                "0042",
+                Map.of(
+                    "name",
+                    "Store 42",
+                    "line1",
+                    "42 Main St",
+                    "city",
+                    "Austin",
+                    "region",
+                    "TX",
+                    "postalCode",
+                    "78701",
+                    "country",
+                    "US"))));
+    String sku = sku("SDQ");
+    alias(partner, sku, sku);
+    Api.Response answer =
+        post(
+            X12.interchange(
+                "ZZ",
+                isa,
+                "ORDERLOOP",
+                "31",
+                "004010",
+                List.of(
+                    List.of(
+                        "BEG*00*SA*PO-SDQ**20260301",
+                        "N1*ST*Retailer DC*92*DC1",
+                        "N3*1 Dock Rd",
+                        "N4*Dallas*TX*75201",
+                        "PO1*1*10*EA*5.00**VN*" + sku,
+                        "SDQ*EA*92*0042*6*0099*4",
+                        "CTT*1"))));
+    assertThat(X12.readBack(answer.body())).contains("AK5*A");
+    JsonNode store42 = getOrder(find(partner + ":PO-SDQ:0042"));
+    assertThat(store42.get("lines").get(0).get("quantity").asInt()).isEqualTo(6);
+    assertThat(store42.get("shipTo").get("city").asString()).isEqualTo("Austin");
+    assertThat(store42.get("holds")).isEmpty();
+    JsonNode store99 = getOrder(find(partner + ":PO-SDQ:0099"));
+    assertThat(store99.get("lines").get(0).get("quantity").asInt()).isEqualTo(4);
+    assertThat(store99.get("hold").get("kind").asString()).isEqualTo("CHANNEL_DATA");
+    assertThat(store99.get("hold").get("reason").asString()).contains("'0099'", "stores");
+    assertThat(settings).isEmpty();
+  }
+
+  private String find(String externalId) {
+    return jdbc.sql("SELECT id::text FROM orders WHERE channel = 'EDI' AND external_id = ?")
+        .param(externalId)
+        .query(String.class)
+        .single();
+  }
+
+  @Test
+  void a_line_with_an_unknown_product_waits_and_joins_when_aliased_with_a_new_855() {
+    String isa = isaId();
+    String partner = partner(isa, "004010", List.of(855));
+    String sku = sku("LATE", Map.of("casePack", 12));
+    receive(
+        sku,
+        api.get("/api/v1/channels/edi/partners/" + partner).json().get("location").asString(),
+        240);
+    Api.Response answer =
+        post(
+            X12.interchange(
+                "ZZ",
+                isa,
+                "ORDERLOOP",
+                "41",
+                "004010",
+                List.of(po("PO-LATE", "NOT-OURS", 2, "20260310-20260314"))));
+    assertThat(X12.readBack(answer.body())).contains("AK5*A");
+    String id = find(partner + ":PO-LATE");
+    assertThat(getOrder(id).get("hold").get("kind").asString()).isEqualTo("UNMAPPED_SKU");
+    List<String> first = X12.readBack(raw(awaitSent(id, "855", 1).getFirst()));
+    assertThat(first).anySatisfy(s -> assertThat(s).startsWith("BAK*00*RJ*PO-LATE"));
+    assertThat(first).contains("ACK*IH*2*CA");
+
+    Api.Response mapped =
+        api.put("/api/v1/channels/edi:" + partner + "/sku-aliases/IR-BRS-12", Map.of("sku", sku));
+    assertThat(mapped.header("Orderloop-Orders-Resolved")).isEqualTo("1");
+    JsonNode order = getOrder(id);
+    assertThat(order.get("lines").get(0).get("cases").asInt()).isEqualTo(2);
+    assertThat(order.get("lines").get(0).get("quantity").asInt()).isEqualTo(24);
+    List<String> second = X12.readBack(raw(awaitSent(id, "855", 2).get(1)));
+    assertThat(second).anySatisfy(s -> assertThat(s).startsWith("BAK*05*AD*PO-LATE"));
+    assertThat(second).contains("ACK*IA*2*CA");
+  }
+
+  @Test
+  void a_case_pack_that_differs_from_ours_keeps_the_line_aside_with_the_reason() {
+    String isa = isaId();
+    String partner = partner(isa, "004010", List.of());
+    String sku = sku("PACK", Map.of("casePack", 24));
+    alias(partner, "BP:IR-BRS-12", sku);
+    post(
+        X12.interchange(
+            "ZZ",
+            isa,
+            "ORDERLOOP",
+            "51",
+            "004010",
+            List.of(po("PO-PACK", sku, 2, "20260310-20260314"))));
+    JsonNode order = getOrder(find(partner + ":PO-PACK"));
+    JsonNode waiting = order.get("channelOrder").get("pendingLines").get(0);
+    assertThat(waiting.get("problem").asString()).isEqualTo("NOT_TAKEN");
+    assertThat(waiting.get("detail").asString()).contains("case pack is 12 (PO4)", "24 to a case");
+    assertThat(order.get("hold").get("kind").asString()).isEqualTo("CHANNEL_DATA");
+  }
+}
