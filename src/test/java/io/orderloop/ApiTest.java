@@ -56,8 +56,15 @@ public abstract class ApiTest {
   /** The test family's database; a second service instance may be started on it. */
   protected static final String DATABASE_URL = TestDatabases.fresh();
 
+  /** The test family's EDI folders: what partners drop in, and what is written for them. */
+  protected static final java.nio.file.Path EDI_INBOUND = TestDatabases.tempDir("edi-in");
+
+  protected static final java.nio.file.Path EDI_OUTBOUND = TestDatabases.tempDir("edi-out");
+
   @DynamicPropertySource
   static void database(DynamicPropertyRegistry registry) {
+    registry.add("orderloop.edi.inbound-dir", EDI_INBOUND::toString);
+    registry.add("orderloop.edi.outbound-dir", EDI_OUTBOUND::toString);
     registry.add("spring.datasource.url", () -> DATABASE_URL);
   }
 

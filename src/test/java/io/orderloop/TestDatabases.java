@@ -28,6 +28,17 @@ public final class TestDatabases {
   /**
    * Creates an empty database and returns its JDBC URL (user and password, if any, are in the URL).
    */
+  /** A new empty temporary folder, removed when the test JVM exits. */
+  public static java.nio.file.Path tempDir(String prefix) {
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("orderloop-" + prefix + "-");
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public static synchronized String fresh() {
     String admin = adminUrl();
     String name =

@@ -40,7 +40,7 @@ public class EdiInbound {
    * What receiving did: the 997s to answer with (empty when there is nothing to acknowledge), the
    * interchanges kept, and a report in words.
    */
-  public record Received(String ack, List<Long> interchangeIds, String report) {}
+  public record Received(String ack, List<Long> interchangeIds, String report, String partnerId) {}
 
   private final EdiPartners partners;
   private final EdiDocuments documents;
@@ -192,7 +192,8 @@ public class EdiInbound {
       ack.append(answer);
       documents.finishInterchange(id, "PROCESSED", report.toString(), answer);
     }
-    return new Received(ack.toString(), ids, report.toString().strip());
+    return new Received(
+        ack.toString(), ids, report.toString().strip(), from.getFirst().partnerId());
   }
 
   /** One interchange's groups: 850s taken, 997s matched; answers its 997 interchange. */

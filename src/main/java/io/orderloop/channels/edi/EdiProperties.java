@@ -20,6 +20,8 @@ import org.springframework.util.unit.DataSize;
  * @param outboundDir where documents for partners are written, in a folder per partner; none when
  *     unset (they are kept in the database and served by the API either way)
  * @param pollInterval how often the inbound folder and the outbound queue are looked at
+ * @param inboundClaimTimeout how long a file may sit in {@code processing/} before another instance
+ *     takes it back (its instance stopped while reading it)
  */
 @ConfigurationProperties("orderloop.edi")
 public record EdiProperties(
@@ -30,4 +32,5 @@ public record EdiProperties(
     @DefaultValue("10MB") DataSize maxInterchangeSize,
     Path inboundDir,
     Path outboundDir,
-    @DefaultValue("PT2S") Duration pollInterval) {}
+    @DefaultValue("PT2S") Duration pollInterval,
+    @DefaultValue("PT10M") Duration inboundClaimTimeout) {}

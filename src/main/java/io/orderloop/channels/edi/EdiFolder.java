@@ -1,0 +1,266 @@
+package io.orderloop.channels.edi;
+
+import io.orderloop.common.ApiProblem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The inbound folder ({@code orderloop.edi.inbound-dir}): interchanges dropped there by an AS2 or
+ * SFTP gateway, directly (the sender decides the partner) or in a folder named after the partner
+ * (the sender must be that partner). A file is claimed by moving it into {@code processing/} (a
+ * move only one instance can make), received as by HTTP, and moved to {@code done/} or {@code
+ * failed/} with a {@code .report.txt} beside it; its 997 goes to the partner's outbound folder. A
+ * claim left behind by an instance that stopped is taken back after {@code inbound-claim-timeout}.
+ * Files whose name starts with a dot are being written and are left alone.
+ */
+@Component
+class EdiFolder {
+
+  private static final Logger log = LoggerFactory.getLogger(EdiFolder.class);
+  static final String PROCESSING = "processing";
+  static final String DONE = "done";
+  static final String FAILED = "failed";
+
+  private final EdiInbound inbound;
+  private final EdiPartners partners;
+  private final EdiProperties properties;
+  private final Clock clock;
+  private final String instance = UUID.randomUUID().toString().substring(0, 8);
+
+  EdiFolder(EdiInbound inbound, EdiPartners partners, EdiProperties properties, Clock clock) {
+    this.inbound = inbound;
+    this.partners = partners;
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  @Scheduled(
+      fixedDelayString = "${orderloop.edi.poll-interval:PT2S}",
+      initialDelayString = "${orderloop.edi.poll-interval:PT2S}")
+  void poll() {
+    if (properties.inboundDir() != null) {
+      try {
+        scan();
+      } catch (RuntimeException e) {
+        log.warn("EDI inbound folder {} not read: {}", properties.inboundDir(), e.toString());
+      }
+    }
+  }
+
+  /** One look at the folder and the partner folders in it: answers the files processed. */
+  int scan() {
+    Path root = properties.inboundDir();
+    if (root == null || !Files.isDirectory(root)) {
+      return 0;
+    }
+    int processed = 0;
+    List<Path> folders = new ArrayList<>();
+    folders.add(root);
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+      for (Path p : entries) {
+        String name = p.getFileName().toString();
+        if (Files.isDirectory(p)
+            && !name.equals(PROCESSING)
+            && !name.equals(DONE)
+            && !name.equals(FAILED)
+            && !name.startsWith(".")) {
+          folders.add(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (Path folder : folders) {
+      String partner = folder.equals(root) ? null : folder.getFileName().toString();
+      reclaimStale(folder);
+      for (Path file : files(folder)) {
+        Optional<Path> claimed = claim(folder, file);
+        if (claimed.isPresent()) {
+          process(folder, partner, file.getFileName().toString(), claimed.get());
+          processed++;
+        }
+      }
+    }
+    return processed;
+  }
+
+  private static List<Path> files(Path folder) {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+      for (Path p : entries) {
+        if (Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".")) {
+          files.add(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    files.sort(null);
+    return files;
+  }
+
+  /** Moves the file into {@code processing/}; empty when another instance was first. */
+  private Optional<Path> claim(Path folder, Path file) {
+    try {
+      Path processing = Files.createDirectories(folder.resolve(PROCESSING));
+      Path target = processing.resolve(instance + "~" + file.getFileName());
+      Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+      Files.setLastModifiedTime(target, FileTime.from(clock.instant()));
+      return Optional.of(target);
+    } catch (NoSuchFileException | FileAlreadyExistsException taken) {
+      return Optional.empty();
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IllegalStateException(
+          "the inbound folder must allow atomic moves within it (one file system)", e);
+    } catch (IOException e) {
+      log.warn("EDI file {} not claimed: {}", file, e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** Claims older than the timeout (their instance stopped) go back to be taken again. */
+  private void reclaimStale(Path folder) {
+    Path processing = folder.resolve(PROCESSING);
+    if (!Files.isDirectory(processing)) {
+      return;
+    }
+    Instant before = clock.instant().minus(properties.inboundClaimTimeout());
+    for (Path p : files(processing)) {
+      try {
+        if (Files.getLastModifiedTime(p).toInstant().isBefore(before)) {
+          String name = p.getFileName().toString();
+          String original = name.contains("~") ? name.substring(name.indexOf('~') + 1) : name;
+          Files.move(p, folder.resolve(original), StandardCopyOption.ATOMIC_MOVE);
+          log.info("EDI file {} was left in processing; taken back", original);
+        }
+      } catch (IOException e) {
+        // Another instance took it back first, or it is gone: nothing to do.
+      }
+    }
+  }
+
+  private void process(Path folder, String partnerFolder, String name, Path claimed) {
+    String report;
+    boolean ok;
+    try {
+      long size = Files.size(claimed);
+      if (size > properties.maxInterchangeSize().toBytes()) {
+        throw ApiProblem.unprocessable(
+            null,
+            "the file is "
+                + size
+                + " bytes; at most "
+                + properties.maxInterchangeSize().toBytes()
+                + " are taken (orderloop.edi.max-interchange-size): split it");
+      }
+      byte[] body = Files.readAllBytes(claimed);
+      if (partnerFolder != null) {
+        requireSender(partnerFolder, body);
+      }
+      EdiInbound.Received received =
+          inbound.receive(
+              body, "FOLDER:" + (partnerFolder == null ? "" : partnerFolder + "/") + name);
+      if (!received.ack().isEmpty()) {
+        writeAck(received, name);
+      }
+      report = "processed\n" + received.report() + "\n";
+      ok = true;
+    } catch (ApiProblem refused) {
+      report = "refused (" + refused.status().value() + "): " + refused.getMessage() + "\n";
+      ok = false;
+    } catch (IOException | RuntimeException e) {
+      log.warn("EDI file {} failed", name, e);
+      report = "failed: " + e + "\nmove it back into the folder to try again\n";
+      ok = false;
+    }
+    finish(folder, claimed, name, ok ? DONE : FAILED, report);
+  }
+
+  /** In a partner's folder, the interchange must come from that partner. */
+  private void requireSender(String partnerId, byte[] body) {
+    EdiPartners.Partner partner =
+        partners
+            .find(partnerId)
+            .orElseThrow(
+                () ->
+                    ApiProblem.unprocessable(
+                        null, "the folder '" + partnerId + "' is named after no partner"));
+    List<X12Reader.Interchange> read;
+    try {
+      read = X12Reader.read(body);
+    } catch (X12Reader.Unreadable e) {
+      return; // receiving refuses it with the reason
+    }
+    for (X12Reader.Interchange i : read) {
+      if (!i.senderQualifier.equals(partner.isaQualifier())
+          || !i.senderId.equals(partner.isaId())) {
+        throw ApiProblem.unprocessable(
+            null,
+            "the file is in partner "
+                + partnerId
+                + "'s folder but its sender is "
+                + i.senderQualifier
+                + "/"
+                + i.senderId);
+      }
+    }
+  }
+
+  private void writeAck(EdiInbound.Received received, String name) throws IOException {
+    Path out = properties.outboundDir();
+    if (out == null) {
+      return;
+    }
+    String partnerId = received.partnerId();
+    Path folder = Files.createDirectories(out.resolve(partnerId));
+    Path target =
+        folder.resolve("997-" + stem(name) + "-" + received.interchangeIds().getFirst() + ".x12");
+    Path temp = folder.resolve("." + target.getFileName() + ".tmp");
+    Files.writeString(temp, received.ack(), StandardCharsets.US_ASCII);
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private void finish(Path folder, Path claimed, String name, String outcome, String report) {
+    try {
+      Path dir = Files.createDirectories(folder.resolve(outcome));
+      Path target = dir.resolve(name);
+      if (Files.exists(target)) {
+        target = dir.resolve(stem(name) + "-" + clock.instant().toEpochMilli() + extension(name));
+      }
+      Files.writeString(
+          dir.resolve(target.getFileName() + ".report.txt"), report, StandardCharsets.UTF_8);
+      Files.move(claimed, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      log.error("EDI file {} processed ({}) but not moved out of processing", name, outcome, e);
+    }
+  }
+
+  private static String stem(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(0, dot) : name;
+  }
+
+  private static String extension(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(dot) : "";
+  }
+}
