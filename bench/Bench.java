@@ -12,7 +12,7 @@ import java.util.Map;
  * check fails: a fast wrong answer is not a result.
  *
  * <p>The harness is a multi-file source program: {@link Scenarios} (measured load), {@link Drills}
- * (reliability), {@link ChannelDrill} (Shopify deliveries and fulfillments), {@link ServiceProcess}, {@link Database} (psql, pgbench, seed), {@link Receiver}
+ * (reliability), {@link ChannelDrill} (Shopify deliveries and fulfillments), {@link EdiDrill} (X12 850s by HTTP and folder), {@link ServiceProcess}, {@link Database} (psql, pgbench, seed), {@link Receiver}
  * (webhooks), {@link Http}, {@link Measurements} and {@link Report}, sharing one {@link Run}.
  */
 public class Bench {
@@ -67,6 +67,9 @@ public class Bench {
       }
       if (config.runs("channels")) {
         done.put("shopify", new ChannelDrill(run).shopify());
+      }
+      if (config.runs("edi")) {
+        done.put("edi", new EdiDrill(run).run());
       }
       if (config.runs("crash")) {
         done.put("crash", drills.crash());

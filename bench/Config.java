@@ -44,7 +44,7 @@ record Config(
         Integer.parseInt(env("BENCH_WARMUP_SECONDS", "60")),
         Integer.parseInt(env("BENCH_SKUS", "100000")),
         Integer.parseInt(env("BENCH_QUERY_ORDERS", "1000000")),
-        List.of(env("BENCH_SCENARIOS", "intake,open,hot,events,queries,storm,slow,channels,crash,two,dbrestart").split(",")),
+        List.of(env("BENCH_SCENARIOS", "intake,open,hot,events,queries,storm,slow,channels,edi,crash,two,dbrestart").split(",")),
         Arrays.stream(env("BENCH_CLIENTS", "1,8,32,64").split(",")).mapToInt(Integer::parseInt).toArray(),
         Integer.parseInt(env("BENCH_EVENT_RATE", "20")),
         env("BENCH_SERVICE_OPTS", ""),

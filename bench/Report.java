@@ -229,6 +229,25 @@ final class Report {
             .append(shopify.get("ordersFulfilledTwice")).append(", pushes given up ").append(shopify.get("pushesGivenUp"))
             .append(" (shipping and pushing took ").append(fmt(num(shopify.get("shipAndPushSeconds")))).append(" s).\n\n");
       }
+      Map<String, Object> edi = map(drills.get("edi"));
+      if (!edi.isEmpty()) {
+        Map<String, Object> byHttp = map(edi.get("http"));
+        Map<String, Object> byFolder = map(edi.get("folder"));
+        Map<String, Object> ackMs = map(byHttp.get("ackMs"));
+        Map<String, Object> dropMs = map(byFolder.get("dropToAckMs"));
+        md.append("**EDI** — X12 850s of ").append(edi.get("linesPerPo")).append(" lines, one per interchange. By HTTP, ")
+            .append(byHttp.get("pos")).append(" from ").append(byHttp.get("senders")).append(" concurrent senders: ")
+            .append(fmt(num(byHttp.get("posPerSecond")))).append(" POs/s, the 997 (the answer) p50 ")
+            .append(fmt(num(ackMs.get("p50Ms")))).append(" ms, p99 ").append(fmt(num(ackMs.get("p99Ms"))))
+            .append(" ms; accepted ").append(byHttp.get("accepted")).append(". By the inbound folder, ")
+            .append(byFolder.get("pos")).append(" files dropped at once: ").append(fmt(num(byFolder.get("posPerSecond"))))
+            .append(" POs/s, from the drop to the 997 file p50 ").append(dropMs.get("p50")).append(" ms, p99 ")
+            .append(dropMs.get("p99")).append(" ms (one instance reads the folder, a file at a time, every 2 s); accepted ")
+            .append(byFolder.get("accepted")).append(", failed files ").append(byFolder.get("filesFailed"))
+            .append(". Orders stored ").append(edi.get("ordersStored")).append(" of 1000; 855s written ")
+            .append(edi.get("poAcknowledgmentsWritten")).append(" (all within ")
+            .append(fmt(num(edi.get("poAcknowledgmentsSecondsAfterLastPo")))).append(" s of the last PO).\n\n");
+      }
       Map<String, Object> crash = map(drills.get("crash"));
       if (!crash.isEmpty()) {
         md.append("**Crash** — 8 clients, each order with its own `Idempotency-Key`, retried until answered; the service ")

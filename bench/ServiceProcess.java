@@ -130,6 +130,9 @@ final class ServiceProcess {
     pb.environment().put("ORDERLOOP_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
     // As production is run: API-key hashes keyed with a configured server secret.
     pb.environment().put("ORDERLOOP_SECRETS_KEY", "bench-server-secret-0123456789abcdefghij");
+    // The EDI drill's folders, shared with a gateway in production.
+    pb.environment().put("ORDERLOOP_EDI_INBOUNDDIR", EdiDrill.IN.toString());
+    pb.environment().put("ORDERLOOP_EDI_OUTBOUNDDIR", EdiDrill.OUT.toString());
     return pb.start();
   }
 
