@@ -57,5 +57,7 @@ CREATE INDEX edi_documents_by_order ON edi_documents (order_id, id) WHERE order_
 -- A partner's 997 names our group (GS06) and transaction (ST02): found here.
 CREATE INDEX edi_documents_outbound_control ON edi_documents (partner_id, group_control, control_number)
     WHERE direction = 'OUT';
+-- The 850 that made several orders (SDQ stores) names them all.
+CREATE INDEX edi_documents_order_ids ON edi_documents USING gin ((payload -> 'orderIds')) WHERE type = '850';
 -- The 850 that made an order, per PO key, for resends.
 CREATE INDEX edi_documents_by_reference ON edi_documents (partner_id, type, reference);

@@ -100,6 +100,52 @@ public class SkuAliases {
    * Our SKU for a channel line's code: an alias first, then the code itself when it is one of our
    * SKUs. For EDI a qualified code ({@code BP:X}) also matches an alias of the bare code.
    */
+  /**
+   * {@link #resolve} for many codes at once, in two queries: each code that maps, to our SKU (codes
+   * that map to nothing are absent).
+   */
+  public java.util.Map<String, String> resolveAll(
+      String channel, java.util.Collection<String> codes) {
+    String c = channel(channel);
+    java.util.Map<String, List<String>> candidates = new java.util.LinkedHashMap<>();
+    java.util.Set<String> all = new java.util.LinkedHashSet<>();
+    for (String externalCode : codes) {
+      if (externalCode == null || externalCode.isBlank()) {
+        continue;
+      }
+      String code = externalCode.strip();
+      var qualified = EDI_QUALIFIED.matcher(code);
+      String bare = c.startsWith("edi:") && qualified.matches() ? qualified.group(1) : null;
+      List<String> tries = bare == null ? List.of(code) : List.of(code, bare);
+      candidates.put(externalCode, tries);
+      all.addAll(tries);
+    }
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (all.isEmpty()) {
+      return out;
+    }
+    java.util.Map<String, String> aliased = new java.util.HashMap<>();
+    jdbc.sql(
+            "SELECT external_sku, sku FROM channel_sku_aliases WHERE channel = ? AND external_sku = ANY(?)")
+        .params(c, all.toArray(String[]::new))
+        .query((rs, n) -> aliased.put(rs.getString("external_sku"), rs.getString("sku")))
+        .list();
+    java.util.Set<String> own = catalogue.skus(all).keySet();
+    candidates.forEach(
+        (code, tries) -> {
+          String sku =
+              tries.stream()
+                  .map(aliased::get)
+                  .filter(java.util.Objects::nonNull)
+                  .findFirst()
+                  .orElse(tries.stream().filter(own::contains).findFirst().orElse(null));
+          if (sku != null) {
+            out.put(code, sku);
+          }
+        });
+    return out;
+  }
+
   public Optional<String> resolve(String channel, String externalCode) {
     if (externalCode == null || externalCode.isBlank()) {
       return Optional.empty();

@@ -197,10 +197,14 @@ public class EdiDocuments {
   Optional<JsonNode> purchaseOrderOf(UUID orderId) {
     return jdbc.sql(
             """
-            SELECT payload::text FROM edi_documents
-            WHERE type = '850' AND direction = 'IN'
-              AND status IN ('ACCEPTED', 'ACCEPTED_WITH_ERRORS')
-              AND (order_id = ? OR payload -> 'orderIds' @> jsonb_build_array(?::text))
+            SELECT payload::text FROM (
+              (SELECT id, payload FROM edi_documents
+               WHERE order_id = ? AND type = '850' AND direction = 'IN'
+                 AND status IN ('ACCEPTED', 'ACCEPTED_WITH_ERRORS'))
+              UNION ALL
+              (SELECT id, payload FROM edi_documents
+               WHERE type = '850' AND payload -> 'orderIds' @> jsonb_build_array(?::text)
+                 AND direction = 'IN' AND status IN ('ACCEPTED', 'ACCEPTED_WITH_ERRORS'))) d
             ORDER BY id LIMIT 1""")
         .params(orderId, orderId.toString())
         .query(String.class)
@@ -219,7 +223,7 @@ public class EdiDocuments {
                   AND (CAST(:type AS text) IS NULL OR type = :type)
                   AND (CAST(:direction AS text) IS NULL OR direction = :direction)
                   AND (CAST(:order AS uuid) IS NULL OR order_id = :order
-                       OR payload -> 'orderIds' @> jsonb_build_array(CAST(:order AS text)))
+                       OR (type = '850' AND payload -> 'orderIds' @> jsonb_build_array(CAST(:order AS text))))
                   AND (CAST(:before AS bigint) IS NULL OR id < :before)
                 ORDER BY id DESC LIMIT :limit""")
         .param("partner", partnerId)
@@ -302,6 +306,66 @@ public class EdiDocuments {
               AND type <> '997'""")
         .params(status, cut(d), Timestamp.from(now()), partnerId, groupControl, control, control)
         .update();
+  }
+
+  /**
+   * An erased customer's names and addresses leave the EDI record too: in the X12 kept of their
+   * orders' documents and of the interchanges those came in, and in the documents' details, every
+   * erased value becomes {@code [erased]}. The rest of the X12 (amounts, SKUs, control numbers)
+   * stays, so the documents still read.
+   */
+  @org.springframework.context.event.EventListener
+  void on(io.orderloop.orders.CustomerErased erased) {
+    if (erased.orderIds().isEmpty()) {
+      return;
+    }
+    List<Long> ids =
+        jdbc.sql(
+                """
+                SELECT id FROM edi_documents WHERE order_id = ANY(?)
+                UNION
+                SELECT id FROM edi_documents
+                WHERE type = '850' AND jsonb_exists_any(payload -> 'orderIds', ?)""")
+            .params(
+                erased.orderIds().toArray(UUID[]::new),
+                erased.orderIds().stream().map(UUID::toString).toArray(String[]::new))
+            .query(Long.class)
+            .list();
+    record Kept(long id, String raw, String detail, Long interchange) {}
+    List<Kept> kept =
+        jdbc.sql(
+                """
+                SELECT id, raw, detail, interchange_id FROM edi_documents WHERE id = ANY(?)
+                ORDER BY id FOR UPDATE""")
+            .param(ids.toArray(Long[]::new))
+            .query(
+                (rs, n) ->
+                    new Kept(
+                        rs.getLong("id"),
+                        rs.getString("raw"),
+                        rs.getString("detail"),
+                        rs.getObject("interchange_id", Long.class)))
+            .list();
+    java.util.Set<Long> interchanges = new java.util.TreeSet<>();
+    for (Kept k : kept) {
+      jdbc.sql("UPDATE edi_documents SET raw = ?, detail = ? WHERE id = ?")
+          .params(erased.redactText(k.raw()), erased.redactText(k.detail()), k.id())
+          .update();
+      if (k.interchange() != null) {
+        interchanges.add(k.interchange());
+      }
+    }
+    for (long interchange : interchanges) {
+      jdbc.sql("SELECT raw, detail FROM edi_interchanges WHERE id = ? FOR UPDATE")
+          .param(interchange)
+          .query((rs, n) -> new String[] {rs.getString("raw"), rs.getString("detail")})
+          .optional()
+          .ifPresent(
+              row ->
+                  jdbc.sql("UPDATE edi_interchanges SET raw = ?, detail = ? WHERE id = ?")
+                      .params(erased.redactText(row[0]), erased.redactText(row[1]), interchange)
+                      .update());
+    }
   }
 
   private static final String COLUMNS =

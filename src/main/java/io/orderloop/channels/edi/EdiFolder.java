@@ -40,6 +40,9 @@ class EdiFolder {
   static final String DONE = "done";
   static final String FAILED = "failed";
 
+  /** Files read at once by one instance. */
+  static final int PARALLEL = 4;
+
   private final EdiInbound inbound;
   private final EdiPartners partners;
   private final EdiProperties properties;
@@ -89,16 +92,41 @@ class EdiFolder {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    for (Path folder : folders) {
-      String partner = folder.equals(root) ? null : folder.getFileName().toString();
-      reclaimStale(folder);
-      for (Path file : files(folder)) {
-        Optional<Path> claimed = claim(folder, file);
-        if (claimed.isPresent()) {
-          process(folder, partner, file.getFileName().toString(), claimed.get());
+    // Up to PARALLEL files at a time, each claimed just before it is read: with several
+    // instances, the files spread over them.
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(PARALLEL);
+    List<Thread> workers = new ArrayList<>();
+    try {
+      for (Path folder : folders) {
+        String partner = folder.equals(root) ? null : folder.getFileName().toString();
+        reclaimStale(folder);
+        for (Path file : files(folder)) {
+          slots.acquire();
+          Optional<Path> claimed = claim(folder, file);
+          if (claimed.isEmpty()) {
+            slots.release();
+            continue;
+          }
           processed++;
+          String name = file.getFileName().toString();
+          workers.add(
+              Thread.ofVirtual()
+                  .start(
+                      () -> {
+                        try {
+                          process(folder, partner, name, claimed.get());
+                        } finally {
+                          slots.release();
+                        }
+                      }));
         }
       }
+      for (Thread t : workers) {
+        t.join();
+      }
+    } catch (InterruptedException e) {
+      // Shutting down: files being read finish or stay in processing/ and are taken back later.
+      Thread.currentThread().interrupt();
     }
     return processed;
   }

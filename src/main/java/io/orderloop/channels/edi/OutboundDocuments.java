@@ -135,7 +135,7 @@ final class OutboundDocuments {
       po1.add(
           ordered.unit().equals("CA")
               ? l.unitPrice().toPlainString()
-              : l.unitPricePerUnit().stripTrailingZeros().toPlainString());
+              : perUnit(l).stripTrailingZeros().toPlainString());
       po1.add("");
       ids(po1, poLine, l.sku());
       lines.add(new Seg("PO1", po1));
@@ -200,6 +200,11 @@ final class OutboundDocuments {
     segs.add(
         Seg.of("CTT", String.valueOf(lines.stream().filter(s -> s.tag().equals("PO1")).count())));
     return segs;
+  }
+
+  /** The price of one unit: as given for a unit line, derived for a case line. */
+  private static BigDecimal perUnit(OrderView.Line l) {
+    return l.unitPricePerUnit() != null ? l.unitPricePerUnit() : l.unitPrice();
   }
 
   /** A shipment as the loop recorded it (the event's payload). */

@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
@@ -296,12 +295,13 @@ class PurchaseOrders {
 
     // SKUs through the partner's aliases, and their case packs.
     String channel = "edi:" + partner.partnerId();
+    Map<String, String> resolved = aliases.resolveAll(channel, codes);
     Map<String, String> skuOf = new LinkedHashMap<>();
     for (PoLine l : lines) {
       for (List<String> id : l.ids()) {
-        Optional<String> sku = aliases.resolve(channel, id.get(0) + ":" + id.get(1));
-        if (sku.isPresent()) {
-          skuOf.put(l.ref(), sku.get());
+        String sku = resolved.get(id.get(0) + ":" + id.get(1));
+        if (sku != null) {
+          skuOf.put(l.ref(), sku);
           break;
         }
       }
@@ -311,6 +311,19 @@ class PurchaseOrders {
     Party buyer =
         parties.getOrDefault("BY", parties.getOrDefault("BT", parties.getOrDefault("ST", null)));
     String customerName = buyer != null && !blank(buyer.name) ? buyer.name.strip() : partner.name();
+    // The buyer's contact e-mail (PER … EM), so the order can be found, and erased, by it.
+    String email = null;
+    for (Segment per : all(heading, "PER")) {
+      for (int i = 3; i + 1 <= 9 && email == null; i += 2) {
+        String value = per.el(i + 1).strip();
+        if (per.el(i).strip().equals("EM")
+            && value.length() <= 320
+            && value.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+          email = value;
+        }
+      }
+    }
+    CreateOrder.Customer customer = new CreateOrder.Customer(cut(customerName, 200), email);
     Party billParty = parties.get("BT");
     Address billTo = billParty == null ? null : billParty.address();
     Party shipParty = parties.get("ST");
@@ -329,7 +342,7 @@ class PurchaseOrders {
               partner,
               po,
               po,
-              customerName,
+              customer,
               shipTo,
               billTo,
               currency,
@@ -367,7 +380,7 @@ class PurchaseOrders {
                 partner,
                 po + ":" + store.getKey(),
                 po + " / store " + store.getKey(),
-                customerName,
+                customer,
                 shipTo,
                 billTo,
                 currency,
@@ -393,7 +406,7 @@ class PurchaseOrders {
       EdiPartners.Partner partner,
       String key,
       String display,
-      String customer,
+      CreateOrder.Customer customer,
       Address shipTo,
       Address billTo,
       String currency,
@@ -408,7 +421,7 @@ class PurchaseOrders {
         display,
         1,
         OrderType.B2B,
-        new CreateOrder.Customer(cut(customer, 200), null),
+        customer,
         shipTo,
         billTo,
         currency,

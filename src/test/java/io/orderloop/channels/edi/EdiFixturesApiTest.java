@@ -64,6 +64,16 @@ class EdiFixturesApiTest extends ApiTest {
    * Configures (or reconfigures) the partner sending as {@code qualifier/id} to us as {@code ours}.
    */
   String partner(String qualifier, String id, String ourQualifier, String ours, String version) {
+    return partner(qualifier, id, ourQualifier, ours, version, List.of());
+  }
+
+  String partner(
+      String qualifier,
+      String id,
+      String ourQualifier,
+      String ours,
+      String version,
+      List<Integer> outbound) {
     String partnerId = "FX-" + (qualifier + id).replaceAll("[^A-Za-z0-9]", "");
     Map<String, Object> body = new HashMap<>();
     body.put("name", "Fixture sender " + id);
@@ -71,7 +81,7 @@ class EdiFixturesApiTest extends ApiTest {
     body.put("isaId", id);
     body.put("gsId", "FIXTURE");
     body.put("version", version);
-    body.put("outbound", List.of());
+    body.put("outbound", outbound);
     body.put("location", location(1));
     body.put("ourIsaQualifier", ourQualifier);
     body.put("ourIsaId", ours);
@@ -95,7 +105,7 @@ class EdiFixturesApiTest extends ApiTest {
 
   @Test
   void a_vics_retail_po_with_packs_and_discount_terms_becomes_an_order() {
-    String partner = partner("12", "4405197800", "01", "999999999", "004010");
+    String partner = partner("12", "4405197800", "01", "999999999", "004010", List.of(855));
     Map<String, String> skus = new LinkedHashMap<>();
     for (String vn : List.of("AB3542", "RD5322", "XY5266", "VX2332", "RV0524", "DX1875")) {
       String sku = sku("W" + vn);
@@ -125,6 +135,29 @@ class EdiFixturesApiTest extends ApiTest {
         .contains(
             "2 % discount within 45 days, net 46",
             "routing: P3 SEE XYZ RETAIL ROUTING GUIDE", "reference DP 038");
+
+    // The 855 echoes the buyer's lines: their ids, units and prices.
+    String id = order.get("id").asString();
+    org.awaitility.Awaitility.await("the 855 written")
+        .atMost(java.time.Duration.ofSeconds(20))
+        .until(
+            () ->
+                api.get("/api/v1/channels/edi/documents?type=855&orderId=" + id)
+                    .json()
+                    .get("items")
+                    .toString()
+                    .contains("\"SENT\""));
+    JsonNode ack855 =
+        api.get("/api/v1/channels/edi/documents?type=855&orderId=" + id).json().get("items").get(0);
+    List<String> poAck =
+        X12.readBack(
+            api.get("/api/v1/channels/edi/documents/" + ack855.get("id").asLong() + "/raw").body());
+    assertThat(poAck)
+        .contains(
+            "PO1*1*120*EA*9.25**CB*065322-117*PR*RO*VN*AB3542",
+            "PO1*6*696*EA*9.55**CB*067504-118*PR*RO*VN*DX1875",
+            "CTT*6");
+    assertThat(poAck.stream().filter(x -> x.startsWith("ACK*")).count()).isEqualTo(6);
   }
 
   @Test
@@ -164,6 +197,20 @@ class EdiFixturesApiTest extends ApiTest {
     assertThat(order.get("lines").get(1).get("quantity").asInt()).isEqualTo(4);
     assertThat(order.get("shipTo").get("name").asString()).isEqualTo("Wile E Coyote");
     assertThat(order.get("b2b").get("paymentTerms").isNull()).isTrue();
+    assertThat(order.get("customer").get("email").asString()).isEqualTo("marvin@acme.com");
+
+    // The buyer asks to be forgotten: the kept X12 no longer names them, and still reads.
+    Api.Response erased = api.post("/api/v1/customers/erasure", Map.of("email", "marvin@acme.com"));
+    assertThat(erased.status()).as(erased.toString()).isEqualTo(200);
+    JsonNode doc =
+        api.get("/api/v1/channels/edi/documents?type=850&partner=" + partner)
+            .json()
+            .get("items")
+            .get(0);
+    String kept =
+        api.get("/api/v1/channels/edi/documents/" + doc.get("id").asLong() + "/raw").body();
+    assertThat(kept).doesNotContain("Wile E Coyote", "111 Canyon Court", "marvin@acme.com");
+    assertThat(kept).contains("PO1*item-1*0008*EA*400", "[erased]");
   }
 
   @Test
