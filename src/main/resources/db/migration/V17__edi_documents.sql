@@ -3,6 +3,8 @@
 ALTER TABLE edi_partners ADD COLUMN last_control_number bigint NOT NULL DEFAULT 0;
 -- Stores an SDQ destination may name, by the buyer's location code: {"0042": {name, line1, city, ...}}.
 ALTER TABLE edi_partners ADD COLUMN stores jsonb NOT NULL DEFAULT '{}'::jsonb;
+-- Whether test interchanges (ISA15 T) from the partner become orders (off: checked and acknowledged only).
+ALTER TABLE edi_partners ADD COLUMN take_test_interchanges boolean NOT NULL DEFAULT false;
 
 -- Every interchange received (by HTTP or from the inbound folder), read or not, kept for an operator.
 CREATE TABLE edi_interchanges (
@@ -19,6 +21,7 @@ CREATE TABLE edi_interchanges (
     raw                 text,
     raw_truncated       boolean     NOT NULL DEFAULT false,
     ack                 text,
+    content_sha256      text,
     received_at         timestamptz NOT NULL
 );
 -- A resend of a processed interchange (same partner and ISA13) is answered with the first one's 997.

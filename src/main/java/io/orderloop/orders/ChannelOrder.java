@@ -53,6 +53,8 @@ public record ChannelOrder(
    * @param detail what is wrong, for the operator
    * @param otherCode a second code an alias may name (Square's catalog object id)
    * @param unitOfMeasure what the quantity counts when not units ({@code CASE}); null for units
+   * @param casePack the units per case the channel stated, checked when the line is taken in
+   * @param codes further codes an alias may name (EDI product ids)
    */
   public record PendingLine(
       String ref,
@@ -63,11 +65,15 @@ public record ChannelOrder(
       Problem problem,
       String detail,
       String otherCode,
-      UnitOfMeasure unitOfMeasure) {
+      UnitOfMeasure unitOfMeasure,
+      Integer casePack,
+      List<String> codes) {
 
     /** Whether an alias for {@code code} maps this line. */
     boolean answersTo(String code) {
-      return code.equals(channelSku) || code.equals(otherCode);
+      return code.equals(channelSku)
+          || code.equals(otherCode)
+          || (codes != null && codes.contains(code));
     }
   }
 

@@ -109,8 +109,12 @@ public record ChannelOrderCommand(
    *     to take, and a line already taken is cancelled
    * @param unitOfMeasure what the quantity counts: units (null or {@code EACH}) or cases ({@code
    *     CASE}, EDI's {@code CA}); the price is per that unit
-   * @param refusal why the adapter could not take the line although it maps (an EDI case pack that
-   *     differs from ours): the line waits aside with this detail
+   * @param refusal why the adapter cannot take the line as it is (an EDI unit the loop does not
+   *     sell in): the line waits aside with this detail, mapped or not
+   * @param casePack the units per case the channel states (EDI's PO4): a case line whose SKU comes
+   *     in other cases waits aside, also when it is mapped later
+   * @param codes every code an alias may name for the line (EDI: each product id, qualified and
+   *     bare); {@code channelSku} and {@code otherCode} answer too
    */
   public record Line(
       String ref,
@@ -122,7 +126,13 @@ public record ChannelOrderCommand(
       String otherCode,
       boolean removed,
       UnitOfMeasure unitOfMeasure,
-      String refusal) {
+      String refusal,
+      Integer casePack,
+      List<String> codes) {
+
+    public Line {
+      codes = codes == null ? List.of() : List.copyOf(codes);
+    }
 
     public Line(
         String ref,
@@ -133,7 +143,19 @@ public record ChannelOrderCommand(
         BigDecimal unitPrice,
         String otherCode,
         boolean removed) {
-      this(ref, channelSku, title, sku, quantity, unitPrice, otherCode, removed, null, null);
+      this(
+          ref,
+          channelSku,
+          title,
+          sku,
+          quantity,
+          unitPrice,
+          otherCode,
+          removed,
+          null,
+          null,
+          null,
+          null);
     }
 
     public Line(
@@ -143,7 +165,7 @@ public record ChannelOrderCommand(
         String sku,
         String quantity,
         BigDecimal unitPrice) {
-      this(ref, channelSku, title, sku, quantity, unitPrice, null, false, null, null);
+      this(ref, channelSku, title, sku, quantity, unitPrice, null, false, null, null, null, null);
     }
   }
 }

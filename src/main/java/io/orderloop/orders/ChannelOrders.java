@@ -129,7 +129,12 @@ public class ChannelOrders {
               null,
               l.unitOfMeasure());
       try {
-        intake.line(c.type(), line, taken.size() + 1, "line", skus, currency);
+        OrderLine checked = intake.line(c.type(), line, taken.size() + 1, "line", skus, currency);
+        String pack = OrderChannelRules.packDisagreement(l, checked.casePack);
+        if (pack != null) {
+          pending.add(OrderChannelRules.pending(l, ChannelOrder.Problem.NOT_TAKEN, pack));
+          continue;
+        }
       } catch (ApiProblem refused) {
         pending.add(
             OrderChannelRules.pending(l, ChannelOrder.Problem.NOT_TAKEN, refused.getMessage()));
@@ -220,10 +225,12 @@ public class ChannelOrders {
                   AND (channel_order -> 'pendingLines' @> jsonb_build_array(
                          jsonb_build_object('channelSku', ?::text, 'problem', 'UNMAPPED_SKU'))
                        OR channel_order -> 'pendingLines' @> jsonb_build_array(
-                         jsonb_build_object('otherCode', ?::text, 'problem', 'UNMAPPED_SKU')))
+                         jsonb_build_object('otherCode', ?::text, 'problem', 'UNMAPPED_SKU'))
+                       OR channel_order -> 'pendingLines' @> jsonb_build_array(
+                         jsonb_build_object('codes', jsonb_build_array(?::text), 'problem', 'UNMAPPED_SKU')))
                   AND (CAST(? AS text) IS NULL OR channel_order ->> 'account' = ?)
                 ORDER BY created_at""")
-            .params(channel.name(), channelSku, channelSku, account, account)
+            .params(channel.name(), channelSku, channelSku, channelSku, account, account)
             .query(UUID.class)
             .list();
     int changed = 0;

@@ -61,7 +61,7 @@ final class OrderChannelRules {
               + "' is not a whole number of units from 1 to 1,000,000; the line is kept aside,"
               + " not rounded");
     }
-    if (l.sku() != null && l.refusal() != null) {
+    if (l.refusal() != null) {
       return pending(l, Problem.NOT_TAKEN, l.refusal());
     }
     if (l.sku() == null) {
@@ -75,6 +75,30 @@ final class OrderChannelRules {
     return null;
   }
 
+  /**
+   * Why a case line cannot be taken when the channel states another case pack than the SKU's, or
+   * null when they agree (or the line is not in cases, or the channel states none).
+   */
+  static String packDisagreement(ChannelOrderCommand.Line l, int skuCasePack) {
+    if (l.unitOfMeasure() != UnitOfMeasure.CASE || l.casePack() == null) {
+      return null;
+    }
+    if (skuCasePack <= 1) {
+      return "the channel orders cases of SKU "
+          + l.sku()
+          + ", which has no case pack; set its case pack or ask for units";
+    }
+    return l.casePack() == skuCasePack
+        ? null
+        : "the channel's case pack is "
+            + l.casePack()
+            + " but SKU "
+            + l.sku()
+            + " comes "
+            + skuCasePack
+            + " to a case; agree the pack with the buyer";
+  }
+
   static PendingLine pending(ChannelOrderCommand.Line l, Problem problem, String detail) {
     return new PendingLine(
         l.ref(),
@@ -85,7 +109,9 @@ final class OrderChannelRules {
         problem,
         detail,
         l.otherCode(),
-        l.unitOfMeasure());
+        l.unitOfMeasure(),
+        l.casePack(),
+        l.codes().isEmpty() ? null : l.codes());
   }
 
   private final Order o;
@@ -261,11 +287,13 @@ final class OrderChannelRules {
   private PendingLine refusal(
       ChannelOrderCommand.Line l, int qty, OrderEditRules.LineFactory factory) {
     try {
-      factory.newLine(
-          new Orders.LineChange(null, l.sku(), qty, l.unitPrice(), l.unitOfMeasure(), null),
-          0,
-          "line");
-      return null;
+      OrderLine line =
+          factory.newLine(
+              new Orders.LineChange(null, l.sku(), qty, l.unitPrice(), l.unitOfMeasure(), null),
+              0,
+              "line");
+      String pack = packDisagreement(l, line.casePack);
+      return pack == null ? null : pending(l, Problem.NOT_TAKEN, pack);
     } catch (ApiProblem refused) {
       return pending(l, Problem.NOT_TAKEN, refused.getMessage());
     }
@@ -302,7 +330,9 @@ final class OrderChannelRules {
               p.otherCode(),
               false,
               p.unitOfMeasure(),
-              null);
+              null,
+              p.casePack(),
+              p.codes());
       Integer qty = wholeQuantity(p.quantity());
       PendingLine refused = qty == null ? pendingIfNotTakeable(l) : refusal(l, qty, factory);
       if (refused != null) {

@@ -98,13 +98,14 @@ public class EdiDocuments {
       String source,
       String status,
       String detail,
-      String raw) {
+      String raw,
+      String contentSha256) {
     boolean cut = raw != null && raw.length() > MAX_RAW;
     return jdbc.sql(
             """
             INSERT INTO edi_interchanges (partner_id, sender_qualifier, sender_id, receiver_id,
-                control_number, source, status, detail, raw, raw_truncated, received_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                control_number, source, status, detail, raw, raw_truncated, content_sha256, received_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
         .params(
             partnerId,
             senderQualifier,
@@ -116,6 +117,7 @@ public class EdiDocuments {
             cut(detail),
             cut ? raw.substring(0, MAX_RAW) : raw,
             cut,
+            contentSha256,
             Timestamp.from(now()))
         .query(Long.class)
         .single();
@@ -127,14 +129,18 @@ public class EdiDocuments {
         .update();
   }
 
-  /** The 997 sent for an interchange already processed with this control number, if any. */
-  Optional<String> ackOfProcessed(String partnerId, String control) {
+  /**
+   * The 997 sent for an interchange already processed with this control number and these contents,
+   * if any (a translator that reuses a control number for new contents is not answered with an old
+   * 997).
+   */
+  Optional<String> ackOfProcessed(String partnerId, String control, String contentSha256) {
     return jdbc.sql(
             """
             SELECT coalesce(ack, '') FROM edi_interchanges
-            WHERE partner_id = ? AND control_number = ? AND status = 'PROCESSED'
+            WHERE partner_id = ? AND control_number = ? AND status = 'PROCESSED' AND content_sha256 = ?
             ORDER BY id LIMIT 1""")
-        .params(partnerId, control)
+        .params(partnerId, control, contentSha256)
         .query(String.class)
         .optional();
   }

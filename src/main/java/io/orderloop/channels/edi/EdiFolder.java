@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -150,9 +149,11 @@ class EdiFolder {
   private Optional<Path> claim(Path folder, Path file) {
     try {
       Path processing = Files.createDirectories(folder.resolve(PROCESSING));
-      Path target = processing.resolve(instance + "~" + file.getFileName());
+      // The claim's time is in its name: no window in which another instance could see it old.
+      Path target =
+          processing.resolve(
+              clock.instant().toEpochMilli() + "~" + instance + "~" + file.getFileName());
       Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-      Files.setLastModifiedTime(target, FileTime.from(clock.instant()));
       return Optional.of(target);
     } catch (NoSuchFileException | FileAlreadyExistsException taken) {
       return Optional.empty();
@@ -173,13 +174,22 @@ class EdiFolder {
     }
     Instant before = clock.instant().minus(properties.inboundClaimTimeout());
     for (Path p : files(processing)) {
+      String name = p.getFileName().toString();
+      String[] parts = name.split("~", 3);
+      if (parts.length != 3 || !parts[0].matches("[0-9]{1,19}")) {
+        continue; // not a claim of ours
+      }
+      if (Instant.ofEpochMilli(Long.parseLong(parts[0])).isAfter(before)) {
+        continue;
+      }
       try {
-        if (Files.getLastModifiedTime(p).toInstant().isBefore(before)) {
-          String name = p.getFileName().toString();
-          String original = name.contains("~") ? name.substring(name.indexOf('~') + 1) : name;
-          Files.move(p, folder.resolve(original), StandardCopyOption.ATOMIC_MOVE);
-          log.info("EDI file {} was left in processing; taken back", original);
+        Path back = folder.resolve(parts[2]);
+        if (Files.exists(back)) {
+          // A new file of the same name arrived meanwhile: both are kept.
+          back = folder.resolve(stem(parts[2]) + "-retry-" + parts[0] + extension(parts[2]));
         }
+        Files.move(p, back, StandardCopyOption.ATOMIC_MOVE);
+        log.info("EDI file {} was left in processing by {}; taken back", parts[2], parts[1]);
       } catch (IOException e) {
         // Another instance took it back first, or it is gone: nothing to do.
       }
@@ -253,18 +263,19 @@ class EdiFolder {
     }
   }
 
+  /** Each interchange's 997s into its partner's outbound folder. */
   private void writeAck(EdiInbound.Received received, String name) throws IOException {
     Path out = properties.outboundDir();
     if (out == null) {
       return;
     }
-    String partnerId = received.partnerId();
-    Path folder = Files.createDirectories(out.resolve(partnerId));
-    Path target =
-        folder.resolve("997-" + stem(name) + "-" + received.interchangeIds().getFirst() + ".x12");
-    Path temp = folder.resolve("." + target.getFileName() + ".tmp");
-    Files.writeString(temp, received.ack(), StandardCharsets.US_ASCII);
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    for (EdiInbound.PartnerAck ack : received.acks()) {
+      Path folder = Files.createDirectories(out.resolve(ack.partnerId()));
+      Path target = folder.resolve("997-" + stem(name) + "-" + ack.interchangeId() + ".x12");
+      Path temp = folder.resolve("." + target.getFileName() + ".tmp");
+      Files.writeString(temp, ack.text(), StandardCharsets.US_ASCII);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 
   private void finish(Path folder, Path claimed, String name, String outcome, String report) {

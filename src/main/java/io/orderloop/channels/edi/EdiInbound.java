@@ -40,7 +40,11 @@ public class EdiInbound {
    * What receiving did: the 997s to answer with (empty when there is nothing to acknowledge), the
    * interchanges kept, and a report in words.
    */
-  public record Received(String ack, List<Long> interchangeIds, String report, String partnerId) {}
+  public record Received(
+      String ack, List<Long> interchangeIds, String report, List<PartnerAck> acks) {}
+
+  /** The 997s answering one interchange, for its partner. */
+  public record PartnerAck(String partnerId, long interchangeId, String text) {}
 
   private final EdiPartners partners;
   private final EdiDocuments documents;
@@ -85,11 +89,13 @@ public class EdiInbound {
               + " are taken (orderloop.edi.max-interchange-size): split it");
     }
     String raw = new String(body, StandardCharsets.ISO_8859_1);
+    String bodySha = sha256(body);
     List<X12Reader.Interchange> read;
     try {
       read = X12Reader.read(body);
     } catch (X12Reader.Unreadable e) {
-      documents.receive(null, null, null, null, null, source, "UNREADABLE", e.getMessage(), raw);
+      documents.receive(
+          null, null, null, null, null, source, "UNREADABLE", e.getMessage(), raw, bodySha);
       throw new ApiProblem(
           HttpStatus.BAD_REQUEST, "edi-unreadable", "Unreadable X12", e.getMessage());
     }
@@ -108,7 +114,8 @@ public class EdiInbound {
             source,
             "UNKNOWN_SENDER",
             "no trading partner has sender " + sender,
-            raw);
+            raw,
+            bodySha);
         log.warn(
             "EDI interchange {} from unknown sender {} kept, not processed", i.control, sender);
         throw new ApiProblem(
@@ -146,18 +153,20 @@ public class EdiInbound {
             source,
             problem.contains("ISA08") ? "WRONG_RECEIVER" : "REJECTED",
             problem,
-            raw);
+            raw,
+            bodySha);
         throw ApiProblem.unprocessable(null, problem + "; nothing was processed");
       }
       from.add(p);
     }
     StringBuilder ack = new StringBuilder();
+    List<PartnerAck> acks = new ArrayList<>();
     StringBuilder report = new StringBuilder();
     List<Long> ids = new ArrayList<>();
     for (int n = 0; n < read.size(); n++) {
       X12Reader.Interchange i = read.get(n);
       EdiPartners.Partner p = from.get(n);
-      Optional<String> earlier = documents.ackOfProcessed(p.partnerId(), i.control);
+      Optional<String> earlier = documents.ackOfProcessed(p.partnerId(), i.control, bodySha);
       if (earlier.isPresent()) {
         ids.add(
             documents.receive(
@@ -171,8 +180,12 @@ public class EdiInbound {
                 "interchange control number "
                     + i.control
                     + " was already processed; answered with its 997, nothing taken again",
-                read.size() == 1 ? raw : null));
+                read.size() == 1 ? raw : null,
+                bodySha));
         ack.append(earlier.get());
+        if (!earlier.get().isEmpty()) {
+          acks.add(new PartnerAck(p.partnerId(), ids.getLast(), earlier.get()));
+        }
         report.append("interchange ").append(i.control).append(": duplicate, already processed\n");
         continue;
       }
@@ -186,14 +199,17 @@ public class EdiInbound {
               source,
               "RECEIVED",
               null,
-              raw);
+              raw,
+              bodySha);
       ids.add(id);
       String answer = process(i, p, id, report);
       ack.append(answer);
+      if (!answer.isEmpty()) {
+        acks.add(new PartnerAck(p.partnerId(), id, answer));
+      }
       documents.finishInterchange(id, "PROCESSED", report.toString(), answer);
     }
-    return new Received(
-        ack.toString(), ids, report.toString().strip(), from.getFirst().partnerId());
+    return new Received(ack.toString(), ids, report.toString().strip(), acks);
   }
 
   /** One interchange's groups: 850s taken, 997s matched; answers its 997 interchange. */
@@ -207,7 +223,7 @@ public class EdiInbound {
         report.append(matchAcks(g, p)).append('\n');
         continue; // a 997 is not acknowledged
       }
-      GroupResult result = group(g, p, interchangeId);
+      GroupResult result = group(g, p, interchangeId, i.usage.equals("T"));
       results.add(result);
       report.append(Acknowledgments.describe(result)).append('\n');
     }
@@ -217,7 +233,9 @@ public class EdiInbound {
     long control = partners.nextControl(p.partnerId());
     boolean v5 = p.version().startsWith("005");
     List<X12Writer.Tx> sets = results.stream().map(r -> Acknowledgments.ack(r, v5)).toList();
-    String text = X12Writer.write(partners.envelopeTo(p, control, documents.now()), "FA", sets);
+    String text =
+        X12Writer.write(
+            partners.envelopeTo(p, control, documents.now(), i.usage.equals("T")), "FA", sets);
     for (int n = 0; n < results.size(); n++) {
       GroupResult r = results.get(n);
       documents.insert(
@@ -241,7 +259,8 @@ public class EdiInbound {
     return text;
   }
 
-  private GroupResult group(X12Reader.Group g, EdiPartners.Partner p, long interchangeId) {
+  private GroupResult group(
+      X12Reader.Group g, EdiPartners.Partner p, long interchangeId, boolean test) {
     List<String> groupErrors = new ArrayList<>(g.groupErrors);
     // The 004010 and 005010 families (their industry variants such as 004010VICS, and the
     // releases between, whose 850 segments we map are the same).
@@ -280,14 +299,18 @@ public class EdiInbound {
                 "the group's trailer (GE) does not match its contents: nothing in it is taken"));
         continue;
       }
-      sets.add(transaction(t, g, p, interchangeId));
+      sets.add(transaction(t, g, p, interchangeId, test));
     }
     return new GroupResult(g.functionalId, g.control, g.declaredCount, sets, groupErrors, false);
   }
 
   /** One 850: checked, mapped, taken; what its AK2 … AK5 say. */
   private SetResult transaction(
-      X12Reader.Transaction t, X12Reader.Group g, EdiPartners.Partner p, long interchangeId) {
+      X12Reader.Transaction t,
+      X12Reader.Group g,
+      EdiPartners.Partner p,
+      long interchangeId,
+      boolean test) {
     if (!t.type.equals("850")) {
       return new SetResult(
           t.type, t.control, "R", List.of("1"), List.of(), "transaction set not supported");
@@ -296,8 +319,8 @@ public class EdiInbound {
     boolean reject =
         t.tooLarge
             || !t.setErrors.isEmpty()
-            || t.errors.stream()
-                .anyMatch(e -> e.code().equals("3") || PurchaseOrders.MAPPED.contains(e.tag()));
+            || t.missingMandatory
+            || t.errorTags.stream().anyMatch(PurchaseOrders.MAPPED::contains);
     if (t.tooLarge) {
       return rejected(
           t,
@@ -334,6 +357,28 @@ public class EdiInbound {
     noted.addAll(mapped.warnings());
     String code = noted.isEmpty() ? "A" : "E";
     String sha = sha256(t);
+    if (test && !p.takeTestInterchanges()) {
+      String detail =
+          mapped.summary()
+              + ": a test interchange (ISA15 T), checked and acknowledged, not taken as an order"
+              + " (the partner's takeTestInterchanges is off)";
+      insert850(t, g, p, interchangeId, mapped, "TEST", detail, null, List.of());
+      return new SetResult(t.type, t.control, code, List.of(), noted, detail);
+    }
+    if (mapped.purpose().equals("01")) {
+      Optional<String> existing =
+          documents.firstAccepted(p.partnerId(), mapped.po()).map(d -> orderNumbers(d));
+      String detail =
+          "the buyer cancels PO "
+              + mapped.po()
+              + " (BEG01 01): not taken as an order; "
+              + existing
+                  .map(n -> "its order " + n + " stands until a person cancels it")
+                  .orElse("no order was made from it");
+      insert850(t, g, p, interchangeId, mapped, "CANCELLATION_REQUESTED", detail, null, List.of());
+      log.warn("EDI partner {} cancels PO {}: {}", p.partnerId(), mapped.po(), detail);
+      return new SetResult(t.type, t.control, code, List.of(), noted, detail);
+    }
     Optional<EdiDocuments.Received> first = documents.firstAccepted(p.partnerId(), mapped.po());
     if (first.isPresent()) {
       boolean same = sha.equals(first.get().contentSha256());
@@ -369,8 +414,27 @@ public class EdiInbound {
       return transactions.inTransaction(
           () -> {
             List<OrderView> made = new ArrayList<>();
+            boolean created = false;
             for (ChannelOrderCommand c : mapped.orders()) {
-              made.add(orders.take(c).order());
+              ChannelOrders.Taken taken = orders.take(c);
+              created |= taken.outcome() == ChannelOrders.Outcome.CREATED;
+              made.add(taken.order());
+            }
+            if (!created) {
+              // The same PO arrived at the same moment by another way, which took it first.
+              String detail =
+                  "PO " + mapped.po() + " was taken at the same moment: no second order";
+              insert850(
+                  t,
+                  g,
+                  p,
+                  interchangeId,
+                  mapped,
+                  "DUPLICATE",
+                  detail,
+                  null,
+                  made.stream().map(o -> new String[] {o.id().toString(), o.number()}).toList());
+              return new SetResult(t.type, t.control, code, List.of(), noted, detail);
             }
             String detail =
                 mapped.summary()
@@ -400,6 +464,10 @@ public class EdiInbound {
           t.errors,
           "PO " + mapped.po() + " cannot become an order: " + refused.getMessage());
     }
+  }
+
+  private static String orderNumbers(EdiDocuments.Received first) {
+    return String.join(", ", orderRefs(first).stream().map(r -> r[1]).toList());
   }
 
   private static List<String[]> orderRefs(EdiDocuments.Received first) {
@@ -545,6 +613,14 @@ public class EdiInbound {
         };
     return documents.acknowledge(
         p.partnerId(), group, set, status, "the partner's 997 (" + ack.control + ") says " + code);
+  }
+
+  private static String sha256(byte[] body) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String sha256(X12Reader.Transaction t) {

@@ -77,7 +77,12 @@ class EdiOutbound {
       case OrderEvent.Received r when "EDI".equals(r.channel()) && r.externalId() != null -> {
         // Intake's allocation is settled when the worker reads the order, after this commit.
         type = "855";
-        partnerId = r.externalId().substring(0, Math.max(0, r.externalId().indexOf(':')));
+        String[] key = r.externalId().split(":", 3);
+        partnerId = key[0];
+        if (key.length == 3 && sdqAcknowledged(partnerId, key[1])) {
+          return; // one 855 answers the PO, over all its store orders
+        }
+        payload.put("po", key.length > 1 ? key[1] : null);
       }
       case OrderEvent.ChannelLinesMapped m -> {
         type = "855";
@@ -124,6 +129,18 @@ class EdiOutbound {
             null));
   }
 
+  /** Whether an 855 for this PO is already on its way (another store order of an SDQ PO). */
+  private boolean sdqAcknowledged(String partnerId, String po) {
+    return jdbc.sql(
+                """
+            SELECT count(*) FROM edi_documents
+            WHERE partner_id = ? AND direction = 'OUT' AND type = '855' AND payload ->> 'po' = ?""")
+            .params(partnerId, po)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
   private String ediPartnerOf(UUID orderId) {
     return jdbc.sql(
             "SELECT channel_order ->> 'account' FROM orders WHERE id = ? AND channel = 'EDI'")
@@ -148,12 +165,14 @@ class EdiOutbound {
   boolean writeOne() {
     record Due(
         long id, String partnerId, String type, UUID orderId, String payload, int attempts) {}
-    return transactions.inTransaction(
-        () -> {
-          Instant now = documents.now();
-          Optional<Due> due =
-              jdbc.sql(
-                      """
+    Written[] written = new Written[1];
+    boolean found =
+        transactions.inTransaction(
+            () -> {
+              Instant now = documents.now();
+              Optional<Due> due =
+                  jdbc.sql(
+                          """
                       SELECT d.id, d.partner_id, d.type, d.order_id, d.payload::text AS payload, d.attempts
                       FROM edi_documents d
                       WHERE d.direction = 'OUT' AND d.status IN ('PENDING', 'FAILED') AND d.next_attempt_at <= ?
@@ -161,56 +180,82 @@ class EdiOutbound {
                                         WHERE e.order_id = d.order_id AND e.direction = 'OUT' AND e.id < d.id
                                           AND e.status IN ('PENDING', 'FAILED'))
                       ORDER BY d.next_attempt_at, d.id LIMIT 1 FOR UPDATE SKIP LOCKED""")
-                  .param(Timestamp.from(now))
-                  .query(
-                      (rs, i) ->
-                          new Due(
-                              rs.getLong("id"),
-                              rs.getString("partner_id"),
-                              rs.getString("type"),
-                              rs.getObject("order_id", UUID.class),
-                              rs.getString("payload"),
-                              rs.getInt("attempts")))
-                  .optional();
-          if (due.isEmpty()) {
-            return false;
-          }
-          Due d = due.get();
-          try {
-            write(d.id(), d.partnerId(), d.type(), d.orderId(), json.readTree(d.payload()), now);
-          } catch (RuntimeException | IOException failed) {
-            int attempts = d.attempts() + 1;
-            boolean giveUp = attempts >= MAX_ATTEMPTS;
-            log.warn(
-                "EDI {} {} for order {} not written (attempt {}): {}",
-                d.type(),
-                d.id(),
-                d.orderId(),
-                attempts,
-                failed.toString());
-            jdbc.sql(
-                    """
+                      .param(Timestamp.from(now))
+                      .query(
+                          (rs, i) ->
+                              new Due(
+                                  rs.getLong("id"),
+                                  rs.getString("partner_id"),
+                                  rs.getString("type"),
+                                  rs.getObject("order_id", UUID.class),
+                                  rs.getString("payload"),
+                                  rs.getInt("attempts")))
+                      .optional();
+              if (due.isEmpty()) {
+                return false;
+              }
+              Due d = due.get();
+              try {
+                written[0] =
+                    write(
+                        d.id(),
+                        d.partnerId(),
+                        d.type(),
+                        d.orderId(),
+                        json.readTree(d.payload()),
+                        now);
+              } catch (RuntimeException failed) {
+                int attempts = d.attempts() + 1;
+                boolean giveUp = attempts >= MAX_ATTEMPTS;
+                log.warn(
+                    "EDI {} {} for order {} not written (attempt {}): {}",
+                    d.type(),
+                    d.id(),
+                    d.orderId(),
+                    attempts,
+                    failed.toString());
+                jdbc.sql(
+                        """
                     UPDATE edi_documents SET status = ?, attempts = ?, next_attempt_at = ?, detail = ?
                     WHERE id = ?""")
-                .params(
-                    giveUp ? "GAVE_UP" : "FAILED",
-                    attempts,
-                    giveUp
-                        ? null
-                        : Timestamp.from(
-                            now.plus(
-                                Duration.ofSeconds(Math.min(600, 1L << Math.min(attempts, 9))))),
-                    "could not write it: " + failed.getMessage(),
-                    d.id())
-                .update();
-          }
-          return true;
-        });
+                    .params(
+                        giveUp ? "GAVE_UP" : "FAILED",
+                        attempts,
+                        giveUp
+                            ? null
+                            : Timestamp.from(
+                                now.plus(
+                                    Duration.ofSeconds(
+                                        Math.min(600, 1L << Math.min(attempts, 9))))),
+                        "could not write it: " + failed.getMessage(),
+                        d.id())
+                    .update();
+              }
+              return true;
+            });
+    if (written[0] != null) {
+      // After the commit: the control number is the document's for good, so the file never
+      // carries a number that could be handed out again.
+      String detail;
+      try {
+        Path file = writeFile(written[0]);
+        detail = file == null ? "written" : "written to " + file;
+      } catch (IOException | RuntimeException e) {
+        log.warn("EDI document {} kept but not written to the outbound folder", written[0].id(), e);
+        detail = "kept (served by the API) but not written to the outbound folder: " + e;
+      }
+      jdbc.sql("UPDATE edi_documents SET detail = ? WHERE id = ?")
+          .params(detail, written[0].id())
+          .update();
+    }
+    return found;
   }
 
-  private void write(
-      long id, String partnerId, String type, UUID orderId, JsonNode payload, Instant now)
-      throws IOException {
+  /** A document given its control number, to put in the partner's folder after the commit. */
+  private record Written(long id, String partnerId, String type, long control, String text) {}
+
+  private Written write(
+      long id, String partnerId, String type, UUID orderId, JsonNode payload, Instant now) {
     EdiPartners.Partner partner =
         partners
             .find(partnerId)
@@ -225,9 +270,15 @@ class EdiOutbound {
       case "855" -> {
         functionalId = "PR";
         reference = order.b2b() == null ? order.number() : order.b2b().buyerPo();
+        List<OrderView> all = new java.util.ArrayList<>();
+        if (po != null && po.path("orderIds").size() > 1) {
+          po.path("orderIds").forEach(o -> all.add(orders.get(o.asString())));
+        } else {
+          all.add(order);
+        }
         segments =
             OutboundDocuments.acknowledgment(
-                order,
+                all,
                 po,
                 payload.path("replace").asBoolean(false),
                 now.atZone(ZoneOffset.UTC).toLocalDate(),
@@ -265,7 +316,6 @@ class EdiOutbound {
             partners.envelopeTo(partner, control, now),
             functionalId,
             List.of(new X12Writer.Tx(type, segments)));
-    String file = writeFile(partnerId, type, control, text);
     jdbc.sql(
             """
             UPDATE edi_documents SET status = 'SENT', raw = ?, interchange_control = ?, group_control = ?,
@@ -279,24 +329,24 @@ class EdiOutbound {
             X12Writer.transactionControl(1),
             reference,
             Timestamp.from(now),
-            file == null ? "written" : "written to " + file,
+            "written",
             id)
         .update();
+    return new Written(id, partnerId, type, control, text);
   }
 
   /** Into the partner's outbound folder, whole or not at all (a temporary file, then a move). */
-  private String writeFile(String partnerId, String type, long control, String text)
-      throws IOException {
+  private Path writeFile(Written w) throws IOException {
     Path dir = properties.outboundDir();
     if (dir == null) {
       return null;
     }
-    Path folder = dir.resolve(partnerId);
+    Path folder = dir.resolve(w.partnerId());
     Files.createDirectories(folder);
-    Path target = folder.resolve(type + "-" + String.format("%09d", control) + ".x12");
+    Path target = folder.resolve(w.type() + "-" + String.format("%09d", w.control()) + ".x12");
     Path temp = folder.resolve("." + target.getFileName() + ".tmp");
-    Files.writeString(temp, text, StandardCharsets.US_ASCII);
+    Files.writeString(temp, w.text(), StandardCharsets.US_ASCII);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return target.toString();
+    return target;
   }
 }

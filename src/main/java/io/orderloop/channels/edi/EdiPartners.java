@@ -67,6 +67,7 @@ public class EdiPartners {
       String ourGsId,
       Delimiters delimiters,
       Map<String, Address> stores,
+      boolean takeTestInterchanges,
       Instant createdAt,
       Instant updatedAt) {}
 
@@ -84,7 +85,8 @@ public class EdiPartners {
       String ourIsaId,
       String ourGsId,
       Delimiters delimiters,
-      Map<String, Address> stores) {}
+      Map<String, Address> stores,
+      Boolean takeTestInterchanges) {}
 
   /** The result of a {@code PUT}: the partner, and whether it was new. */
   public record Saved(Partner partner, boolean created) {}
@@ -159,17 +161,18 @@ public class EdiPartners {
                   """
                   INSERT INTO edi_partners (partner_id, name, isa_qualifier, isa_id, gs_id, version, outbound,
                       location, payment_terms, our_isa_qualifier, our_isa_id, our_gs_id, element_separator,
-                      component_separator, segment_terminator, repetition_separator, stores, created_at,
-                      updated_at)
+                      component_separator, segment_terminator, repetition_separator, stores,
+                      take_test_interchanges, created_at, updated_at)
                   VALUES (:id, :name, :qualifier, :isaId, :gsId, :version, :outbound, :location, :terms,
                       :ourQualifier, :ourIsaId, :ourGsId, :element, :component, :segment, :repetition,
-                      :stores::jsonb, :now, :now)
+                      :stores::jsonb, :takeTest, :now, :now)
                   ON CONFLICT (partner_id) DO UPDATE SET name = :name, isa_qualifier = :qualifier,
                       isa_id = :isaId, gs_id = :gsId, version = :version, outbound = :outbound,
                       location = :location, payment_terms = :terms, our_isa_qualifier = :ourQualifier,
                       our_isa_id = :ourIsaId, our_gs_id = :ourGsId, element_separator = :element,
                       component_separator = :component, segment_terminator = :segment,
-                      repetition_separator = :repetition, stores = :stores::jsonb, updated_at = :now
+                      repetition_separator = :repetition, stores = :stores::jsonb,
+                      take_test_interchanges = :takeTest, updated_at = :now
                   RETURNING (xmax = 0)""")
               .param("id", id)
               .param("name", name)
@@ -194,6 +197,7 @@ public class EdiPartners {
               .param("segment", delimiters.segment())
               .param("repetition", delimiters.repetition())
               .param("stores", json.writeValueAsString(stores))
+              .param("takeTest", Boolean.TRUE.equals(s.takeTestInterchanges()))
               .param("now", Timestamp.from(now))
               .query(Boolean.class)
               .single();
@@ -243,11 +247,24 @@ public class EdiPartners {
             WHERE partner_id = ? RETURNING last_control_number""")
         .param(partnerId)
         .query(Long.class)
-        .single();
+        .optional()
+        .orElseThrow(
+            () ->
+                ApiProblem.conflict(
+                    "edi-partner-removed",
+                    "Partner removed",
+                    "partner "
+                        + partnerId
+                        + " was removed while its documents were being written"));
   }
 
   /** Who we are to the partner and who they are, for what we send them. */
   X12Writer.Envelope envelopeTo(Partner p, long control, Instant at) {
+    return envelopeTo(p, control, at, false);
+  }
+
+  /** As {@link #envelopeTo(Partner, long, Instant)}, marked test (ISA15 T) when {@code test}. */
+  X12Writer.Envelope envelopeTo(Partner p, long control, Instant at, boolean test) {
     return new X12Writer.Envelope(
         p.ourIsaQualifier() != null ? p.ourIsaQualifier() : properties.isaQualifier(),
         ourIsaId(p),
@@ -258,7 +275,8 @@ public class EdiPartners {
         p.version(),
         p.delimiters(),
         control,
-        at);
+        at,
+        test);
   }
 
   /** Our interchange id to this partner (ISA08 of what they send, ISA06 of what we send). */
@@ -281,7 +299,7 @@ public class EdiPartners {
       """
       SELECT partner_id, name, isa_qualifier, isa_id, gs_id, version, outbound, location, payment_terms,
              our_isa_qualifier, our_isa_id, our_gs_id, element_separator, component_separator,
-             segment_terminator, repetition_separator, stores::text AS stores, created_at, updated_at
+             segment_terminator, repetition_separator, stores::text AS stores, take_test_interchanges, created_at, updated_at
       FROM edi_partners""";
 
   private Partner partner(ResultSet rs, int n) throws SQLException {
@@ -307,6 +325,7 @@ public class EdiPartners {
             rs.getString("segment_terminator"),
             rs.getString("repetition_separator")),
         json.readValue(rs.getString("stores"), STORES),
+        rs.getBoolean("take_test_interchanges"),
         rs.getTimestamp("created_at").toInstant(),
         rs.getTimestamp("updated_at").toInstant());
   }

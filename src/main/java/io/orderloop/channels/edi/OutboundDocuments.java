@@ -117,71 +117,115 @@ final class OutboundDocuments {
     }
   }
 
-  /** 855: each 850 line accepted (IA), backordered (IB) or on hold waiting for a mapping (IH). */
+  /** One 850 line as the orders made from it stand (several orders: an SDQ distribution). */
+  private static final class AckLine {
+    OrderView.Line line;
+    int ordered;
+    int accepted;
+    int backordered;
+    int cancelled;
+    String waitingQuantity;
+    String waitingUnit;
+    java.math.BigDecimal waitingPrice;
+  }
+
+  /**
+   * 855: each 850 line accepted (IA), backordered (IB), cancelled (IR) or on hold (IH: waiting for
+   * a mapping or a person), over every order made from the PO. BAK02 is AD when every line is
+   * accepted as ordered, RJ when every line is cancelled, else AC.
+   */
   static List<Seg> acknowledgment(
-      OrderView order, JsonNode po, boolean replace, LocalDate today, EdiPartners.Delimiters d) {
-    List<Seg> segs = new ArrayList<>();
+      List<OrderView> orders,
+      JsonNode po,
+      boolean replace,
+      LocalDate today,
+      EdiPartners.Delimiters d) {
+    OrderView order = orders.getFirst();
     Map<String, JsonNode> sent = poLines(po);
-    Map<Integer, String> refs = refs(order);
-    boolean allAccepted = true;
-    boolean anyAccepted = false;
-    List<Seg> lines = new ArrayList<>();
-    for (OrderView.Line l : order.lines()) {
-      String ref = refs.getOrDefault(l.lineNo(), String.valueOf(l.lineNo()));
-      JsonNode poLine = sent.get(ref);
-      int open = l.quantity() - l.cancelled();
-      Qty ordered = Qty.of(l.quantity(), l);
-      List<Object> po1 = new ArrayList<>(List.of(ref, ordered.quantity(), ordered.unit()));
-      po1.add(
-          ordered.unit().equals("CA")
-              ? l.unitPrice().toPlainString()
-              : perUnit(l).stripTrailingZeros().toPlainString());
-      po1.add("");
-      ids(po1, poLine, l.sku());
-      lines.add(new Seg("PO1", po1));
-      int accepted = l.allocated() + l.shipped();
-      if (accepted > 0) {
-        Qty q = Qty.of(accepted, l);
-        lines.add(Seg.of("ACK", "IA", q.quantity(), q.unit()));
-        anyAccepted = true;
+    Map<String, AckLine> byRef = new LinkedHashMap<>();
+    sent.keySet().forEach(ref -> byRef.put(ref, new AckLine()));
+    for (OrderView o : orders) {
+      Map<Integer, String> refs = refs(o);
+      for (OrderView.Line l : o.lines()) {
+        AckLine a =
+            byRef.computeIfAbsent(
+                refs.getOrDefault(l.lineNo(), String.valueOf(l.lineNo())), k -> new AckLine());
+        a.line = a.line == null ? l : a.line;
+        a.ordered += l.quantity();
+        a.accepted += l.allocated() + l.shipped();
+        a.backordered += l.backordered();
+        a.cancelled += l.cancelled();
       }
-      if (l.backordered() > 0) {
-        Qty q = Qty.of(l.backordered(), l);
+      if (o.channelOrder() != null) {
+        for (ChannelOrder.PendingLine p : o.channelOrder().pendingLines()) {
+          AckLine a = byRef.computeIfAbsent(p.ref(), k -> new AckLine());
+          JsonNode poLine = sent.get(p.ref());
+          a.waitingQuantity =
+              a.waitingQuantity == null
+                  ? p.quantity()
+                  : new java.math.BigDecimal(a.waitingQuantity)
+                      .add(new java.math.BigDecimal(p.quantity()))
+                      .toPlainString();
+          a.waitingUnit = poLine == null ? "EA" : poLine.path("unit").asString("EA");
+          a.waitingPrice = p.unitPrice();
+        }
+      }
+    }
+    boolean allAccepted = true;
+    boolean allCancelled = true;
+    List<Seg> lines = new ArrayList<>();
+    for (var entry : byRef.entrySet()) {
+      String ref = entry.getKey();
+      AckLine a = entry.getValue();
+      JsonNode poLine = sent.get(ref);
+      String lineId = poLine == null ? ref : poLine.path("lineId").asString(ref);
+      if (a.line == null && a.waitingQuantity == null) {
+        continue; // a line no order took (another store's, or not distributed)
+      }
+      List<Object> po1;
+      if (a.line != null) {
+        Qty ordered = Qty.of(a.ordered, a.line);
+        po1 = new ArrayList<>(List.of(lineId, ordered.quantity(), ordered.unit()));
+        po1.add(
+            ordered.unit().equals("CA")
+                ? a.line.unitPrice().toPlainString()
+                : perUnit(a.line).stripTrailingZeros().toPlainString());
+      } else {
+        po1 =
+            new ArrayList<>(
+                List.of(
+                    lineId,
+                    a.waitingQuantity,
+                    a.waitingUnit,
+                    a.waitingPrice == null ? "" : a.waitingPrice.toPlainString()));
+      }
+      po1.add("");
+      ids(po1, poLine, a.line == null ? null : a.line.sku());
+      lines.add(new Seg("PO1", po1));
+      if (a.accepted > 0) {
+        Qty q = Qty.of(a.accepted, a.line);
+        lines.add(Seg.of("ACK", "IA", q.quantity(), q.unit()));
+        allCancelled = false;
+      }
+      if (a.backordered > 0) {
+        Qty q = Qty.of(a.backordered, a.line);
         lines.add(Seg.of("ACK", "IB", q.quantity(), q.unit()));
         allAccepted = false;
+        allCancelled = false;
       }
-      if (l.cancelled() > 0) {
-        Qty q = Qty.of(l.cancelled(), l);
+      if (a.cancelled > 0) {
+        Qty q = Qty.of(a.cancelled, a.line);
         lines.add(Seg.of("ACK", "IR", q.quantity(), q.unit()));
         allAccepted = false;
       }
-      if (open <= 0 && accepted == 0 && l.cancelled() == 0) {
+      if (a.waitingQuantity != null) {
+        lines.add(Seg.of("ACK", "IH", a.waitingQuantity, a.waitingUnit));
         allAccepted = false;
+        allCancelled = false;
       }
     }
-    if (order.channelOrder() != null) {
-      for (ChannelOrder.PendingLine p : order.channelOrder().pendingLines()) {
-        JsonNode poLine = sent.get(p.ref());
-        List<Object> po1 =
-            new ArrayList<>(
-                List.of(
-                    p.ref(),
-                    p.quantity() == null ? "" : p.quantity(),
-                    poLine == null ? "EA" : poLine.path("unit").asString("EA"),
-                    p.unitPrice() == null ? "" : p.unitPrice().toPlainString(),
-                    ""));
-        ids(po1, poLine, null);
-        lines.add(new Seg("PO1", po1));
-        lines.add(
-            Seg.of(
-                "ACK",
-                p.problem() == ChannelOrder.Problem.UNMAPPED_SKU ? "IH" : "IR",
-                p.quantity(),
-                poLine == null ? "EA" : poLine.path("unit").asString("EA")));
-        allAccepted = false;
-      }
-    }
-    String type = allAccepted ? "AD" : anyAccepted ? "AC" : "RJ";
+    String type = allAccepted ? "AD" : allCancelled ? "RJ" : "AC";
+    List<Seg> segs = new ArrayList<>();
     segs.add(
         Seg.of(
             "BAK",
@@ -198,8 +242,14 @@ final class OutboundDocuments {
     party(segs, "ST", order.shipTo(), d);
     segs.addAll(lines);
     segs.add(
-        Seg.of("CTT", String.valueOf(lines.stream().filter(s -> s.tag().equals("PO1")).count())));
+        Seg.of("CTT", String.valueOf(lines.stream().filter(x -> x.tag().equals("PO1")).count())));
     return segs;
+  }
+
+  /** PO101 as the buyer sent it, for the line the order knows by {@code ref}. */
+  private static String lineId(Map<String, JsonNode> sent, String ref) {
+    JsonNode poLine = sent.get(ref);
+    return poLine == null ? ref : poLine.path("lineId").asString(ref);
   }
 
   /** The price of one unit: as given for a unit line, derived for a case line. */
@@ -243,14 +293,16 @@ final class OutboundDocuments {
     }
     segs.add(Seg.of("TD1", "CTN25", String.valueOf(Math.max(1, cases))));
     String carrier = shipment.carrier() == null ? "" : shipment.carrier().strip();
-    segs.add(
-        Seg.of(
-            "TD5",
-            "",
-            carrier.matches("[A-Za-z]{2,4}") ? "2" : "",
-            carrier.matches("[A-Za-z]{2,4}") ? carrier.toUpperCase(java.util.Locale.ROOT) : "",
-            "",
-            X12Writer.clean(carrier, d, 35)));
+    if (!carrier.isEmpty()) {
+      segs.add(
+          Seg.of(
+              "TD5",
+              "",
+              carrier.matches("[A-Za-z]{2,4}") ? "2" : "",
+              carrier.matches("[A-Za-z]{2,4}") ? carrier.toUpperCase(java.util.Locale.ROOT) : "",
+              "",
+              X12Writer.clean(carrier, d, 35)));
+    }
     if (shipment.trackingNumber() != null && !shipment.trackingNumber().isBlank()) {
       segs.add(Seg.of("REF", "CN", X12Writer.clean(shipment.trackingNumber(), d, 30)));
     }
@@ -271,11 +323,11 @@ final class OutboundDocuments {
       segs.add(Seg.of("MAN", "CP", X12Writer.clean(shipment.shipmentId() + "-" + pack, d, 45)));
       hl++;
       segs.add(Seg.of("HL", String.valueOf(hl), String.valueOf(packHl), "I"));
-      List<Object> lin = new ArrayList<>(List.of(ref));
+      List<Object> lin = new ArrayList<>(List.of(lineId(sent, ref)));
       ids(lin, sent.get(ref), s.sku());
       segs.add(new Seg("LIN", lin));
       Qty q = l == null ? new Qty(String.valueOf(s.quantity()), "EA") : Qty.of(s.quantity(), l);
-      segs.add(Seg.of("SN1", ref, q.quantity(), q.unit()));
+      segs.add(Seg.of("SN1", lineId(sent, ref), q.quantity(), q.unit()));
       if (l != null && l.casePack() > 1) {
         segs.add(Seg.of("PO4", String.valueOf(l.casePack())));
       }
@@ -351,7 +403,12 @@ final class OutboundDocuments {
       }
       List<Object> it1 =
           new ArrayList<>(
-              List.of(ref, quantity, unit, price.stripTrailingZeros().toPlainString(), ""));
+              List.of(
+                  lineId(sent, ref),
+                  quantity,
+                  unit,
+                  price.stripTrailingZeros().toPlainString(),
+                  ""));
       ids(it1, sent.get(ref), il.sku());
       segs.add(new Seg("IT1", it1));
       count++;

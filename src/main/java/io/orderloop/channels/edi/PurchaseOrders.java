@@ -4,8 +4,6 @@ import io.orderloop.channels.SkuAliases;
 import io.orderloop.channels.edi.X12Reader.ElementError;
 import io.orderloop.channels.edi.X12Reader.Segment;
 import io.orderloop.channels.edi.X12Reader.SegmentError;
-import io.orderloop.inventory.Catalogue;
-import io.orderloop.inventory.SkuInfo;
 import io.orderloop.orders.Address;
 import io.orderloop.orders.Channel;
 import io.orderloop.orders.ChannelOrderCommand;
@@ -27,11 +25,11 @@ import org.springframework.stereotype.Component;
 /**
  * An X12 850 purchase order as the loop's channel orders: BEG03 is the buyer's PO (BEG05 its date);
  * N1 ST/BT/BY with N2/N3/N4 the ship-to, bill-to and buyer; PO1 the lines (quantity, unit {@code
- * EA} or {@code CA}, unit price, product ids resolved through the partner's SKU aliases, a case
- * pack checked against PO4 and ours); DTM 064/063, 002, 037/038 and 010 the delivery window; ITD
- * the payment terms; CUR the currency; CTT the line count, checked; SAC, TD5, MSG, N9 and the
- * terms' text kept as notes. SDQ store distributions make one order per store. A PO the loop cannot
- * take at all is refused with the segment to blame.
+ * EA} or {@code CA}, unit price, product ids resolved through the partner's SKU aliases, PO4's case
+ * pack, which the order model checks against the SKU's); DTM 064/063, 002, 037/038 and 010 the
+ * delivery window; ITD the payment terms; CUR the currency; CTT the line count, checked; SAC, TD5,
+ * MSG, N9 and the terms' text kept as notes. SDQ store distributions make one order per store. A PO
+ * the loop cannot take at all is refused with the segment to blame.
  */
 @Component
 class PurchaseOrders {
@@ -43,9 +41,13 @@ class PurchaseOrders {
   private static final DateTimeFormatter CCYYMMDD = DateTimeFormatter.BASIC_ISO_DATE;
   private static final int MAX_LINES = CreateOrder.MAX_LINES;
 
-  /** One PO1 line as the partner sent it, echoed in the 855, 856 and 810. */
+  /**
+   * One PO1 line as the partner sent it, echoed in the 855, 856 and 810: {@code ref} is unique in
+   * the PO (PO101, or PO101#n when PO101 repeats or is empty), {@code lineId} is PO101 as sent.
+   */
   record PoLine(
       String ref,
+      String lineId,
       String quantity,
       String unit,
       String price,
@@ -74,11 +76,9 @@ class PurchaseOrders {
   }
 
   private final SkuAliases aliases;
-  private final Catalogue catalogue;
 
-  PurchaseOrders(SkuAliases aliases, Catalogue catalogue) {
+  PurchaseOrders(SkuAliases aliases) {
     this.aliases = aliases;
-    this.catalogue = catalogue;
   }
 
   Mapped map(X12Reader.Transaction tx, EdiPartners.Partner partner) throws Refused {
@@ -254,15 +254,17 @@ class PurchaseOrders {
       }
     }
 
-    // Lines.
+    // Lines, keyed by their place in the PO (PO101 need not be unique; it is echoed back).
     List<PoLine> lines = new ArrayList<>();
-    Map<String, List<Distribution>> sdq = new LinkedHashMap<>();
+    Map<String, Map<String, BigDecimal>> sdq = new LinkedHashMap<>();
     List<String> codes = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     int n = 0;
     for (List<Segment> loop : lineLoops) {
       n++;
       Segment po1 = loop.getFirst();
-      String ref = blank(po1.el(1)) ? String.valueOf(n) : po1.el(1).strip();
+      String lineId = po1.el(1).strip();
+      String ref = lineId.isEmpty() || !seen.add(lineId) ? lineId + "#" + n : lineId;
       List<List<String>> ids = new ArrayList<>();
       for (int i = 6; i + 1 <= 25; i += 2) {
         if (!blank(po1.el(i)) && !blank(po1.el(i + 1))) {
@@ -279,21 +281,52 @@ class PurchaseOrders {
           pack = integer(s.el(1));
         }
         if (s.tag().equals("SDQ")) {
-          for (int i = 3; i + 1 <= 22; i += 2) {
-            if (!blank(s.el(i))) {
-              sdq.computeIfAbsent(ref, k -> new ArrayList<>())
-                  .add(new Distribution(s.el(i).strip(), s.el(i + 1).strip()));
-            }
-          }
+          distribute(s, po1, po, sdq.computeIfAbsent(ref, k -> new LinkedHashMap<>()));
         }
       }
       lines.add(
           new PoLine(
-              ref, po1.el(2).strip(), po1.el(3).strip(), po1.el(4).strip(), ids, title, pack));
+              ref,
+              lineId,
+              po1.el(2).strip(),
+              po1.el(3).strip(),
+              po1.el(4).strip(),
+              ids,
+              title,
+              pack));
       ids.forEach(id -> codes.add(id.get(0) + ":" + id.get(1)));
     }
+    // What the stores take of a line may not exceed it; the rest goes to the ship-to.
+    Map<String, BigDecimal> remainder = new LinkedHashMap<>();
+    for (PoLine l : lines) {
+      BigDecimal ordered = decimal(l.quantity());
+      Map<String, BigDecimal> stores = sdq.getOrDefault(l.ref(), Map.of());
+      BigDecimal distributed = stores.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+      if (ordered != null && distributed.compareTo(ordered) > 0) {
+        Segment po1 = lineLoops.get(lines.indexOf(l)).getFirst();
+        throw new Refused(
+            "PO "
+                + po
+                + " line "
+                + l.lineId()
+                + " orders "
+                + l.quantity()
+                + " but its SDQ distributes "
+                + distributed.toPlainString(),
+            new SegmentError(
+                "SDQ",
+                po1.position() + 1,
+                "8",
+                List.of(new ElementError(4, 0, "380", "7", distributed.toPlainString()))));
+      }
+      if (ordered != null && stores.isEmpty()) {
+        remainder.put(l.ref(), ordered);
+      } else if (ordered != null && distributed.compareTo(ordered) < 0) {
+        remainder.put(l.ref(), ordered.subtract(distributed));
+      }
+    }
 
-    // SKUs through the partner's aliases, and their case packs.
+    // SKUs through the partner's aliases.
     String channel = "edi:" + partner.partnerId();
     Map<String, String> resolved = aliases.resolveAll(channel, codes);
     Map<String, String> skuOf = new LinkedHashMap<>();
@@ -306,7 +339,6 @@ class PurchaseOrders {
         }
       }
     }
-    Map<String, SkuInfo> skus = catalogue.skus(skuOf.values().stream().distinct().toList());
 
     Party buyer =
         parties.getOrDefault("BY", parties.getOrDefault("BT", parties.getOrDefault("ST", null)));
@@ -334,9 +366,12 @@ class PurchaseOrders {
     }
     CreateOrder.B2b b2b = new CreateOrder.B2b(po, terms, window);
     List<ChannelOrderCommand> orders = new ArrayList<>();
-    if (sdq.isEmpty()) {
+    if (sdq.isEmpty() || !remainder.isEmpty()) {
+      // The ship-to's order: every line without a store distribution, and what the stores leave.
       List<String> review = new ArrayList<>(checks);
       Address shipTo = shipTo(shipParty, partner, review);
+      Map<String, String> quantities = new LinkedHashMap<>();
+      remainder.forEach((ref, q) -> quantities.put(ref, q.toPlainString()));
       orders.add(
           command(
               partner,
@@ -347,48 +382,44 @@ class PurchaseOrders {
               billTo,
               currency,
               b2b,
-              lines(lines, skuOf, skus, null),
+              lines(lines, skuOf, sdq.isEmpty() ? null : quantities),
               review,
               notesText));
-    } else {
-      // One order per store, each with the store's quantity of every line distributed to it.
-      Map<String, Map<String, String>> byStore = new LinkedHashMap<>();
-      sdq.forEach(
-          (ref, ds) ->
-              ds.forEach(
-                  d ->
-                      byStore
-                          .computeIfAbsent(d.store(), k -> new LinkedHashMap<>())
-                          .merge(
-                              ref,
-                              d.quantity(),
-                              (a, b) -> new BigDecimal(a).add(new BigDecimal(b)).toPlainString())));
-      for (var store : byStore.entrySet()) {
-        List<String> review = new ArrayList<>(checks);
-        Address shipTo = storeAddress(partner, store.getKey());
-        if (shipTo == null) {
-          review.add(
-              "SDQ store '"
-                  + store.getKey()
-                  + "' is not in partner "
-                  + partner.partnerId()
-                  + "'s stores; add it (PUT the partner with stores) and correct the ship-to");
-          shipTo = shipTo(shipParty, partner, new ArrayList<>());
-        }
-        orders.add(
-            command(
-                partner,
-                po + ":" + store.getKey(),
-                po + " / store " + store.getKey(),
-                customer,
-                shipTo,
-                billTo,
-                currency,
-                b2b,
-                lines(lines, skuOf, skus, store.getValue()),
-                review,
-                notesText + "\nstore " + store.getKey()));
+    }
+    // One order per store, each with the store's quantity of every line distributed to it.
+    Map<String, Map<String, String>> byStore = new LinkedHashMap<>();
+    sdq.forEach(
+        (ref, stores) ->
+            stores.forEach(
+                (store, q) ->
+                    byStore
+                        .computeIfAbsent(store, k -> new LinkedHashMap<>())
+                        .put(ref, q.toPlainString())));
+    for (var store : byStore.entrySet()) {
+      List<String> review = new ArrayList<>(checks);
+      Address shipTo = storeAddress(partner, store.getKey());
+      if (shipTo == null) {
+        review.add(
+            "SDQ store '"
+                + store.getKey()
+                + "' is not in partner "
+                + partner.partnerId()
+                + "'s stores; add it (PUT the partner with stores) and correct the ship-to");
+        shipTo = shipTo(shipParty, partner, new ArrayList<>());
       }
+      orders.add(
+          command(
+              partner,
+              po + ":" + store.getKey(),
+              po + " / store " + store.getKey(),
+              customer,
+              shipTo,
+              billTo,
+              currency,
+              b2b,
+              lines(lines, skuOf, store.getValue()),
+              review,
+              notesText + "\nstore " + store.getKey()));
     }
     String summary =
         "PO "
@@ -437,60 +468,82 @@ class PurchaseOrders {
         notes);
   }
 
-  /** The loop's lines for the PO's lines, with a store's quantities when {@code store} is given. */
+  /** The loop's lines for the PO's lines, with only these quantities when {@code only} is given. */
   private static List<ChannelOrderCommand.Line> lines(
-      List<PoLine> lines,
-      Map<String, String> skuOf,
-      Map<String, SkuInfo> skus,
-      Map<String, String> store) {
+      List<PoLine> lines, Map<String, String> skuOf, Map<String, String> only) {
     List<ChannelOrderCommand.Line> out = new ArrayList<>();
     for (PoLine l : lines) {
-      String quantity = store == null ? l.quantity() : store.get(l.ref());
+      String quantity = only == null ? l.quantity() : only.get(l.ref());
       if (quantity == null) {
         continue;
       }
-      String sku = skuOf.get(l.ref());
       UnitOfMeasure uom = unit(l.unit());
-      String refusal = null;
-      if (uom == null) {
-        refusal =
-            "unit '"
-                + l.unit()
-                + "' is not one the loop takes: EA (each) or CA (case); ask the buyer to"
-                + " restate the line";
-      } else if (uom == UnitOfMeasure.CASE && sku != null && skus.get(sku) != null) {
-        int ours = skus.get(sku).casePack();
-        if (l.pack() != null && l.pack() != ours) {
-          refusal =
-              "the PO's case pack is "
-                  + l.pack()
-                  + " (PO4) but SKU "
-                  + sku
-                  + " comes "
-                  + ours
-                  + " to a case; agree the pack with the buyer";
-        } else if (ours <= 1) {
-          refusal =
-              "the PO orders cases of SKU "
-                  + sku
-                  + ", which has no case pack; set its case pack or ask for units";
-        }
-      }
+      String refusal =
+          uom == null
+              ? "unit '"
+                  + l.unit()
+                  + "' is not one the loop takes: EA (each) or CA (case); ask the buyer to"
+                  + " restate the line"
+              : null;
       List<String> first = l.ids().isEmpty() ? null : l.ids().getFirst();
+      List<String> codes = new ArrayList<>();
+      for (List<String> id : l.ids()) {
+        codes.add(id.get(0) + ":" + id.get(1));
+        codes.add(id.get(1));
+      }
       out.add(
           new ChannelOrderCommand.Line(
               l.ref(),
               first == null ? "" : first.get(0) + ":" + first.get(1),
               l.title(),
-              sku,
+              skuOf.get(l.ref()),
               quantity,
               decimal(l.price()),
               first == null ? null : first.get(1),
               false,
               uom,
-              refusal));
+              refusal,
+              uom == UnitOfMeasure.CASE ? l.pack() : null,
+              codes));
     }
     return out;
+  }
+
+  /** An SDQ segment's store quantities, added to {@code into}; refused when unreadable. */
+  private static void distribute(Segment sdq, Segment po1, String po, Map<String, BigDecimal> into)
+      throws Refused {
+    String unit = sdq.el(1).strip();
+    if (!unit.isEmpty() && !unit.equals(po1.el(3).strip())) {
+      throw new Refused(
+          "PO "
+              + po
+              + " line "
+              + po1.el(1)
+              + ": SDQ distributes in '"
+              + unit
+              + "' but the line is in '"
+              + po1.el(3)
+              + "'",
+          new SegmentError(
+              "SDQ", sdq.position(), "8", List.of(new ElementError(1, 0, "355", "7", unit))));
+    }
+    for (int i = 3; i + 1 <= 22; i += 2) {
+      String store = sdq.el(i).strip();
+      if (store.isEmpty()) {
+        continue;
+      }
+      BigDecimal q = decimal(sdq.el(i + 1));
+      if (q == null) {
+        throw new Refused(
+            "PO " + po + ": SDQ store '" + store + "' has no quantity the loop can read",
+            new SegmentError(
+                "SDQ",
+                sdq.position(),
+                "8",
+                List.of(new ElementError(i + 1, 0, "380", "1", sdq.el(i + 1)))));
+      }
+      into.merge(store, q, BigDecimal::add);
+    }
   }
 
   static UnitOfMeasure unit(String code) {
@@ -538,8 +591,6 @@ class PurchaseOrders {
   private static Address storeAddress(EdiPartners.Partner partner, String code) {
     return partner.stores() == null ? null : partner.stores().get(code);
   }
-
-  private record Distribution(String store, String quantity) {}
 
   /** An N1 loop's party. */
   private static final class Party {

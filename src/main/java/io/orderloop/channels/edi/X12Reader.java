@@ -81,6 +81,12 @@ final class X12Reader {
 
     boolean tooLarge;
 
+    /** Every segment that had an error, also past {@link #MAX_ERRORS}. */
+    final java.util.Set<String> errorTags = new java.util.HashSet<>();
+
+    /** A mandatory segment is missing (also past {@link #MAX_ERRORS}). */
+    boolean missingMandatory;
+
     Segment first(String tag) {
       return segments.stream().filter(s -> s.tag().equals(tag)).findFirst().orElse(null);
     }
@@ -140,8 +146,9 @@ final class X12Reader {
     // second validates only the sets an order can hold (more lines are refused anyway).
     List<Interchange> out = new ArrayList<>();
     List<Integer> lineCounts = new ArrayList<>();
+    String charset = utf8(data, start) ? "UTF-8" : "ISO-8859-1";
     try (InputStream in = new ByteArrayInputStream(data, start, data.length - start);
-        EDIStreamReader reader = factory.createEDIStreamReader(in)) {
+        EDIStreamReader reader = factory.createEDIStreamReader(in, charset)) {
       new Pass(reader, new ArrayList<>(), null, lineCounts).run();
     } catch (EDIStreamException | RuntimeException e) {
       throw new Unreadable(describe(e, out));
@@ -149,7 +156,7 @@ final class X12Reader {
       throw new UncheckedIOException(e);
     }
     try (InputStream in = new ByteArrayInputStream(data, start, data.length - start);
-        EDIStreamReader reader = factory.createEDIStreamReader(in)) {
+        EDIStreamReader reader = factory.createEDIStreamReader(in, charset)) {
       new Pass(reader, out, lineCounts, null).run();
     } catch (EDIStreamException | RuntimeException e) {
       throw new Unreadable(describe(e, out));
@@ -160,6 +167,23 @@ final class X12Reader {
       throw new Unreadable("no interchange (ISA … IEA) found");
     }
     return out;
+  }
+
+  /**
+   * Whether the bytes are UTF-8; X12 is meant to be plain ASCII, but names arrive in UTF-8 or in
+   * Latin-1, and a Latin-1 byte must not make the whole interchange unreadable.
+   */
+  private static boolean utf8(byte[] data, int start) {
+    try {
+      java.nio.charset.StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(data, start, data.length - start));
+      return true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
   }
 
   private static String describe(Exception e, List<Interchange> read) {
@@ -223,6 +247,8 @@ final class X12Reader {
             tx = new Transaction();
             if (group != null) {
               group.transactions.add(tx);
+            } else if (interchange != null) {
+              interchange.problems.add("a transaction set (ST) outside a functional group (GS)");
             }
           }
           case END_TRANSACTION -> tx = null;
@@ -281,13 +307,17 @@ final class X12Reader {
         int set = sets++;
         if (count != null) {
           count.add(0);
-        } else if (set < validate.size() && validate.get(set) <= MAX_VALIDATED_LINES) {
+        } else {
+          // Set for every set (StAEDI keeps the last one): none past the lines an order holds.
+          boolean validated = set < validate.size() && validate.get(set) <= MAX_VALIDATED_LINES;
           r.setTransactionSchema(
-              switch (value) {
-                case "850" -> PO_SCHEMA;
-                case "997" -> FA_SCHEMA;
-                default -> null;
-              });
+              !validated
+                  ? null
+                  : switch (value) {
+                    case "850" -> PO_SCHEMA;
+                    case "997" -> FA_SCHEMA;
+                    default -> null;
+                  });
         }
       }
     }
@@ -344,11 +374,51 @@ final class X12Reader {
       flushElementErrors();
     }
 
+    private Transaction lastTransaction() {
+      if (tx != null) {
+        return tx;
+      }
+      Group g = group != null ? group : lastGroup();
+      return g == null || g.transactions.isEmpty() ? null : g.transactions.getLast();
+    }
+
+    private Group lastGroup() {
+      return interchange == null || interchange.groups.isEmpty()
+          ? null
+          : interchange.groups.getLast();
+    }
+
     private int position(Location loc) {
       return tx == null ? 0 : loc.getSegmentPosition() - tx.stPosition + 1;
     }
 
     private void segmentError(EDIStreamValidationError error, String reference, String text) {
+      if (error == EDIStreamValidationError.MANDATORY_SEGMENT_MISSING && reference != null) {
+        // A missing trailer: the envelope's own error, whatever set or group is open.
+        switch (reference) {
+          case "SE" -> {
+            Transaction last = lastTransaction();
+            if (last != null) {
+              last.setErrors.add("2");
+            }
+            return;
+          }
+          case "GE" -> {
+            Group last = group != null ? group : lastGroup();
+            if (last != null) {
+              last.groupErrors.add("3");
+            }
+            return;
+          }
+          case "IEA", "GS", "ST" -> {
+            if (interchange != null) {
+              interchange.problems.add("the " + reference + " segment is missing");
+            }
+            return;
+          }
+          default -> {}
+        }
+      }
       if (tx == null) {
         return;
       }
@@ -362,6 +432,8 @@ final class X12Reader {
               ? reference
               : null;
       String segmentTag = missing != null ? missing : text;
+      tx.errorTags.add(segmentTag == null ? "" : segmentTag);
+      tx.missingMandatory |= missing != null;
       if (tx.errors.size() < MAX_ERRORS) {
         tx.errors.add(
             new SegmentError(segmentTag, position(r.getLocation()), code, new ArrayList<>()));
@@ -426,6 +498,7 @@ final class X12Reader {
         return;
       }
       Pending first = pending.getFirst();
+      tx.errorTags.add(first.tag() == null ? "" : first.tag());
       List<ElementError> errors = new ArrayList<>();
       for (Pending p : pending) {
         if (errors.size() < 99) {

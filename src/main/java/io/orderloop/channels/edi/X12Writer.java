@@ -27,6 +27,7 @@ final class X12Writer {
    *
    * @param version {@code 004010} or {@code 005010}
    * @param control the interchange's control number (ISA13 and GS06)
+   * @param test a test interchange (ISA15 {@code T}), as the one it answers
    */
   record Envelope(
       String senderQualifier,
@@ -38,7 +39,8 @@ final class X12Writer {
       String version,
       EdiPartners.Delimiters delimiters,
       long control,
-      Instant at) {}
+      Instant at,
+      boolean test) {}
 
   /**
    * A segment to write: its tag and elements; an element is a {@code String} or, for a composite, a
@@ -103,6 +105,7 @@ final class X12Writer {
       w.startInterchange();
       segment(
           w,
+          d,
           Seg.of(
               "ISA",
               "00",
@@ -119,10 +122,11 @@ final class X12Writer {
               v5 ? "00501" : "00401",
               isa13,
               "0",
-              "P",
+              env.test() ? "T" : "P",
               d.component()));
       segment(
           w,
+          d,
           Seg.of(
               "GS",
               functionalId,
@@ -137,37 +141,78 @@ final class X12Writer {
       for (Tx tx : sets) {
         index++;
         String st02 = transactionControl(index);
-        segment(w, Seg.of("ST", tx.type(), st02));
+        segment(w, d, Seg.of("ST", tx.type(), st02));
         for (Seg s : tx.segments()) {
-          segment(w, s);
+          segment(w, s, d);
         }
-        segment(w, Seg.of("SE", Integer.toString(tx.segments().size() + 2), st02));
+        segment(w, d, Seg.of("SE", Integer.toString(tx.segments().size() + 2), st02));
       }
-      segment(w, Seg.of("GE", Integer.toString(sets.size()), Long.toString(env.control())));
-      segment(w, Seg.of("IEA", "1", isa13));
+      segment(w, d, Seg.of("GE", Integer.toString(sets.size()), Long.toString(env.control())));
+      segment(w, d, Seg.of("IEA", "1", isa13));
       w.endInterchange();
-    } catch (EDIStreamException e) {
+    } catch (EDIStreamException | RuntimeException e) {
       throw new IllegalStateException("cannot write the X12 document: " + e.getMessage(), e);
     }
     return bytes.toString(StandardCharsets.US_ASCII);
   }
 
-  private static void segment(EDIStreamWriter w, Seg s) throws EDIStreamException {
+  /**
+   * Writes a segment. Every value but the ISA's (built from checked settings) is made safe first: a
+   * value copied from what a partner sent, or typed by a person, may hold one of the delimiters of
+   * this interchange (which would cut it) or characters X12's basic set does not have.
+   */
+  private static void segment(EDIStreamWriter w, Seg s, EdiPartners.Delimiters d)
+      throws EDIStreamException {
+    boolean raw = s.tag().equals("ISA");
     w.writeStartSegment(s.tag());
     for (Object e : s.elements()) {
       if (e instanceof List<?> components) {
         w.writeStartElement();
         for (Object c : components) {
-          w.writeComponent(String.valueOf(c));
+          w.writeComponent(raw ? String.valueOf(c) : safe(String.valueOf(c), d));
         }
         w.endElement();
       } else if (e.toString().isEmpty()) {
         w.writeEmptyElement();
       } else {
-        w.writeElement(e.toString());
+        String v = raw ? e.toString() : safe(e.toString(), d);
+        if (!raw && v.isBlank()) {
+          w.writeEmptyElement();
+        } else {
+          w.writeElement(v);
+        }
       }
     }
     w.writeEndSegment();
+  }
+
+  private static void segment(EDIStreamWriter w, EdiPartners.Delimiters d, Seg s)
+      throws EDIStreamException {
+    segment(w, s, d);
+  }
+
+  /** A value with delimiters and control characters blanked and letters outside ASCII folded. */
+  static String safe(String value, EdiPartners.Delimiters d) {
+    StringBuilder out = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      String one = String.valueOf(c);
+      if (c < 0x20
+          || one.equals(d.element())
+          || one.equals(d.component())
+          || one.equals(d.segment())
+          || one.equals(d.repetition())) {
+        out.append(' ');
+      } else if (c > 0x7e) {
+        String folded =
+            java.text.Normalizer.normalize(one, java.text.Normalizer.Form.NFD)
+                .replaceAll("[^\\x20-\\x7e]", "");
+        out.append(folded.isEmpty() ? "?" : folded);
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   private static String pad(String id) {

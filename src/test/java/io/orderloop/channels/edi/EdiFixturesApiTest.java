@@ -82,6 +82,8 @@ class EdiFixturesApiTest extends ApiTest {
     body.put("gsId", "FIXTURE");
     body.put("version", version);
     body.put("outbound", outbound);
+    // Several of the public samples are marked test (ISA15 T); these partners take them as orders.
+    body.put("takeTestInterchanges", true);
     body.put("location", location(1));
     body.put("ourIsaQualifier", ourQualifier);
     body.put("ourIsaId", ours);
@@ -168,8 +170,10 @@ class EdiFixturesApiTest extends ApiTest {
     assertThat(X12.readBack(answer.body())).contains("AK5*A", "AK9*A*1*1*1");
     JsonNode order = orderOf(partner, "----------");
     assertThat(order.get("lines")).isEmpty();
-    assertThat(order.get("hold").get("kind").asString()).isEqualTo("UNMAPPED_SKU");
+    assertThat(order.get("hold").get("kind").asString()).isEqualTo("CHANNEL_DATA");
     JsonNode waiting = order.get("channelOrder").get("pendingLines").get(0);
+    assertThat(waiting.get("problem").asString()).isEqualTo("NOT_TAKEN");
+    assertThat(waiting.get("detail").asString()).contains("unit 'KI'");
     assertThat(waiting.get("channelSku").asString()).isEqualTo("VN:UNKNOWN");
     assertThat(waiting.get("quantity").asString()).isEqualTo("1");
     assertThat(order.get("notes").asString()).contains("message: 000000000001010700 BUYER");

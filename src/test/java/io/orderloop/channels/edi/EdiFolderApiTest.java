@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -117,9 +115,12 @@ class EdiFolderApiTest extends EdiTest {
     Files.writeString(wrong.resolve("misplaced.x12"), x12, StandardCharsets.US_ASCII);
     // A claim an instance left behind eleven minutes ago.
     Path mine = Files.createDirectories(EDI_INBOUND.resolve(partner).resolve("processing"));
-    Path stale = mine.resolve("deadbeef~left.x12");
+    long elevenMinutesAgo = clock.instant().minus(Duration.ofMinutes(11)).toEpochMilli();
+    Path stale = mine.resolve(elevenMinutesAgo + "~deadbeef~left.x12");
     Files.writeString(stale, x12, StandardCharsets.US_ASCII);
-    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofMinutes(11))));
+    // A claim made just now by another instance stays where it is.
+    Path fresh = mine.resolve(clock.instant().toEpochMilli() + "~cafebabe~busy.x12");
+    Files.writeString(fresh, x12, StandardCharsets.US_ASCII);
 
     Awaitility.await("both files settled")
         .atMost(Duration.ofSeconds(20))
@@ -132,5 +133,7 @@ class EdiFolderApiTest extends EdiTest {
         .contains("partner " + other + "'s folder", isa);
     assertThat(count("SELECT count(*) FROM orders WHERE external_id = ?", partner + ":PO-G1"))
         .isEqualTo(1);
+    assertThat(Files.exists(fresh)).isTrue();
+    Files.delete(fresh);
   }
 }

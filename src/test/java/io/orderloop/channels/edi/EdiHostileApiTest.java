@@ -134,46 +134,38 @@ class EdiHostileApiTest extends EdiTest {
   }
 
   @Test
-  void store_distributions_make_one_order_per_store_and_an_unknown_store_is_held() {
+  void store_distributions_make_one_order_per_store_the_rest_ships_to_the_dc_and_one_855() {
     String isa = isaId();
-    String partner = partner(isa, "004010", List.of());
-    Map<String, Object> settings =
-        new java.util.HashMap<>(
-            api.get("/api/v1/channels/edi/partners/" + partner).json().isObject()
-                ? Map.of()
-                : Map.of());
-    api.put(
-        "/api/v1/channels/edi/partners/" + partner,
+    String partner = partner(isa, "004010", List.of(855));
+    Map<String, Object> settings = new java.util.HashMap<>();
+    settings.put("name", "Retailer");
+    settings.put("isaQualifier", "ZZ");
+    settings.put("isaId", isa);
+    settings.put("gsId", isa);
+    settings.put("version", "004010");
+    settings.put("outbound", List.of(855));
+    settings.put("location", location(1));
+    settings.put(
+        "stores",
         Map.of(
-            "name",
-            "Retailer",
-            "isaQualifier",
-            "ZZ",
-            "isaId",
-            isa,
-            "gsId",
-            isa,
-            "version",
-            "004010",
-            "location",
-            location(1),
-            "stores",
+            "0042",
             Map.of(
-                "0042",
-                Map.of(
-                    "name",
-                    "Store 42",
-                    "line1",
-                    "42 Main St",
-                    "city",
-                    "Austin",
-                    "region",
-                    "TX",
-                    "postalCode",
-                    "78701",
-                    "country",
-                    "US"))));
+                "name",
+                "Store 42",
+                "line1",
+                "42 Main St",
+                "city",
+                "Austin",
+                "region",
+                "TX",
+                "postalCode",
+                "78701",
+                "country",
+                "US")));
+    assertThat(api.put("/api/v1/channels/edi/partners/" + partner, settings).status())
+        .isEqualTo(200);
     String sku = sku("SDQ");
+    String other = sku("SDQ2");
     alias(partner, sku, sku);
     Api.Response answer =
         post(
@@ -189,11 +181,13 @@ class EdiHostileApiTest extends EdiTest {
                         "N1*ST*Retailer DC*92*DC1",
                         "N3*1 Dock Rd",
                         "N4*Dallas*TX*75201",
-                        "PO1*1*10*EA*5.00**VN*" + sku,
+                        "PO1*1*12*EA*5.00**VN*" + sku,
                         "SDQ*EA*92*0042*6*0099*4",
-                        "CTT*1"))));
+                        "PO1*1*3*EA*2.00**VN*" + other,
+                        "CTT*2"))));
     assertThat(X12.readBack(answer.body())).contains("AK5*A");
     JsonNode store42 = getOrder(find(partner + ":PO-SDQ:0042"));
+    assertThat(store42.get("lines")).hasSize(1);
     assertThat(store42.get("lines").get(0).get("quantity").asInt()).isEqualTo(6);
     assertThat(store42.get("shipTo").get("city").asString()).isEqualTo("Austin");
     assertThat(store42.get("holds")).isEmpty();
@@ -201,7 +195,118 @@ class EdiHostileApiTest extends EdiTest {
     assertThat(store99.get("lines").get(0).get("quantity").asInt()).isEqualTo(4);
     assertThat(store99.get("hold").get("kind").asString()).isEqualTo("CHANNEL_DATA");
     assertThat(store99.get("hold").get("reason").asString()).contains("'0099'", "stores");
-    assertThat(settings).isEmpty();
+    // What the stores leave of line 1, and line 2 (the same PO101, another line), go to the DC.
+    JsonNode dc = getOrder(find(partner + ":PO-SDQ"));
+    assertThat(dc.get("shipTo").get("city").asString()).isEqualTo("Dallas");
+    assertThat(dc.get("lines")).hasSize(2);
+    assertThat(dc.get("lines").get(0).get("sku").asString()).isEqualTo(sku);
+    assertThat(dc.get("lines").get(0).get("quantity").asInt()).isEqualTo(2);
+    assertThat(dc.get("lines").get(1).get("sku").asString()).isEqualTo(other);
+    assertThat(dc.get("lines").get(1).get("quantity").asInt()).isEqualTo(3);
+    // One 855 for the PO, over the three orders.
+    List<String> ack = X12.readBack(raw(awaitSent(dc.get("id").asString(), "855", 1).getFirst()));
+    assertThat(ack).contains("PO1*1*12*EA*5**VN*" + sku, "PO1*1*3*EA*2**VN*" + other, "CTT*2");
+    assertThat(
+            count(
+                "SELECT count(*) FROM edi_documents WHERE partner_id = ? AND type = '855'",
+                partner))
+        .isEqualTo(1);
+
+    // A distribution larger than the line is refused, naming the SDQ.
+    Api.Response over =
+        post(
+            X12.interchange(
+                "ZZ",
+                isa,
+                "ORDERLOOP",
+                "32",
+                "004010",
+                List.of(
+                    List.of(
+                        "BEG*00*SA*PO-SDQ2**20260301",
+                        "PO1*1*5*EA*5.00**VN*" + sku,
+                        "SDQ*EA*92*0042*6",
+                        "CTT*1"))));
+    assertThat(X12.readBack(over.body())).contains("AK3*SDQ*4**8", "AK5*R*5");
+  }
+
+  @Test
+  void test_interchanges_cancellations_and_a_reused_control_number() {
+    String isa = isaId();
+    String partner = partner(isa, "004010", List.of());
+    String sku = sku("TEST");
+    alias(partner, sku, sku);
+    // ISA15 T: checked and acknowledged (in a test 997), not an order.
+    Api.Response test =
+        post(
+            X12.interchange(
+                    "ZZ",
+                    isa,
+                    "ORDERLOOP",
+                    "61",
+                    "004010",
+                    List.of(po("PO-T1", sku, 1, "20260310-20260314")))
+                .replace("*0*P*>", "*0*T*>"));
+    List<String> ack = X12.readBack(test.body());
+    assertThat(ack).contains("AK5*A");
+    assertThat(ack.getFirst()).contains("*0*T*>");
+    assertThat(documents("type=850&partner=" + partner).getFirst().get("status").asString())
+        .isEqualTo("TEST");
+    assertThat(count("SELECT count(*) FROM orders WHERE external_id = ?", partner + ":PO-T1"))
+        .isZero();
+
+    // BEG01 01: the buyer cancels a PO; no order is made from it.
+    List<String> cancel = new ArrayList<>(po("PO-C1", sku, 1, "20260310-20260314"));
+    cancel.set(0, "BEG*01*SA*PO-C1**20260301");
+    Api.Response cancelled =
+        post(X12.interchange("ZZ", isa, "ORDERLOOP", "62", "004010", List.of(cancel)));
+    assertThat(X12.readBack(cancelled.body())).contains("AK5*A");
+    JsonNode doc = documents("type=850&partner=" + partner).getFirst();
+    assertThat(doc.get("status").asString()).isEqualTo("CANCELLATION_REQUESTED");
+    assertThat(count("SELECT count(*) FROM orders WHERE external_id = ?", partner + ":PO-C1"))
+        .isZero();
+
+    // A translator that reuses ISA13 62 for a new PO: not answered with the old 997, the PO taken.
+    Api.Response reused =
+        post(
+            X12.interchange(
+                "ZZ",
+                isa,
+                "ORDERLOOP",
+                "62",
+                "004010",
+                List.of(po("PO-R2", sku, 1, "20260310-20260314"))));
+    assertThat(X12.readBack(reused.body())).contains("AK5*A");
+    assertThat(count("SELECT count(*) FROM orders WHERE external_id = ?", partner + ":PO-R2"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void missing_trailers_are_named_and_take_nothing() {
+    String isa = isaId();
+    String partner = partner(isa, "004010", List.of());
+    String sku = sku("TRAIL");
+    alias(partner, sku, sku);
+    String x12 =
+        X12.interchange(
+            "ZZ",
+            isa,
+            "ORDERLOOP",
+            "71",
+            "004010",
+            List.of(po("PO-M1", sku, 1, "20260310-20260314")));
+    Api.Response noGe = post(x12.replace("GE*1*71~\n", ""));
+    assertThat(noGe.status()).as(noGe.toString()).isIn(200, 400, 422);
+    if (noGe.status() == 200) {
+      assertThat(X12.readBack(noGe.body())).anySatisfy(s -> assertThat(s).startsWith("AK9*R"));
+    }
+    Api.Response noSe = post(x12.replaceFirst("SE\\*16\\*0001~\n", ""));
+    assertThat(noSe.status()).as(noSe.toString()).isIn(200, 400, 422);
+    if (noSe.status() == 200) {
+      assertThat(X12.readBack(noSe.body())).anySatisfy(s -> assertThat(s).startsWith("AK5*R"));
+    }
+    assertThat(count("SELECT count(*) FROM orders WHERE external_id = ?", partner + ":PO-M1"))
+        .isZero();
   }
 
   private String find(String externalId) {
@@ -233,7 +338,7 @@ class EdiHostileApiTest extends EdiTest {
     String id = find(partner + ":PO-LATE");
     assertThat(getOrder(id).get("hold").get("kind").asString()).isEqualTo("UNMAPPED_SKU");
     List<String> first = X12.readBack(raw(awaitSent(id, "855", 1).getFirst()));
-    assertThat(first).anySatisfy(s -> assertThat(s).startsWith("BAK*00*RJ*PO-LATE"));
+    assertThat(first).anySatisfy(s -> assertThat(s).startsWith("BAK*00*AC*PO-LATE"));
     assertThat(first).contains("ACK*IH*2*CA");
 
     Api.Response mapped =
@@ -264,7 +369,7 @@ class EdiHostileApiTest extends EdiTest {
     JsonNode order = getOrder(find(partner + ":PO-PACK"));
     JsonNode waiting = order.get("channelOrder").get("pendingLines").get(0);
     assertThat(waiting.get("problem").asString()).isEqualTo("NOT_TAKEN");
-    assertThat(waiting.get("detail").asString()).contains("case pack is 12 (PO4)", "24 to a case");
+    assertThat(waiting.get("detail").asString()).contains("case pack is 12", "24 to a case");
     assertThat(order.get("hold").get("kind").asString()).isEqualTo("CHANNEL_DATA");
   }
 }
