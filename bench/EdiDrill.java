@@ -33,6 +33,17 @@ final class EdiDrill {
   }
 
   Map<String, Object> run() throws Exception {
+    // Folders of an earlier run would count as this run's answers.
+    for (Path dir : List.of(IN, OUT)) {
+      if (Files.exists(dir)) {
+        try (var walk = Files.walk(dir)) {
+          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+      Files.createDirectories(dir);
+    }
     Map<String, Object> partner = new LinkedHashMap<>();
     partner.put("name", "Bench buyer");
     partner.put("isaQualifier", "ZZ");

@@ -100,6 +100,7 @@ public class EdiDocuments {
       String detail,
       String raw,
       String contentSha256) {
+    raw = raw == null ? null : raw.replace('\u0000', '?');
     boolean cut = raw != null && raw.length() > MAX_RAW;
     return jdbc.sql(
             """
@@ -402,7 +403,12 @@ public class EdiDocuments {
         acked == null ? null : acked.toInstant());
   }
 
+  /** Text PostgreSQL can store (no NUL) and that stays readable: at most 4,000 characters. */
   private static String cut(String s) {
-    return s == null || s.length() <= 4000 ? s : s.substring(0, 3997) + "...";
+    if (s == null) {
+      return null;
+    }
+    String v = s.replace('\u0000', '?');
+    return v.length() <= 4000 ? v : v.substring(0, 3997) + "...";
   }
 }

@@ -231,7 +231,14 @@ final class X12Reader {
       while (r.hasNext()) {
         EDIStreamEvent event = r.next();
         switch (event) {
-          case START_INTERCHANGE -> interchange = new Interchange();
+          case START_INTERCHANGE -> {
+            interchange = new Interchange();
+            // StAEDI would read its envelope schema again for every interchange: given, it is not.
+            Schema control = controlSchema(r.getVersion());
+            if (control != null) {
+              r.setControlSchema(control);
+            }
+          }
           case END_INTERCHANGE -> {
             out.add(interchange);
             interchange = null;
@@ -582,6 +589,26 @@ final class X12Reader {
       case "13" -> "too many components";
       default -> "element error " + code;
     };
+  }
+
+  private static final java.util.Map<String, Schema> CONTROL =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** StAEDI's X12 envelope schema for the ISA's version, loaded once per version. */
+  private static Schema controlSchema(String[] version) {
+    if (version == null || version.length == 0 || version[0] == null) {
+      return null;
+    }
+    return CONTROL.computeIfAbsent(
+        version[0],
+        v -> {
+          try {
+            return SchemaFactory.newFactory()
+                .getControlSchema(io.xlate.edi.stream.EDIStreamConstants.Standards.X12, version);
+          } catch (EDISchemaException e) {
+            return null;
+          }
+        });
   }
 
   private static Schema schema(String resource) {
