@@ -146,10 +146,11 @@ final class X12Reader {
     // second validates only the sets an order can hold (more lines are refused anyway).
     List<Interchange> out = new ArrayList<>();
     List<Integer> lineCounts = new ArrayList<>();
+    List<Interchange> first = new ArrayList<>();
     String charset = utf8(data, start) ? "UTF-8" : "ISO-8859-1";
     try (InputStream in = new ByteArrayInputStream(data, start, data.length - start);
         EDIStreamReader reader = factory.createEDIStreamReader(in, charset)) {
-      new Pass(reader, new ArrayList<>(), null, lineCounts).run();
+      new Pass(reader, first, null, lineCounts).run();
     } catch (EDIStreamException | RuntimeException e) {
       throw new Unreadable(describe(e, out));
     } catch (IOException e) {
@@ -157,7 +158,10 @@ final class X12Reader {
     }
     try (InputStream in = new ByteArrayInputStream(data, start, data.length - start);
         EDIStreamReader reader = factory.createEDIStreamReader(in, charset)) {
-      new Pass(reader, out, lineCounts, null).run();
+      Pass second = new Pass(reader, out, lineCounts, null);
+      // One interchange: its envelope schema comes from the cache (StAEDI takes one per reader).
+      second.cacheControl = first.size() == 1;
+      second.run();
     } catch (EDIStreamException | RuntimeException e) {
       throw new Unreadable(describe(e, out));
     } catch (IOException e) {
@@ -216,6 +220,7 @@ final class X12Reader {
     private final List<Integer> count;
 
     private int sets;
+    private boolean cacheControl;
 
     /** An element error, waiting for its segment to end so it joins that segment's AK3. */
     private record Pending(String tag, int position, ElementError error) {}
@@ -233,8 +238,8 @@ final class X12Reader {
         switch (event) {
           case START_INTERCHANGE -> {
             interchange = new Interchange();
-            // StAEDI would read its envelope schema again for every interchange: given, it is not.
-            Schema control = controlSchema(r.getVersion());
+            // StAEDI would read its envelope schema again for every read: given, it is not.
+            Schema control = cacheControl ? controlSchema(r.getVersion()) : null;
             if (control != null) {
               r.setControlSchema(control);
             }

@@ -282,6 +282,59 @@ class EdiHostileApiTest extends EdiTest {
   }
 
   @Test
+  void any_delimiters_a_bom_wrapped_lines_and_several_interchanges_in_one_body_are_read() {
+    String isa = isaId();
+    String partner = partner(isa, "004010", List.of());
+    String sku = sku("DELIM");
+    alias(partner, sku, sku);
+    // Pipe elements, caret components, bare newline terminators; a BOM in front.
+    String pipes =
+        X12.interchange(
+                "ZZ",
+                isa,
+                "ORDERLOOP",
+                "81",
+                "004010",
+                List.of(po("PO-D1", sku, 1, "20260310-20260314")))
+            .replace("*", "|")
+            .replace("|P|>~", "|P|^~")
+            .replace("~\n", "\n");
+    // Hard-wrapped at 80 columns with CRLF, as a mailbox delivers it.
+    String flat =
+        X12.interchange(
+                "ZZ",
+                isa,
+                "ORDERLOOP",
+                "82",
+                "004010",
+                List.of(po("PO-D2", sku, 1, "20260310-20260314")))
+            .replace("\n", "");
+    StringBuilder wrapped = new StringBuilder();
+    for (int i = 0; i < flat.length(); i += 80) {
+      wrapped.append(flat, i, Math.min(flat.length(), i + 80)).append("\r\n");
+    }
+    String third =
+        X12.interchange(
+            "ZZ",
+            isa,
+            "ORDERLOOP",
+            "83",
+            "004010",
+            List.of(po("PO-D3", sku, 1, "20260310-20260314")));
+    Api.Response answer = post("\uFEFF" + pipes + wrapped + third);
+    assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+    List<String> acks = X12.readBack(answer.body());
+    assertThat(acks.stream().filter(x -> x.startsWith("ISA*")).count()).isEqualTo(3);
+    assertThat(acks).contains("AK1*PO*81", "AK1*PO*82", "AK1*PO*83");
+    assertThat(acks.stream().filter(x -> x.equals("AK9*A*1*1*1")).count()).isEqualTo(3);
+    for (String po : List.of("PO-D1", "PO-D2", "PO-D3")) {
+      assertThat(count("SELECT count(*) FROM orders WHERE external_id = ?", partner + ":" + po))
+          .as(po)
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
   void missing_trailers_are_named_and_take_nothing() {
     String isa = isaId();
     String partner = partner(isa, "004010", List.of());
