@@ -59,14 +59,27 @@ class EdiFolder {
       fixedDelayString = "${orderloop.edi.poll-interval:PT2S}",
       initialDelayString = "${orderloop.edi.poll-interval:PT2S}")
   void poll() {
-    if (properties.inboundDir() != null) {
-      try {
-        scan();
-      } catch (RuntimeException e) {
-        log.warn("EDI inbound folder {} not read: {}", properties.inboundDir(), e.toString());
-      }
+    // On a thread of its own: a folder of many files must not hold up the other scheduled work
+    // (the outbound documents, the relays), which shares the scheduler's thread.
+    if (properties.inboundDir() != null && scanning.compareAndSet(false, true)) {
+      Thread.ofVirtual()
+          .name("edi-inbound-folder")
+          .start(
+              () -> {
+                try {
+                  scan();
+                } catch (RuntimeException e) {
+                  log.warn(
+                      "EDI inbound folder {} not read: {}", properties.inboundDir(), e.toString());
+                } finally {
+                  scanning.set(false);
+                }
+              });
     }
   }
+
+  private final java.util.concurrent.atomic.AtomicBoolean scanning =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /** One look at the folder and the partner folders in it: answers the files processed. */
   int scan() {
@@ -211,12 +224,15 @@ class EdiFolder {
                 + " are taken (orderloop.edi.max-interchange-size): split it");
       }
       byte[] body = Files.readAllBytes(claimed);
-      if (partnerFolder != null) {
-        requireSender(partnerFolder, body);
+      if (partnerFolder != null && partners.find(partnerFolder).isEmpty()) {
+        throw ApiProblem.unprocessable(
+            null, "the folder '" + partnerFolder + "' is named after no partner");
       }
       EdiInbound.Received received =
           inbound.receive(
-              body, "FOLDER:" + (partnerFolder == null ? "" : partnerFolder + "/") + name);
+              body,
+              "FOLDER:" + (partnerFolder == null ? "" : partnerFolder + "/") + name,
+              partnerFolder);
       if (!received.ack().isEmpty()) {
         writeAck(received, name);
       }
@@ -231,36 +247,6 @@ class EdiFolder {
       ok = false;
     }
     finish(folder, claimed, name, ok ? DONE : FAILED, report);
-  }
-
-  /** In a partner's folder, the interchange must come from that partner. */
-  private void requireSender(String partnerId, byte[] body) {
-    EdiPartners.Partner partner =
-        partners
-            .find(partnerId)
-            .orElseThrow(
-                () ->
-                    ApiProblem.unprocessable(
-                        null, "the folder '" + partnerId + "' is named after no partner"));
-    List<X12Reader.Interchange> read;
-    try {
-      read = X12Reader.read(body);
-    } catch (X12Reader.Unreadable e) {
-      return; // receiving refuses it with the reason
-    }
-    for (X12Reader.Interchange i : read) {
-      if (!i.senderQualifier.equals(partner.isaQualifier())
-          || !i.senderId.equals(partner.isaId())) {
-        throw ApiProblem.unprocessable(
-            null,
-            "the file is in partner "
-                + partnerId
-                + "'s folder but its sender is "
-                + i.senderQualifier
-                + "/"
-                + i.senderId);
-      }
-    }
   }
 
   /** Each interchange's 997s into its partner's outbound folder. */

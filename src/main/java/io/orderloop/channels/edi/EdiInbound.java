@@ -77,6 +77,14 @@ public class EdiInbound {
    * or whose trailer does not match its header; in each case nothing becomes an order.
    */
   public Received receive(byte[] body, String source) {
+    return receive(body, source, null);
+  }
+
+  /**
+   * As {@link #receive(byte[], String)}, for a file in a partner's folder: its interchanges must
+   * come from that partner (else 422, nothing processed).
+   */
+  Received receive(byte[] body, String source, String folderPartner) {
     if (body.length > properties.maxInterchangeSize().toBytes()) {
       throw new ApiProblem(
           HttpStatus.CONTENT_TOO_LARGE,
@@ -140,6 +148,17 @@ public class EdiInbound {
                 + ours
                 + "' to partner "
                 + p.partnerId();
+      } else if (folderPartner != null && !folderPartner.equals(p.partnerId())) {
+        problem =
+            "the file is in partner "
+                + folderPartner
+                + "'s folder but its sender "
+                + i.senderQualifier
+                + "/"
+                + i.senderId
+                + " is partner "
+                + p.partnerId()
+                + "'s";
       } else if (!i.problems.isEmpty()) {
         problem = "the interchange envelope is inconsistent: " + String.join("; ", i.problems);
       }

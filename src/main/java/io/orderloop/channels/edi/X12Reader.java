@@ -29,6 +29,18 @@ final class X12Reader {
   /** Segments kept per transaction: past this the transaction is refused as too large. */
   static final int MAX_SEGMENTS = 20_000;
 
+  /**
+   * The segments of the X12 850 (004010–005010) that the schema does not declare: StAEDI calls them
+   * "not in the transaction set"; they are passed over (any other segment id is noted).
+   */
+  static final java.util.Set<String> STANDARD_850 =
+      java.util.Set.of(
+          "REF", "PER", "TAX", "FOB", "CTP", "PAM", "CSH", "TC2", "SAC", "DIS", "INC", "LDT", "LIN",
+          "SI", "PID", "MEA", "PWK", "PKG", "TD1", "TD5", "TD3", "TD4", "MAN", "PCT", "CTB", "TXI",
+          "AMT", "FA1", "FA2", "N9", "MSG", "NX2", "LM", "LQ", "SPI", "CB1", "ADV", "MTX", "CN1",
+          "PO3", "IT8", "IT3", "QTY", "SCH", "LS", "LE", "SLN", "G53", "NTE", "CUR", "DTM", "ITD",
+          "N1", "N2", "N3", "N4", "PO4", "SDQ");
+
   /** PO1 lines past which a set is not validated against the schema (it is refused anyway). */
   static final int MAX_VALIDATED_LINES = io.orderloop.orders.CreateOrder.MAX_LINES;
 
@@ -437,6 +449,9 @@ final class X12Reader {
       String code = segmentCode(error);
       if (code == null) {
         return; // data element errors arrive one by one, with their segment
+      }
+      if (code.equals("6") && "850".equals(tx.type) && STANDARD_850.contains(text)) {
+        return; // a standard 850 segment the order is not made from: passed over
       }
       String missing =
           error == EDIStreamValidationError.MANDATORY_SEGMENT_MISSING

@@ -130,7 +130,7 @@ class EdiFolderApiTest extends EdiTest {
                     && Files.exists(
                         EDI_INBOUND.resolve(partner).resolve("done").resolve("left.x12")));
     assertThat(Files.readString(wrong.resolve("failed").resolve("misplaced.x12.report.txt")))
-        .contains("partner " + other + "'s folder", isa);
+        .contains("refused (422)", "partner " + other + "'s folder", isa);
     assertThat(count("SELECT count(*) FROM orders WHERE external_id = ?", partner + ":PO-G1"))
         .isEqualTo(1);
     assertThat(Files.exists(fresh)).isTrue();
