@@ -139,14 +139,14 @@ final class Acknowledgments {
             .append(" at segment ")
             .append(e.position())
             .append(": ")
-            .append(X12Reader.segmentMeaning(e.code()));
+            .append(X12Codes.segmentMeaning(e.code()));
         for (ElementError el : e.elements()) {
           out.append("; element ")
               .append(el.position())
               .append(el.component() > 0 ? "-" + el.component() : "")
               .append(el.reference().isEmpty() ? "" : " (" + el.reference() + ")")
               .append(" ")
-              .append(X12Reader.elementMeaning(el.code()))
+              .append(X12Codes.elementMeaning(el.code()))
               .append(el.data().isEmpty() ? "" : " '" + cleanCopy(el.data()) + "'");
         }
       }

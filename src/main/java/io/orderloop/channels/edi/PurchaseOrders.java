@@ -13,12 +13,10 @@ import io.orderloop.orders.UnitOfMeasure;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
@@ -89,7 +87,7 @@ class PurchaseOrders {
           new SegmentError("BEG", beg == null ? 2 : beg.position(), "3", List.of()));
     }
     String po = beg.el(3).strip();
-    LocalDate poDate = date(beg.el(5));
+    LocalDate poDate = PoHeading.date(beg.el(5));
     List<String> notes = new ArrayList<>();
     notes.add("EDI PO " + po + (poDate == null ? "" : " of " + poDate) + " from " + partner.name());
     if (beg.el(1).equals("01")) {
@@ -130,7 +128,7 @@ class PurchaseOrders {
               + ": ask the buyer to split it",
           new SegmentError("PO1", over.position(), "4", List.of()));
     }
-    Integer declared = ctt == null ? null : integer(ctt.el(1));
+    Integer declared = ctt == null ? null : PoHeading.integer(ctt.el(1));
     // A CTT that does not count the PO1s (the envelope's own counts matched): accepted with the
     // error noted in the 997, and the order held until a person has checked the lines.
     List<SegmentError> warnings = new ArrayList<>();
@@ -151,108 +149,11 @@ class PurchaseOrders {
               + " PO1 segments; check with the buyer that no line is missing or extra");
     }
 
-    // Parties.
-    Map<String, Party> parties = new LinkedHashMap<>();
-    Party current = null;
-    for (Segment s : heading) {
-      switch (s.tag()) {
-        case "N1" -> {
-          current = new Party(s.el(1), s.el(2), s.el(3), s.el(4));
-          parties.putIfAbsent(s.el(1), current);
-        }
-        case "N2" -> {
-          if (current != null) {
-            current.company = join(s.el(1), s.el(2));
-          }
-        }
-        case "N3" -> {
-          if (current != null) {
-            current.line1 = current.line1 == null ? s.el(1) : current.line1;
-            current.line2 = blank(s.el(2)) ? current.line2 : s.el(2);
-          }
-        }
-        case "N4" -> {
-          if (current != null) {
-            current.city = s.el(1);
-            current.region = s.el(2);
-            current.postal = s.el(3);
-            current.country = s.el(4);
-          }
-        }
-        default -> current = s.tag().startsWith("N") ? current : null;
-      }
-    }
-
-    String currency = "USD";
-    Segment cur = first(heading, "CUR");
-    if (cur != null && !cur.el(2).isBlank()) {
-      currency = cur.el(2).strip();
-    }
-
-    // Terms.
-    String terms = partner.paymentTerms();
-    for (Segment itd : all(heading, "ITD")) {
-      Integer net = integer(itd.el(7));
-      if (net != null && net >= 0 && net <= 999) {
-        terms = net == 0 ? "DUE_ON_RECEIPT" : "NET_" + net;
-      }
-      String discount = itd.el(3);
-      Integer discountDays = integer(itd.el(5));
-      if (!blank(discount) && discountDays != null) {
-        notes.add(
-            "terms: "
-                + new BigDecimal(discount.strip()).stripTrailingZeros().toPlainString()
-                + " % discount within "
-                + discountDays
-                + " days"
-                + (net == null ? "" : ", net " + net));
-      }
-      if (!blank(itd.el(12))) {
-        notes.add("terms text: " + itd.el(12).strip());
-      }
-    }
-
-    // Dates.
-    Map<String, LocalDate> dates = new LinkedHashMap<>();
-    for (Segment dtm : all(heading, "DTM")) {
-      LocalDate d = date(dtm.el(2));
-      if (d != null) {
-        dates.putIfAbsent(dtm.el(1).strip(), d);
-      }
-    }
-    CreateOrder.DeliveryWindow window = window(dates);
-    dates.forEach(
-        (q, d) -> {
-          if (!Set.of("064", "063", "002", "037", "038", "010").contains(q)) {
-            notes.add("date " + q + ": " + d);
-          }
-        });
-
-    // Notes from what the loop has no field for.
-    for (Segment s : heading) {
-      switch (s.tag()) {
-        case "TD5" ->
-            notes.add(
-                "routing: "
-                    + String.join(
-                        " ",
-                        List.of(s.el(3), s.el(4), s.el(5)).stream()
-                            .filter(x -> !blank(x))
-                            .toList()));
-        case "SAC" ->
-            notes.add(
-                "charge "
-                    + s.el(1)
-                    + " "
-                    + s.el(2)
-                    + (blank(s.el(5)) ? "" : " amount " + s.el(5))
-                    + (blank(s.el(15)) ? "" : " " + s.el(15)));
-        case "MSG" -> notes.add("message: " + s.el(1));
-        case "N9" -> notes.add("reference " + s.el(1) + " " + s.el(2) + " " + s.el(3));
-        case "REF" -> notes.add("reference " + s.el(1) + " " + s.el(2));
-        default -> {}
-      }
-    }
+    PoHeading head = PoHeading.read(heading, partner, notes);
+    Map<String, PoHeading.Party> parties = head.parties;
+    String currency = head.currency;
+    String terms = head.terms;
+    CreateOrder.DeliveryWindow window = head.window;
 
     // Lines, keyed by their place in the PO (PO101 need not be unique; it is echoed back).
     List<PoLine> lines = new ArrayList<>();
@@ -267,18 +168,18 @@ class PurchaseOrders {
       String ref = lineId.isEmpty() || !seen.add(lineId) ? lineId + "#" + n : lineId;
       List<List<String>> ids = new ArrayList<>();
       for (int i = 6; i + 1 <= 25; i += 2) {
-        if (!blank(po1.el(i)) && !blank(po1.el(i + 1))) {
+        if (!PoHeading.blank(po1.el(i)) && !PoHeading.blank(po1.el(i + 1))) {
           ids.add(List.of(po1.el(i).strip(), po1.el(i + 1).strip()));
         }
       }
       String title = null;
       Integer pack = null;
       for (Segment s : loop) {
-        if (s.tag().equals("PID") && title == null && !blank(s.el(5))) {
+        if (s.tag().equals("PID") && title == null && !PoHeading.blank(s.el(5))) {
           title = s.el(5).strip();
         }
         if (s.tag().equals("PO4") && pack == null) {
-          pack = integer(s.el(1));
+          pack = PoHeading.integer(s.el(1));
         }
         if (s.tag().equals("SDQ")) {
           distribute(s, po1, po, sdq.computeIfAbsent(ref, k -> new LinkedHashMap<>()));
@@ -299,7 +200,7 @@ class PurchaseOrders {
     // What the stores take of a line may not exceed it; the rest goes to the ship-to.
     Map<String, BigDecimal> remainder = new LinkedHashMap<>();
     for (PoLine l : lines) {
-      BigDecimal ordered = decimal(l.quantity());
+      BigDecimal ordered = PoHeading.decimal(l.quantity());
       Map<String, BigDecimal> stores = sdq.getOrDefault(l.ref(), Map.of());
       BigDecimal distributed = stores.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
       if (ordered != null && distributed.compareTo(ordered) > 0) {
@@ -340,25 +241,15 @@ class PurchaseOrders {
       }
     }
 
-    Party buyer =
+    PoHeading.Party buyer =
         parties.getOrDefault("BY", parties.getOrDefault("BT", parties.getOrDefault("ST", null)));
-    String customerName = buyer != null && !blank(buyer.name) ? buyer.name.strip() : partner.name();
-    // The buyer's contact e-mail (PER … EM), so the order can be found, and erased, by it.
-    String email = null;
-    for (Segment per : all(heading, "PER")) {
-      for (int i = 3; i + 1 <= 9 && email == null; i += 2) {
-        String value = per.el(i + 1).strip();
-        if (per.el(i).strip().equals("EM")
-            && value.length() <= 320
-            && value.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
-          email = value;
-        }
-      }
-    }
-    CreateOrder.Customer customer = new CreateOrder.Customer(cut(customerName, 200), email);
-    Party billParty = parties.get("BT");
+    String customerName =
+        buyer != null && !PoHeading.blank(buyer.name) ? buyer.name.strip() : partner.name();
+    CreateOrder.Customer customer =
+        new CreateOrder.Customer(PoHeading.cut(customerName, 200), head.email);
+    PoHeading.Party billParty = parties.get("BT");
     Address billTo = billParty == null ? null : billParty.address();
-    Party shipParty = parties.get("ST");
+    PoHeading.Party shipParty = parties.get("ST");
 
     String notesText = String.join("\n", notes);
     if (notesText.length() > 4000) {
@@ -369,7 +260,7 @@ class PurchaseOrders {
     if (sdq.isEmpty() || !remainder.isEmpty()) {
       // The ship-to's order: every line without a store distribution, and what the stores leave.
       List<String> review = new ArrayList<>(checks);
-      Address shipTo = shipTo(shipParty, partner, review);
+      Address shipTo = PoHeading.shipTo(shipParty, partner, review);
       Map<String, String> quantities = new LinkedHashMap<>();
       remainder.forEach((ref, q) -> quantities.put(ref, q.toPlainString()));
       orders.add(
@@ -397,7 +288,7 @@ class PurchaseOrders {
                         .put(ref, q.toPlainString())));
     for (var store : byStore.entrySet()) {
       List<String> review = new ArrayList<>(checks);
-      Address shipTo = storeAddress(partner, store.getKey());
+      Address shipTo = PoHeading.storeAddress(partner, store.getKey());
       if (shipTo == null) {
         review.add(
             "SDQ store '"
@@ -405,7 +296,7 @@ class PurchaseOrders {
                 + "' is not in partner "
                 + partner.partnerId()
                 + "'s stores; add it (PUT the partner with stores) and correct the ship-to");
-        shipTo = shipTo(shipParty, partner, new ArrayList<>());
+        shipTo = PoHeading.shipTo(shipParty, partner, new ArrayList<>());
       }
       orders.add(
           command(
@@ -498,7 +389,7 @@ class PurchaseOrders {
               l.title(),
               skuOf.get(l.ref()),
               quantity,
-              decimal(l.price()),
+              PoHeading.decimal(l.price()),
               first == null ? null : first.get(1),
               false,
               uom,
@@ -532,7 +423,7 @@ class PurchaseOrders {
       if (store.isEmpty()) {
         continue;
       }
-      BigDecimal q = decimal(sdq.el(i + 1));
+      BigDecimal q = PoHeading.decimal(sdq.el(i + 1));
       if (q == null) {
         throw new Refused(
             "PO " + po + ": SDQ store '" + store + "' has no quantity the loop can read",
@@ -552,127 +443,5 @@ class PurchaseOrders {
       case "CA", "CS" -> UnitOfMeasure.CASE;
       default -> null;
     };
-  }
-
-  /** 064/063 (deliver not before/after), else 002 (delivery requested), else 037/038, else 010. */
-  private static CreateOrder.DeliveryWindow window(Map<String, LocalDate> d) {
-    for (String[] pair : new String[][] {{"064", "063"}, {"002", "002"}, {"037", "038"}}) {
-      LocalDate from = d.get(pair[0]);
-      LocalDate to = d.get(pair[1]);
-      if (from != null || to != null) {
-        return new CreateOrder.DeliveryWindow(
-            Objects.requireNonNullElse(from, to), Objects.requireNonNullElse(to, from));
-      }
-    }
-    LocalDate ship = d.get("010");
-    return ship == null ? null : new CreateOrder.DeliveryWindow(ship, ship);
-  }
-
-  private static Address shipTo(Party st, EdiPartners.Partner partner, List<String> review) {
-    if (st == null) {
-      review.add("the PO names no ship-to (N1*ST); set the ship-to, then release the hold");
-      return new Address(partner.name(), null, null, null, null, null, null, null, null);
-    }
-    if (st.line1 == null && !blank(st.code)) {
-      Address stored = storeAddress(partner, st.code.strip());
-      if (stored != null) {
-        return stored;
-      }
-      review.add(
-          "ship-to location '"
-              + st.code.strip()
-              + "' has no address in the PO and is not in partner "
-              + partner.partnerId()
-              + "'s stores; add it, set the ship-to, then release the hold");
-    }
-    return st.address();
-  }
-
-  private static Address storeAddress(EdiPartners.Partner partner, String code) {
-    return partner.stores() == null ? null : partner.stores().get(code);
-  }
-
-  /** An N1 loop's party. */
-  private static final class Party {
-    final String qualifier;
-    final String name;
-    final String code;
-    String company;
-    String line1;
-    String line2;
-    String city;
-    String region;
-    String postal;
-    String country;
-
-    Party(String qualifier, String name, String idQualifier, String code) {
-      this.qualifier = qualifier;
-      this.name = name;
-      this.code = code;
-    }
-
-    Address address() {
-      return new Address(
-          cut(name, 200),
-          cut(company, 200),
-          cut(line1, 300),
-          cut(line2, 300),
-          cut(city, 200),
-          cut(region, 200),
-          cut(postal, 40),
-          blank(country) ? (blank(region) ? null : "US") : cut(country, 60),
-          null);
-    }
-  }
-
-  private static Segment first(List<Segment> segments, String tag) {
-    return segments.stream().filter(s -> s.tag().equals(tag)).findFirst().orElse(null);
-  }
-
-  private static List<Segment> all(List<Segment> segments, String tag) {
-    return segments.stream().filter(s -> s.tag().equals(tag)).toList();
-  }
-
-  static LocalDate date(String ccyymmdd) {
-    if (ccyymmdd == null || !ccyymmdd.strip().matches("[0-9]{8}")) {
-      return null;
-    }
-    try {
-      return LocalDate.parse(ccyymmdd.strip(), CCYYMMDD);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
-  }
-
-  private static Integer integer(String s) {
-    return s == null || !s.strip().matches("[0-9]{1,6}") ? null : Integer.valueOf(s.strip());
-  }
-
-  private static BigDecimal decimal(String s) {
-    if (s == null || !s.strip().matches("-?[0-9]{0,15}(\\.[0-9]{0,6})?") || s.strip().isEmpty()) {
-      return null;
-    }
-    try {
-      BigDecimal v = new BigDecimal(s.strip());
-      return v.signum() < 0 ? null : v;
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  private static boolean blank(String s) {
-    return s == null || s.isBlank();
-  }
-
-  private static String join(String a, String b) {
-    return blank(b) ? a : a + " " + b;
-  }
-
-  private static String cut(String s, int max) {
-    if (blank(s)) {
-      return null;
-    }
-    String v = s.strip();
-    return v.length() > max ? v.substring(0, max) : v;
   }
 }
