@@ -207,12 +207,14 @@ public class EdiInbound {
               raw,
               bodySha);
       ids.add(id);
-      String answer = process(i, p, id, report);
+      StringBuilder own = new StringBuilder();
+      String answer = process(i, p, id, own);
+      report.append(own);
       ack.append(answer);
       if (!answer.isEmpty()) {
         acks.add(new PartnerAck(p.partnerId(), id, answer));
       }
-      documents.finishInterchange(id, "PROCESSED", report.toString(), answer);
+      documents.finishInterchange(id, "PROCESSED", own.toString(), answer);
     }
     return new Received(ack.toString(), ids, report.toString().strip(), acks);
   }
