@@ -99,12 +99,9 @@ public class EdiInbound {
       Optional<EdiPartners.Partner> partner = partners.bySender(i.senderQualifier, i.senderId);
       if (partner.isEmpty()) {
         String sender = i.senderQualifier + "/" + i.senderId;
-        documents.receive(
+        keep(
+            i,
             null,
-            i.senderQualifier,
-            i.senderId,
-            i.receiverId,
-            i.control,
             source,
             "UNKNOWN_SENDER",
             "no trading partner has sender " + sender,
@@ -149,12 +146,9 @@ public class EdiInbound {
         problem = "the interchange envelope is inconsistent: " + String.join("; ", i.problems);
       }
       if (problem != null) {
-        documents.receive(
+        keep(
+            i,
             p.partnerId(),
-            i.senderQualifier,
-            i.senderId,
-            i.receiverId,
-            i.control,
             source,
             problem.contains("ISA08") ? "WRONG_RECEIVER" : "REJECTED",
             problem,
@@ -174,12 +168,9 @@ public class EdiInbound {
       Optional<String> earlier = documents.ackOfProcessed(p.partnerId(), i.control, bodySha);
       if (earlier.isPresent()) {
         ids.add(
-            documents.receive(
+            keep(
+                i,
                 p.partnerId(),
-                i.senderQualifier,
-                i.senderId,
-                i.receiverId,
-                i.control,
                 source,
                 "DUPLICATE",
                 "interchange control number "
@@ -194,18 +185,7 @@ public class EdiInbound {
         report.append("interchange ").append(i.control).append(": duplicate, already processed\n");
         continue;
       }
-      long id =
-          documents.receive(
-              p.partnerId(),
-              i.senderQualifier,
-              i.senderId,
-              i.receiverId,
-              i.control,
-              source,
-              "RECEIVED",
-              null,
-              raw,
-              bodySha);
+      long id = keep(i, p.partnerId(), source, "RECEIVED", null, raw, bodySha);
       ids.add(id);
       StringBuilder own = new StringBuilder();
       String answer = process(i, p, id, own);
@@ -217,6 +197,28 @@ public class EdiInbound {
       documents.finishInterchange(id, "PROCESSED", own.toString(), answer);
     }
     return new Received(ack.toString(), ids, report.toString().strip(), acks);
+  }
+
+  /** Keeps an interchange as received, with its sender and control number. */
+  private long keep(
+      X12Reader.Interchange i,
+      String partnerId,
+      String source,
+      String status,
+      String detail,
+      String raw,
+      String sha) {
+    return documents.receive(
+        partnerId,
+        i.senderQualifier,
+        i.senderId,
+        i.receiverId,
+        i.control,
+        source,
+        status,
+        detail,
+        raw,
+        sha);
   }
 
   /** One interchange's groups: 850s taken, 997s matched; answers its 997 interchange. */
