@@ -52,6 +52,7 @@ CREATE TABLE edi_documents (
     next_attempt_at     timestamptz,
     created_at          timestamptz NOT NULL,
     written_at          timestamptz,
+    filed_at            timestamptz,
     acknowledged_at     timestamptz
 );
 CREATE INDEX edi_documents_due ON edi_documents (next_attempt_at) WHERE status IN ('PENDING', 'FAILED');
@@ -60,6 +61,9 @@ CREATE INDEX edi_documents_by_order ON edi_documents (order_id, id) WHERE order_
 -- A partner's 997 names our group (GS06) and transaction (ST02): found here.
 CREATE INDEX edi_documents_outbound_control ON edi_documents (partner_id, group_control, control_number)
     WHERE direction = 'OUT';
+-- Outbound documents not yet in the partner's folder (the instance stopped right after writing one).
+CREATE INDEX edi_documents_unfiled ON edi_documents (written_at)
+    WHERE direction = 'OUT' AND filed_at IS NULL AND raw IS NOT NULL AND type <> '997';
 -- The 850 that made several orders (SDQ stores) names them all.
 CREATE INDEX edi_documents_order_ids ON edi_documents USING gin ((payload -> 'orderIds')) WHERE type = '850';
 -- The 850 that made an order, per PO key, for resends.

@@ -156,9 +156,10 @@ class EdiOutbound {
   void writeDue() {
     for (int n = 0; n < 500; n++) {
       if (!writeOne()) {
-        return;
+        break;
       }
     }
+    fileMissing();
   }
 
   /** Writes the next due document, if any: answers whether there was one. */
@@ -236,19 +237,55 @@ class EdiOutbound {
     if (written[0] != null) {
       // After the commit: the control number is the document's for good, so the file never
       // carries a number that could be handed out again.
-      String detail;
-      try {
-        Path file = writeFile(written[0]);
-        detail = file == null ? "written" : "written to " + file;
-      } catch (IOException | RuntimeException e) {
-        log.warn("EDI document {} kept but not written to the outbound folder", written[0].id(), e);
-        detail = "kept (served by the API) but not written to the outbound folder: " + e;
-      }
-      jdbc.sql("UPDATE edi_documents SET detail = ? WHERE id = ?")
-          .params(detail, written[0].id())
-          .update();
+      file(written[0]);
     }
     return found;
+  }
+
+  /** Puts a written document in the partner's folder and notes it; a failure is tried again. */
+  private void file(Written w) {
+    try {
+      Path file = writeFile(w);
+      if (file != null) {
+        jdbc.sql("UPDATE edi_documents SET detail = ?, filed_at = ? WHERE id = ?")
+            .params("written to " + file, Timestamp.from(documents.now()), w.id())
+            .update();
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("EDI document {} kept but not yet in the outbound folder", w.id(), e);
+      jdbc.sql("UPDATE edi_documents SET detail = ? WHERE id = ?")
+          .params("kept (served by the API); not yet in the outbound folder: " + e, w.id())
+          .update();
+    }
+  }
+
+  /**
+   * Documents written in the last day that never reached the outbound folder (the instance stopped
+   * right after the commit, or the folder failed): put there now.
+   */
+  void fileMissing() {
+    if (properties.outboundDir() == null) {
+      return;
+    }
+    Instant now = documents.now();
+    jdbc.sql(
+            """
+            SELECT id, partner_id, type, interchange_control, raw FROM edi_documents
+            WHERE direction = 'OUT' AND type <> '997' AND raw IS NOT NULL AND filed_at IS NULL
+              AND written_at BETWEEN ? AND ? ORDER BY id LIMIT 100""")
+        .params(
+            Timestamp.from(now.minus(Duration.ofDays(1))),
+            Timestamp.from(now.minus(Duration.ofSeconds(30))))
+        .query(
+            (rs, n) ->
+                new Written(
+                    rs.getLong("id"),
+                    rs.getString("partner_id"),
+                    rs.getString("type"),
+                    Long.parseLong(rs.getString("interchange_control")),
+                    rs.getString("raw")))
+        .list()
+        .forEach(this::file);
   }
 
   /** A document given its control number, to put in the partner's folder after the commit. */

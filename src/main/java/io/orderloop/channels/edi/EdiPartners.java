@@ -162,10 +162,13 @@ public class EdiPartners {
                   INSERT INTO edi_partners (partner_id, name, isa_qualifier, isa_id, gs_id, version, outbound,
                       location, payment_terms, our_isa_qualifier, our_isa_id, our_gs_id, element_separator,
                       component_separator, segment_terminator, repetition_separator, stores,
-                      take_test_interchanges, created_at, updated_at)
+                      take_test_interchanges, last_control_number, created_at, updated_at)
                   VALUES (:id, :name, :qualifier, :isaId, :gsId, :version, :outbound, :location, :terms,
                       :ourQualifier, :ourIsaId, :ourGsId, :element, :component, :segment, :repetition,
-                      :stores::jsonb, :takeTest, :now, :now)
+                      :stores::jsonb, :takeTest,
+                      (SELECT coalesce(max(interchange_control::bigint), 0) FROM edi_documents
+                       WHERE partner_id = :id AND direction = 'OUT' AND interchange_control ~ '^[0-9]{1,18}$'),
+                      :now, :now)
                   ON CONFLICT (partner_id) DO UPDATE SET name = :name, isa_qualifier = :qualifier,
                       isa_id = :isaId, gs_id = :gsId, version = :version, outbound = :outbound,
                       location = :location, payment_terms = :terms, our_isa_qualifier = :ourQualifier,

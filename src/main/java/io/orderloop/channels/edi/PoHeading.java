@@ -90,12 +90,12 @@ final class PoHeading {
       if (net != null && net >= 0 && net <= 999) {
         terms = net == 0 ? "DUE_ON_RECEIPT" : "NET_" + net;
       }
-      String discount = itd.el(3);
+      BigDecimal discount = decimal(itd.el(3));
       Integer discountDays = integer(itd.el(5));
-      if (!blank(discount) && discountDays != null) {
+      if (discount != null && discountDays != null) {
         notes.add(
             "terms: "
-                + new BigDecimal(discount.strip()).stripTrailingZeros().toPlainString()
+                + discount.stripTrailingZeros().toPlainString()
                 + " % discount within "
                 + discountDays
                 + " days"

@@ -34,6 +34,7 @@ class PurchaseOrderIntake {
   private static final Logger log = LoggerFactory.getLogger(PurchaseOrderIntake.class);
 
   private final EdiDocuments documents;
+  private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
   private final PurchaseOrders purchaseOrders;
   private final ChannelOrders orders;
   private final Transactions transactions;
@@ -41,11 +42,13 @@ class PurchaseOrderIntake {
 
   PurchaseOrderIntake(
       EdiDocuments documents,
+      org.springframework.jdbc.core.simple.JdbcClient jdbc,
       PurchaseOrders purchaseOrders,
       ChannelOrders orders,
       Transactions transactions,
       JsonMapper json) {
     this.documents = documents;
+    this.jdbc = jdbc;
     this.purchaseOrders = purchaseOrders;
     this.orders = orders;
     this.transactions = transactions;
@@ -100,6 +103,19 @@ class PurchaseOrderIntake {
         errors.addFirst(refused.error);
       }
       return record(t, g, p, interchangeId, po, "R", List.of(), errors, refused.getMessage());
+    } catch (RuntimeException unexpected) {
+      // A value the mapping did not expect: this set is refused, the rest of the body goes on.
+      log.warn("EDI PO {} of {} could not be mapped", po, p.partnerId(), unexpected);
+      return record(
+          t,
+          g,
+          p,
+          interchangeId,
+          po,
+          "R",
+          List.of(),
+          t.errors,
+          "PO " + po + " could not be read as an order: " + unexpected);
     }
     List<SegmentError> noted = new ArrayList<>(t.errors);
     noted.addAll(mapped.warnings());
@@ -127,40 +143,49 @@ class PurchaseOrderIntake {
       log.warn("EDI partner {} cancels PO {}: {}", p.partnerId(), mapped.po(), detail);
       return new SetResult(t.type, t.control, code, List.of(), noted, detail);
     }
-    Optional<EdiDocuments.Received> first = documents.firstAccepted(p.partnerId(), mapped.po());
-    if (first.isPresent()) {
-      boolean same = sha.equals(first.get().contentSha256());
-      String detail =
-          same
-              ? "PO "
-                  + mapped.po()
-                  + " was received before (document "
-                  + first.get().id()
-                  + "): no second order"
-              : "PO "
-                  + mapped.po()
-                  + " was received before (document "
-                  + first.get().id()
-                  + ") with other contents: this changed resend is recorded, not applied; the order"
-                  + " stays as first received — agree changes with the buyer and edit the order";
-      insert850(
-          t,
-          g,
-          p,
-          interchangeId,
-          mapped,
-          same ? "DUPLICATE" : "CHANGED_RESEND",
-          detail,
-          sha,
-          first.get().payload() == null ? List.of() : orderRefs(first.get()));
-      if (!same) {
-        log.warn("EDI partner {} resent PO {} with changes; not applied", p.partnerId(), po);
-      }
-      return new SetResult(t.type, t.control, code, List.of(), noted, detail);
-    }
     try {
       return transactions.inTransaction(
           () -> {
+            // One PO of a partner at a time: a resend arriving with the original (two files read
+            // at once) waits for it, then sees it.
+            jdbc.sql("SELECT true FROM pg_advisory_xact_lock(hashtext(?))")
+                .param("edi-po:" + p.partnerId() + ":" + mapped.po())
+                .query(Boolean.class)
+                .single();
+            Optional<EdiDocuments.Received> first =
+                documents.firstAccepted(p.partnerId(), mapped.po());
+            if (first.isPresent()) {
+              boolean same = sha.equals(first.get().contentSha256());
+              String detail =
+                  same
+                      ? "PO "
+                          + mapped.po()
+                          + " was received before (document "
+                          + first.get().id()
+                          + "): no second order"
+                      : "PO "
+                          + mapped.po()
+                          + " was received before (document "
+                          + first.get().id()
+                          + ") with other contents: this changed resend is recorded, not applied; the order"
+                          + " stays as first received — agree changes with the buyer and edit the order";
+              insert850(
+                  t,
+                  g,
+                  p,
+                  interchangeId,
+                  mapped,
+                  same ? "DUPLICATE" : "CHANGED_RESEND",
+                  detail,
+                  sha,
+                  first.get().payload() == null ? List.of() : orderRefs(first.get()));
+              if (!same) {
+                log.warn(
+                    "EDI partner {} resent PO {} with changes; not applied", p.partnerId(), po);
+              }
+              return new SetResult(t.type, t.control, code, List.of(), noted, detail);
+            }
+
             List<OrderView> made = new ArrayList<>();
             boolean created = false;
             for (ChannelOrderCommand c : mapped.orders()) {

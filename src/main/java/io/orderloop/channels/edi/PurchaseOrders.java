@@ -198,7 +198,7 @@ class PurchaseOrders {
       ids.forEach(id -> codes.add(id.get(0) + ":" + id.get(1)));
     }
     // What the stores take of a line may not exceed it; the rest goes to the ship-to.
-    Map<String, BigDecimal> remainder = new LinkedHashMap<>();
+    Map<String, String> remainder = new LinkedHashMap<>();
     for (PoLine l : lines) {
       BigDecimal ordered = PoHeading.decimal(l.quantity());
       Map<String, BigDecimal> stores = sdq.getOrDefault(l.ref(), Map.of());
@@ -220,10 +220,11 @@ class PurchaseOrders {
                 "8",
                 List.of(new ElementError(4, 0, "380", "7", distributed.toPlainString()))));
       }
-      if (ordered != null && stores.isEmpty()) {
-        remainder.put(l.ref(), ordered);
+      if (stores.isEmpty()) {
+        // The ship-to takes it as sent; a quantity the loop cannot read waits there, not dropped.
+        remainder.put(l.ref(), l.quantity());
       } else if (ordered != null && distributed.compareTo(ordered) < 0) {
-        remainder.put(l.ref(), ordered.subtract(distributed));
+        remainder.put(l.ref(), ordered.subtract(distributed).toPlainString());
       }
     }
 
@@ -262,11 +263,11 @@ class PurchaseOrders {
       List<String> review = new ArrayList<>(checks);
       Address shipTo = PoHeading.shipTo(shipParty, partner, review);
       Map<String, String> quantities = new LinkedHashMap<>();
-      remainder.forEach((ref, q) -> quantities.put(ref, q.toPlainString()));
+      quantities.putAll(remainder);
       orders.add(
           command(
               partner,
-              po,
+              keyPart(po),
               po,
               customer,
               shipTo,
@@ -301,7 +302,7 @@ class PurchaseOrders {
       orders.add(
           command(
               partner,
-              po + ":" + store.getKey(),
+              keyPart(po) + ":" + keyPart(store.getKey()),
               po + " / store " + store.getKey(),
               customer,
               shipTo,
@@ -357,6 +358,14 @@ class PurchaseOrders {
         List.of(),
         review,
         notes);
+  }
+
+  /**
+   * A PO number or store code as part of an order key ({@code {partnerId}:{PO}:{store}}): a ':' in
+   * it (possible where ':' is not a delimiter) is written %3A, and '%' as %25, so no two keys meet.
+   */
+  static String keyPart(String value) {
+    return value.replace("%", "%25").replace(":", "%3A");
   }
 
   /** The loop's lines for the PO's lines, with only these quantities when {@code only} is given. */

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The inbound folder: each file processed once (also with several scanners at once), moved to done/
@@ -135,5 +136,44 @@ class EdiFolderApiTest extends EdiTest {
         .isEqualTo(1);
     assertThat(Files.exists(fresh)).isTrue();
     Files.delete(fresh);
+  }
+
+  @Test
+  void a_document_that_never_reached_the_outbound_folder_is_put_there() throws Exception {
+    String isa = isaId();
+    String partner = partner(isa, "004010", List.of(855));
+    String sku = sku("FILE");
+    alias(partner, sku, sku);
+    post(
+        X12.interchange(
+            "ZZ",
+            isa,
+            "ORDERLOOP",
+            "301",
+            "004010",
+            List.of(po("PO-FILE", sku, 1, "20260310-20260314"))));
+    String orderId =
+        jdbc.sql("SELECT id::text FROM orders WHERE external_id = ?")
+            .param(partner + ":PO-FILE")
+            .query(String.class)
+            .single();
+    JsonNode doc = awaitSent(orderId, "855", 1).getFirst();
+    Path file =
+        EDI_OUTBOUND
+            .resolve(partner)
+            .resolve("855-" + doc.get("interchangeControl").asString() + ".x12");
+    Awaitility.await("the 855 in the folder")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Files.exists(file));
+    // As if the instance had stopped between the commit and the file.
+    Files.delete(file);
+    jdbc.sql(
+            "UPDATE edi_documents SET filed_at = NULL, written_at = written_at - interval '2 minutes' WHERE id = ?")
+        .param(doc.get("id").asLong())
+        .update();
+    Awaitility.await("the 855 put in the folder again")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> Files.exists(file));
+    assertThat(X12.readBack(Files.readString(file))).contains("ST*855*0001", "CTT*1");
   }
 }

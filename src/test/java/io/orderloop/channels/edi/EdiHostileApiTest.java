@@ -335,6 +335,74 @@ class EdiHostileApiTest extends EdiTest {
   }
 
   @Test
+  void odd_values_neither_fail_nor_lose_a_line_and_a_recreated_partner_goes_on_counting() {
+    String isa = isaId();
+    String partner = partner(isa, "004010", List.of());
+    String sku = sku("ODD");
+    String other = sku("ODD2");
+    alias(partner, sku, sku);
+    alias(partner, other, other);
+    // A discount percentage StAEDI's decimal check lets through; a ':' in the PO number; an SDQ PO
+    // with a line whose quantity cannot be read.
+    Api.Response answer =
+        post(
+            X12.interchange(
+                "ZZ",
+                isa,
+                "ORDERLOOP",
+                "91",
+                "004010",
+                List.of(
+                    List.of(
+                        "BEG*00*SA*PO:91**20260301",
+                        "ITD*01*3*E1**10**30",
+                        "N1*ST*DC*92*DC1",
+                        "N3*1 Dock Rd",
+                        "N4*Dallas*TX*75201",
+                        "PO1*1*12*EA*5.00**VN*" + sku,
+                        "SDQ*EA*92*0042*6",
+                        "PO1*2**EA*2.00**VN*" + other,
+                        "CTT*2"))));
+    assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+    assertThat(X12.readBack(answer.body())).contains("AK5*A");
+    JsonNode dc = getOrder(find(partner + ":PO%3A91"));
+    assertThat(dc.get("b2b").get("buyerPo").asString()).isEqualTo("PO:91");
+    assertThat(dc.get("b2b").get("paymentTerms").asString()).isEqualTo("NET_30");
+    assertThat(dc.get("lines").get(0).get("quantity").asInt()).isEqualTo(6);
+    JsonNode waiting = dc.get("channelOrder").get("pendingLines").get(0);
+    assertThat(waiting.get("channelSku").asString()).isEqualTo("VN:" + other);
+    assertThat(waiting.get("problem").asString()).isEqualTo("NOT_TAKEN");
+    assertThat(
+            getOrder(find(partner + ":PO%3A91:0042")).get("lines").get(0).get("quantity").asInt())
+        .isEqualTo(6);
+
+    // The partner removed and configured again: its control numbers go on, never repeat.
+    String first = X12.readBack(answer.body()).getFirst();
+    Map<String, Object> settings = new java.util.HashMap<>();
+    settings.put("name", "Again");
+    settings.put("isaQualifier", "ZZ");
+    settings.put("isaId", isa);
+    settings.put("gsId", isa);
+    settings.put("version", "004010");
+    settings.put("location", location(1));
+    assertThat(api.delete("/api/v1/channels/edi/partners/" + partner).status()).isEqualTo(204);
+    assertThat(api.put("/api/v1/channels/edi/partners/" + partner, settings).status())
+        .isEqualTo(201);
+    Api.Response again =
+        post(
+            X12.interchange(
+                "ZZ",
+                isa,
+                "ORDERLOOP",
+                "92",
+                "004010",
+                List.of(po("PO-92", sku, 1, "20260310-20260314"))));
+    String second = X12.readBack(again.body()).getFirst();
+    assertThat(first).contains("*000000001*");
+    assertThat(second).contains("*000000002*");
+  }
+
+  @Test
   void missing_trailers_are_named_and_take_nothing() {
     String isa = isaId();
     String partner = partner(isa, "004010", List.of());
