@@ -44,6 +44,8 @@ import tools.jackson.databind.JsonNode;
       "orderloop.channels.retry-backoff=PT0.2S",
       "orderloop.channels.stock-sync-interval=PT0.3S",
       "orderloop.edi.poll-interval=PT0.2S",
+      "orderloop.console.bootstrap-admin-email=" + ApiTest.CONSOLE_ADMIN,
+      "orderloop.console.bootstrap-admin-password=" + ApiTest.CONSOLE_PASSWORD,
       // The HTTP tests send many bad requests on purpose; ErrorBudgetApiTest tests the budget.
       "orderloop.security.error-budget.burst=1000000"
     })
@@ -52,6 +54,8 @@ public abstract class ApiTest {
 
   public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
   public static final String CARRIER_SECRET = "test-carrier-secret";
+  public static final String CONSOLE_ADMIN = "admin@lumbercraft.test";
+  public static final String CONSOLE_PASSWORD = "correct-horse-battery-staple";
 
   /** The test family's database; a second service instance may be started on it. */
   protected static final String DATABASE_URL = TestDatabases.fresh();

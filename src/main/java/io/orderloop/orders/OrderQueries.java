@@ -20,13 +20,24 @@ public class OrderQueries {
   private final OrderFinder finder;
   private final OrderHistory history;
   private final Invoices invoices;
+  private final OrderStateCounts counts;
 
   OrderQueries(
-      OrderRepository repository, OrderFinder finder, OrderHistory history, Invoices invoices) {
+      OrderRepository repository,
+      OrderFinder finder,
+      OrderHistory history,
+      Invoices invoices,
+      OrderStateCounts counts) {
     this.repository = repository;
     this.finder = finder;
     this.history = history;
     this.invoices = invoices;
+    this.counts = counts;
+  }
+
+  /** Orders in each state, exact (from the kept counts, not a count over orders). */
+  public java.util.Map<OrderState, Long> stateCounts(Channel channel, OrderType type) {
+    return counts.counts(channel, type);
   }
 
   public Optional<OrderView> find(String idOrNumber) {

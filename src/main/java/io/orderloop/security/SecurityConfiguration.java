@@ -90,7 +90,11 @@ class SecurityConfiguration {
                         "/swagger-ui/**",
                         "/error")
                     .permitAll()
-                    .requestMatchers("/api/v1/api-keys", "/api/v1/api-keys/**")
+                    .requestMatchers(
+                        "/api/v1/api-keys",
+                        "/api/v1/api-keys/**",
+                        "/api/v1/console-users",
+                        "/api/v1/console-users/**")
                     .hasAuthority(ADMIN)
                     .requestMatchers(
                         "/api/v1/webhook-subscriptions", "/api/v1/webhook-subscriptions/**")

@@ -1,0 +1,40 @@
+package io.orderloop.console;
+
+import java.util.Set;
+
+/**
+ * What a console user may do. Each role maps onto the API's scopes, so a page or action checks the
+ * same rule a key would meet: operations run orders, allocation, holds, shipments and inventory;
+ * finance reads orders and handles invoices and refunds; customer service reads orders, cancels,
+ * holds, and handles returns and notes; admin does everything, plus users, API keys, channels and
+ * webhooks.
+ */
+public enum ConsoleRole {
+  ADMIN("Admin", Set.of("admin")),
+  OPERATIONS(
+      "Operations", Set.of("orders:read", "orders:write", "inventory:read", "inventory:write")),
+  FINANCE("Finance", Set.of("orders:read", "inventory:read")),
+  CUSTOMER_SERVICE("Customer service", Set.of("orders:read", "orders:write", "inventory:read"));
+
+  private final String label;
+  private final Set<String> scopes;
+
+  ConsoleRole(String label, Set<String> scopes) {
+    this.label = label;
+    this.scopes = scopes;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  /** The API scopes the role holds; {@code admin} implies every scope. */
+  public Set<String> scopes() {
+    return scopes;
+  }
+
+  /** The Spring Security authority of the role. */
+  String authority() {
+    return "ROLE_" + name();
+  }
+}

@@ -1,0 +1,175 @@
+package io.orderloop.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.orderloop.Api;
+import io.orderloop.ApiTest;
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HTTP: the console's sign-in — the login form, CSRF, sessions, logout, the bootstrap admin,
+ * accounts locked after failures — beside the API, which keeps its keys.
+ */
+class ConsoleSignInApiTest extends ApiTest {
+
+  private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+
+  /** A browser: its own cookies, no redirects followed. */
+  final class Browser {
+    final HttpClient client =
+        HttpClient.newBuilder()
+            .cookieHandler(new CookieManager())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    HttpResponse<String> get(String path) {
+      return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    HttpResponse<String> post(String path, Map<String, String> form) {
+      StringBuilder body = new StringBuilder();
+      form.forEach(
+          (k, v) ->
+              body.append(body.isEmpty() ? "" : "&")
+                  .append(k)
+                  .append('=')
+                  .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+      return send(
+          HttpRequest.newBuilder(uri(path))
+              .header("Content-Type", "application/x-www-form-urlencoded")
+              .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+              .build());
+    }
+
+    /** The CSRF token of a page's form. */
+    String csrf(String path) {
+      Matcher m = CSRF.matcher(get(path).body());
+      assertThat(m.find()).as("a CSRF token on " + path).isTrue();
+      return m.group(1);
+    }
+
+    HttpResponse<String> signIn(String email, String password) {
+      return post(
+          "/login", Map.of("username", email, "password", password, "_csrf", csrf("/login")));
+    }
+
+    private URI uri(String path) {
+      return URI.create("http://localhost:" + port + path);
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+      try {
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private static String location(HttpResponse<String> r) {
+    return r.headers().firstValue("Location").orElse("");
+  }
+
+  @Test
+  void signed_out_the_console_sends_you_to_the_login_form_and_the_bootstrap_admin_signs_in() {
+    Browser b = new Browser();
+    HttpResponse<String> home = b.get("/");
+    assertThat(home.statusCode()).isEqualTo(302);
+    assertThat(location(home)).endsWith("/login");
+    HttpResponse<String> form = b.get("/login");
+    assertThat(form.statusCode()).isEqualTo(200);
+    assertThat(form.body()).contains("name=\"username\"", "name=\"password\"", "name=\"_csrf\"");
+
+    // Without the CSRF token the form is refused.
+    HttpResponse<String> forged =
+        b.post("/login", Map.of("username", CONSOLE_ADMIN, "password", CONSOLE_PASSWORD));
+    assertThat(forged.statusCode()).isEqualTo(403);
+
+    HttpResponse<String> wrong = b.signIn(CONSOLE_ADMIN, "not-the-password");
+    assertThat(location(wrong)).endsWith("/login?error");
+    assertThat(b.get("/").statusCode()).isEqualTo(302);
+
+    HttpResponse<String> in = b.signIn(CONSOLE_ADMIN, CONSOLE_PASSWORD);
+    assertThat(in.statusCode()).isEqualTo(302);
+    assertThat(location(in)).doesNotContain("error");
+    String cookie = in.headers().allValues("Set-Cookie").toString();
+    assertThat(cookie).contains("JSESSIONID", "HttpOnly", "SameSite=Lax");
+    HttpResponse<String> page = b.get("/");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body())
+        .contains("Administrator", "Admin", "Orders by state", "data-state=\"RECEIVED\"");
+
+    // Signing out needs the token too; then the console is closed again.
+    assertThat(b.post("/logout", Map.of()).statusCode()).isEqualTo(403);
+    HttpResponse<String> out = b.post("/logout", Map.of("_csrf", csrf(b, "/")));
+    assertThat(location(out)).endsWith("/login?logout");
+    assertThat(b.get("/").statusCode()).isEqualTo(302);
+  }
+
+  private static String csrf(Browser b, String path) {
+    Matcher m = CSRF.matcher(b.get(path).body());
+    assertThat(m.find()).isTrue();
+    return m.group(1);
+  }
+
+  @Test
+  void five_wrong_passwords_lock_an_account_even_against_the_right_one() {
+    String email = unique("ops").toLowerCase() + "@lumbercraft.test";
+    Api.Response created =
+        api.put(
+            "/api/v1/console-users/" + email,
+            Map.of("name", "Olive Ops", "role", "OPERATIONS", "password", "a-long-enough-secret"));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created.body()).doesNotContain("a-long-enough-secret", "bcrypt");
+    Browser b = new Browser();
+    for (int i = 0; i < ConsoleUsers.MAX_FAILURES; i++) {
+      assertThat(location(b.signIn(email, "wrong-" + i))).endsWith("/login?error");
+    }
+    assertThat(location(b.signIn(email, "a-long-enough-secret"))).endsWith("/login?error");
+    assertThat(api.get("/api/v1/console-users").json().get("items").toString())
+        .contains(email, "lockedUntil");
+    // An admin setting a new password unlocks it.
+    api.put(
+        "/api/v1/console-users/" + email,
+        Map.of("name", "Olive Ops", "role", "OPERATIONS", "password", "another-long-secret"));
+    assertThat(location(b.signIn(email, "another-long-secret"))).doesNotContain("error");
+    assertThat(b.get("/").body()).contains("Olive Ops", "Operations");
+  }
+
+  @Test
+  void the_api_keeps_its_keys_and_console_users_are_an_admin_matter() {
+    assertThat(api.get("/api/v1/orders?limit=1").status()).isEqualTo(200);
+    Api.Response noKey = api.as(null).get("/api/v1/orders?limit=1");
+    assertThat(noKey.status()).isEqualTo(401);
+    Api.Response key =
+        api.post(
+            "/api/v1/api-keys", Map.of("name", unique("reader"), "scopes", List.of("orders:read")));
+    Api.Response refused =
+        api.as(key.json().get("key").asString())
+            .put(
+                "/api/v1/console-users/x@lumbercraft.test",
+                Map.of("role", "ADMIN", "password", "a-long-enough-secret"));
+    assertThat(refused.status()).isEqualTo(403);
+    Api.Response weak =
+        api.put(
+            "/api/v1/console-users/weak@lumbercraft.test",
+            Map.of("role", "FINANCE", "password", "short"));
+    assertThat(weak.status()).isEqualTo(422);
+    assertThat(weak.json().get("detail").asString()).contains("12");
+  }
+}
