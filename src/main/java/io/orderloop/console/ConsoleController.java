@@ -1,25 +1,23 @@
 package io.orderloop.console;
 
-import io.orderloop.orders.OrderQueries;
-import io.orderloop.orders.OrderState;
+import io.orderloop.orders.Channel;
+import io.orderloop.orders.OrderType;
 import java.security.Principal;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 
-/** The console's pages: the sign-in form and, signed in, the start page with the order counts. */
+/** The console's pages: the sign-in form and, signed in, the board. */
 @Controller
 class ConsoleController {
 
   private final ConsoleUsers users;
-  private final OrderQueries orders;
+  private final Board board;
 
-  ConsoleController(ConsoleUsers users, OrderQueries orders) {
+  ConsoleController(ConsoleUsers users, Board board) {
     this.users = users;
-    this.orders = orders;
+    this.board = board;
   }
 
   @GetMapping("/login")
@@ -27,25 +25,35 @@ class ConsoleController {
     return "console/login";
   }
 
-  /** A state's column: its label and how many orders are in it. */
-  record Column(String state, String label, long count) {}
-
   @GetMapping("/")
-  String home(Principal principal, Model model) {
+  String board(
+      Principal principal,
+      @RequestParam(required = false) String channel,
+      @RequestParam(required = false) String type,
+      @RequestParam(required = false) String q,
+      Model model) {
     ConsoleUsers.User user = users.find(principal.getName()).orElseThrow();
-    Map<OrderState, Long> counts = orders.stateCounts(null, null);
-    List<Column> columns = new ArrayList<>();
-    for (OrderState s : OrderState.values()) {
-      columns.add(new Column(s.name(), label(s), counts.getOrDefault(s, 0L)));
-    }
+    Board.Filters filters =
+        new Board.Filters(
+            parse(Channel.class, channel),
+            parse(OrderType.class, type),
+            q == null ? null : q.strip());
     model.addAttribute("user", user);
-    model.addAttribute("columns", columns);
-    model.addAttribute("total", counts.values().stream().mapToLong(Long::longValue).sum());
-    return "console/home";
+    model.addAttribute("board", board.view(filters, users.now()));
+    model.addAttribute("channels", Channel.values());
+    model.addAttribute("types", OrderType.values());
+    return "console/board";
   }
 
-  private static String label(OrderState s) {
-    String words = s.name().replace('_', ' ').toLowerCase(java.util.Locale.ROOT);
-    return Character.toUpperCase(words.charAt(0)) + words.substring(1);
+  /** A filter's value, or none when it is empty or not one of the values (the board shows all). */
+  private static <E extends Enum<E>> E parse(Class<E> type, String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return Enum.valueOf(type, value.strip().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException unknown) {
+      return null;
+    }
   }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * HTTP: the console's sign-in — the login form, CSRF, sessions, logout, the bootstrap admin,
@@ -149,6 +150,44 @@ class ConsoleSignInApiTest extends ApiTest {
         Map.of("name", "Olive Ops", "role", "OPERATIONS", "password", "another-long-secret"));
     assertThat(location(b.signIn(email, "another-long-secret"))).doesNotContain("error");
     assertThat(b.get("/").body()).contains("Olive Ops", "Operations");
+  }
+
+  @Test
+  void the_board_shows_each_state_with_its_exact_count_and_the_order_cards() {
+    String sku = sku("BOARD");
+    String wh = location(1);
+    receive(sku, wh, 10);
+    JsonNode order = createOrder(order(sku, 2));
+    String number = order.get("number").asString();
+    Browser b = new Browser();
+    b.signIn(CONSOLE_ADMIN, CONSOLE_PASSWORD);
+    String page = b.get("/?q=" + number).body();
+    // The card is in its state's column, with its number, badge and total.
+    String column = order.get("state").asString();
+    int at = page.indexOf("data-state=\"" + column + "\"");
+    int card = page.indexOf("data-order=\"" + number + "\"", at);
+    assertThat(at).isPositive();
+    assertThat(card).as(page).isGreaterThan(at);
+    assertThat(page.substring(card, card + 600))
+        .contains(order.get("total").get("amount").asString() + " USD");
+    // The counts are the API's counts (the kept ones), for every state.
+    b.get("/");
+    JsonNode counts = api.get("/api/v1/orders/counts").json().get("counts");
+    String all = b.get("/").body();
+    counts
+        .propertyNames()
+        .forEach(
+            state -> {
+              int i = all.indexOf("data-state=\"" + state + "\"");
+              assertThat(i).as(state).isPositive();
+              assertThat(all.substring(i, Math.min(all.length(), i + 400)))
+                  .as(state)
+                  .contains(">" + counts.get(state).asLong() + "<");
+            });
+    // A search that matches nothing leaves the columns empty, the counts as they are.
+    assertThat(b.get("/?q=no-such-order-anywhere").body())
+        .doesNotContain("data-order=")
+        .contains("No orders");
   }
 
   @Test
