@@ -191,6 +191,61 @@ class ConsoleSignInApiTest extends ApiTest {
   }
 
   @Test
+  void a_card_opens_the_order_page_with_lines_terms_timeline_shipments_and_invoices() {
+    String sku = sku("PAGE", Map.of("casePack", 12));
+    String wh = location(1);
+    receive(sku, wh, 48);
+    Map<String, Object> body = orderOfType("B2B", sku, 24);
+    body.put(
+        "b2b",
+        Map.of(
+            "buyerPo",
+            "PO-PAGE-1",
+            "paymentTerms",
+            "NET_30",
+            "deliveryWindow",
+            Map.of("from", "2027-03-10", "to", "2027-03-14")));
+    JsonNode order = createOrder(body);
+    String number = order.get("number").asString();
+    transition(order.get("id").asString(), "FULFILLMENT_QUEUED");
+    Api.Response shipped =
+        api.post(
+            "/api/v1/orders/" + number + "/shipments",
+            Map.of(
+                "carrier",
+                "UPS",
+                "trackingNumber",
+                "1ZPAGE",
+                "lines",
+                List.of(Map.of("sku", sku, "quantity", 12))));
+    assertThat(shipped.status()).as(shipped.toString()).isEqualTo(201);
+
+    Browser b = new Browser();
+    b.signIn(CONSOLE_ADMIN, CONSOLE_PASSWORD);
+    assertThat(b.get("/?q=" + number).body()).contains("/console/orders/" + number);
+    HttpResponse<String> page = b.get("/console/orders/" + number);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body())
+        .contains(
+            number,
+            "Partially shipped",
+            sku,
+            "PO-PAGE-1",
+            "NET_30",
+            "2027-03-10 – 2027-03-14",
+            "1ZPAGE",
+            "RECEIVED",
+            "ALLOCATED",
+            "FULFILLMENT_QUEUED",
+            "PARTIALLY_SHIPPED");
+    JsonNode invoice = api.get("/api/v1/orders/" + number + "/invoices").json().get("items").get(0);
+    assertThat(page.body()).contains(invoice.get("number").asString());
+    assertThat(b.get("/console/orders/NO-SUCH-ORDER").statusCode()).isEqualTo(404);
+    // Signed out, the page is not shown.
+    assertThat(new Browser().get("/console/orders/" + number).statusCode()).isEqualTo(302);
+  }
+
+  @Test
   void the_api_keeps_its_keys_and_console_users_are_an_admin_matter() {
     assertThat(api.get("/api/v1/orders?limit=1").status()).isEqualTo(200);
     Api.Response noKey = api.as(null).get("/api/v1/orders?limit=1");
