@@ -240,7 +240,10 @@ class ConsoleSignInApiTest extends ApiTest {
             "PARTIALLY_SHIPPED");
     JsonNode invoice = api.get("/api/v1/orders/" + number + "/invoices").json().get("items").get(0);
     assertThat(page.body()).contains(invoice.get("number").asString());
-    assertThat(b.get("/console/orders/NO-SUCH-ORDER").statusCode()).isEqualTo(404);
+    HttpResponse<String> missing = b.get("/console/orders/NO-SUCH-ORDER");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(missing.body()).contains("Not found", "NO-SUCH-ORDER", "Back to the board");
     // Signed out, the page is not shown.
     assertThat(new Browser().get("/console/orders/" + number).statusCode()).isEqualTo(302);
   }
