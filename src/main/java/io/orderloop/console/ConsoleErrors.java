@@ -16,7 +16,7 @@ import org.springframework.web.server.ResponseStatusException;
  * The console's errors as pages, not JSON problems: an unknown order is a 404 page with a way back,
  * anything unexpected a 500 page with a reference to quote (the details go to the log only).
  */
-@ControllerAdvice(assignableTypes = {ConsoleController.class, OrderPage.class})
+@ControllerAdvice(assignableTypes = {ConsoleController.class, OrderPage.class, OrderActions.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleErrors {
 

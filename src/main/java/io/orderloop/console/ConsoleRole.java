@@ -33,6 +33,16 @@ public enum ConsoleRole {
     return scopes;
   }
 
+  /** Moves an order through the loop (release to fulfillment, confirm delivery, close). */
+  public boolean canMove() {
+    return this == ADMIN || this == OPERATIONS;
+  }
+
+  /** Cancels an order. */
+  public boolean canCancel() {
+    return this == ADMIN || this == OPERATIONS || this == CUSTOMER_SERVICE;
+  }
+
   /** The Spring Security authority of the role. */
   String authority() {
     return "ROLE_" + name();

@@ -32,6 +32,9 @@ class OrderPage {
     this.fulfillment = fulfillment;
   }
 
+  /** A move the page offers. */
+  record Move(String state, String label) {}
+
   @GetMapping("/console/orders/{idOrNumber}")
   String order(@PathVariable String idOrNumber, Principal principal, Model model) {
     OrderView order =
@@ -51,6 +54,20 @@ class OrderPage {
     model.addAttribute("history", history);
     model.addAttribute("shipments", shipments);
     model.addAttribute("invoices", invoices);
+    ConsoleRole role = users.find(principal.getName()).orElseThrow().role();
+    model.addAttribute(
+        "moves",
+        role.canMove()
+            ? order.allowedTransitions().stream()
+                .filter(OrderActions.MOVES::contains)
+                .sorted()
+                .map(s -> new Move(s.name(), Board.label(s)))
+                .toList()
+            : List.of());
+    model.addAttribute(
+        "canCancel",
+        role.canCancel()
+            && order.allowedTransitions().contains(io.orderloop.orders.OrderState.CANCELLED));
     return "console/order";
   }
 }

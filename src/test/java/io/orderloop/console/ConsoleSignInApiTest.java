@@ -249,6 +249,65 @@ class ConsoleSignInApiTest extends ApiTest {
   }
 
   @Test
+  void actions_are_offered_by_role_checked_on_the_server_and_refused_on_a_stale_page() {
+    String sku = sku("ACT");
+    receive(sku, location(1), 10);
+    JsonNode order = createOrder(order(sku, 1));
+    String number = order.get("number").asString();
+    int version = getOrder(number).get("version").asInt();
+    Browser admin = new Browser();
+    admin.signIn(CONSOLE_ADMIN, CONSOLE_PASSWORD);
+    String page = admin.get("/console/orders/" + number).body();
+    assertThat(page).contains("data-action=\"move-FULFILLMENT_QUEUED\"", "data-action=\"cancel\"");
+
+    // Without the token: refused, nothing changes.
+    assertThat(
+            admin
+                .post(
+                    "/console/orders/" + number + "/transitions",
+                    Map.of("to", "FULFILLMENT_QUEUED", "version", "" + version))
+                .statusCode())
+        .isEqualTo(403);
+    String token = csrf(admin, "/console/orders/" + number);
+    HttpResponse<String> moved =
+        admin.post(
+            "/console/orders/" + number + "/transitions",
+            Map.of("to", "FULFILLMENT_QUEUED", "version", "" + version, "_csrf", token));
+    assertThat(location(moved)).endsWith("/console/orders/" + number);
+    assertThat(getOrder(number).get("state").asString()).isEqualTo("FULFILLMENT_QUEUED");
+    assertThat(admin.get("/console/orders/" + number).body()).contains("Moved to In fulfillment");
+    assertThat(history(order.get("id").asString()).getLast().get("actor").asString())
+        .isEqualTo(CONSOLE_ADMIN);
+
+    // The page as it was before (the old version): "changed since you opened it", no cancel.
+    HttpResponse<String> stale =
+        admin.post(
+            "/console/orders/" + number + "/cancel",
+            Map.of("version", "" + version, "reason", "stale", "_csrf", token));
+    assertThat(location(stale)).endsWith("/console/orders/" + number);
+    assertThat(admin.get("/console/orders/" + number).body())
+        .contains("changed since you opened it");
+    assertThat(getOrder(number).get("state").asString()).isEqualTo("FULFILLMENT_QUEUED");
+
+    // Finance sees no action and a forged one is refused.
+    String email = unique("fin").toLowerCase() + "@lumbercraft.test";
+    api.put(
+        "/api/v1/console-users/" + email,
+        Map.of("name", "Fay Finance", "role", "FINANCE", "password", "a-long-enough-secret"));
+    Browser finance = new Browser();
+    finance.signIn(email, "a-long-enough-secret");
+    String seen = finance.get("/console/orders/" + number).body();
+    assertThat(seen).contains(number).doesNotContain("data-action=");
+    int now = getOrder(number).get("version").asInt();
+    HttpResponse<String> forged =
+        finance.post(
+            "/console/orders/" + number + "/cancel",
+            Map.of("version", "" + now, "_csrf", csrf(finance, "/console/orders/" + number)));
+    assertThat(forged.statusCode()).isEqualTo(403);
+    assertThat(getOrder(number).get("state").asString()).isEqualTo("FULFILLMENT_QUEUED");
+  }
+
+  @Test
   void the_api_keeps_its_keys_and_console_users_are_an_admin_matter() {
     assertThat(api.get("/api/v1/orders?limit=1").status()).isEqualTo(200);
     Api.Response noKey = api.as(null).get("/api/v1/orders?limit=1");

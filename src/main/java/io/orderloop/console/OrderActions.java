@@ -1,0 +1,97 @@
+package io.orderloop.console;
+
+import io.orderloop.common.ApiProblem;
+import io.orderloop.common.IfMatch;
+import io.orderloop.orders.OrderState;
+import io.orderloop.orders.Orders;
+import java.security.Principal;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * Actions on an order from its page, each checked on the server against the user's role (a forged
+ * request for a forbidden one is 403 and changes nothing) and against the version the page showed
+ * (a stale page gets "changed since you opened it", never a silent overwrite).
+ */
+@Controller
+class OrderActions {
+
+  /** Moves the console offers; shipping needs its lines and cancelling its reason. */
+  static final Set<OrderState> MOVES =
+      Set.of(OrderState.FULFILLMENT_QUEUED, OrderState.DELIVERED, OrderState.CLOSED);
+
+  private final ConsoleUsers users;
+  private final Orders orders;
+
+  OrderActions(ConsoleUsers users, Orders orders) {
+    this.users = users;
+    this.orders = orders;
+  }
+
+  @PostMapping("/console/orders/{number}/transitions")
+  String move(
+      @PathVariable String number,
+      @RequestParam OrderState to,
+      @RequestParam int version,
+      Principal principal,
+      RedirectAttributes flash) {
+    ConsoleRole role = role(principal);
+    if (!role.canMove() || !MOVES.contains(to)) {
+      throw new ResponseStatusException(
+          HttpStatus.FORBIDDEN, role.label() + " may not move orders to " + to);
+    }
+    return act(
+        number,
+        flash,
+        () -> orders.transition(number, to, "from the console", version(version)),
+        "Moved to " + Board.label(to) + ".");
+  }
+
+  @PostMapping("/console/orders/{number}/cancel")
+  String cancel(
+      @PathVariable String number,
+      @RequestParam(required = false) String reason,
+      @RequestParam int version,
+      Principal principal,
+      RedirectAttributes flash) {
+    ConsoleRole role = role(principal);
+    if (!role.canCancel()) {
+      throw new ResponseStatusException(
+          HttpStatus.FORBIDDEN, role.label() + " may not cancel orders");
+    }
+    String why = reason == null || reason.isBlank() ? "cancelled from the console" : reason.strip();
+    return act(
+        number, flash, () -> orders.cancel(number, why, null, version(version)), "Cancelled.");
+  }
+
+  private String act(String number, RedirectAttributes flash, Runnable action, String done) {
+    try {
+      action.run();
+      flash.addFlashAttribute("notice", done);
+    } catch (ApiProblem refused) {
+      flash.addFlashAttribute(
+          "problem",
+          refused.status() == HttpStatus.PRECONDITION_FAILED
+              ? "The order changed since you opened it; nothing was done. Look again, then act."
+              : refused.getMessage());
+    }
+    return "redirect:/console/orders/" + number;
+  }
+
+  private ConsoleRole role(Principal principal) {
+    return users
+        .find(principal.getName())
+        .orElseThrow(() -> new ResponseStatusException(HttpStatus.FORBIDDEN))
+        .role();
+  }
+
+  private static IfMatch version(int version) {
+    return IfMatch.parse("\"" + version + "\"");
+  }
+}
