@@ -2,6 +2,7 @@ package io.orderloop.console;
 
 import io.orderloop.common.ApiProblem;
 import io.orderloop.common.IfMatch;
+import io.orderloop.orders.HoldKind;
 import io.orderloop.orders.OrderState;
 import io.orderloop.orders.Orders;
 import java.security.Principal;
@@ -68,6 +69,42 @@ class OrderActions {
     String why = reason == null || reason.isBlank() ? "cancelled from the console" : reason.strip();
     return act(
         number, flash, () -> orders.cancel(number, why, null, version(version)), "Cancelled.");
+  }
+
+  @PostMapping("/console/orders/{number}/hold")
+  String hold(
+      @PathVariable String number,
+      @RequestParam(required = false) String reason,
+      @RequestParam int version,
+      Principal principal,
+      RedirectAttributes flash) {
+    ConsoleRole role = role(principal);
+    if (!role.canCancel()) {
+      throw new ResponseStatusException(
+          HttpStatus.FORBIDDEN, role.label() + " may not hold orders");
+    }
+    String why = reason == null || reason.isBlank() ? "held from the console" : reason.strip();
+    return act(
+        number, flash, () -> orders.hold(number, HoldKind.MANUAL, why, version(version)), "Held.");
+  }
+
+  @PostMapping("/console/orders/{number}/release")
+  String release(
+      @PathVariable String number,
+      @RequestParam HoldKind kind,
+      @RequestParam int version,
+      Principal principal,
+      RedirectAttributes flash) {
+    ConsoleRole role = role(principal);
+    if (!role.canCancel()) {
+      throw new ResponseStatusException(
+          HttpStatus.FORBIDDEN, role.label() + " may not release holds");
+    }
+    return act(
+        number,
+        flash,
+        () -> orders.releaseHold(number, kind, "released from the console", version(version)),
+        "Hold released.");
   }
 
   private String act(String number, RedirectAttributes flash, Runnable action, String done) {

@@ -64,6 +64,7 @@ class OrderPage {
                 .map(s -> new Move(s.name(), Board.label(s)))
                 .toList()
             : List.of());
+    model.addAttribute("canHold", role.canCancel() && order.state().isOpen());
     model.addAttribute(
         "canCancel",
         role.canCancel()

@@ -279,6 +279,26 @@ class ConsoleSignInApiTest extends ApiTest {
     assertThat(history(order.get("id").asString()).getLast().get("actor").asString())
         .isEqualTo(CONSOLE_ADMIN);
 
+    // Held and released from the page.
+    int held = getOrder(number).get("version").asInt();
+    admin.post(
+        "/console/orders/" + number + "/hold",
+        Map.of("version", "" + held, "reason", "check the address", "_csrf", token));
+    assertThat(getOrder(number).get("hold").get("kind").asString()).isEqualTo("MANUAL");
+    assertThat(admin.get("/console/orders/" + number).body())
+        .contains("check the address", "data-action=\"release-MANUAL\"");
+    admin.post(
+        "/console/orders/" + number + "/release",
+        Map.of(
+            "kind",
+            "MANUAL",
+            "version",
+            "" + getOrder(number).get("version").asInt(),
+            "_csrf",
+            token));
+    assertThat(getOrder(number).get("hold").isNull()).isTrue();
+    assertThat(admin.get("/console/orders/" + number).body()).contains("Hold released.");
+
     // The page as it was before (the old version): "changed since you opened it", no cancel.
     HttpResponse<String> stale =
         admin.post(
