@@ -32,7 +32,7 @@ class ConsoleController {
       @RequestParam(required = false) String type,
       @RequestParam(required = false) String q,
       Model model) {
-    ConsoleUsers.User user = users.find(principal.getName()).orElseThrow();
+    ConsoleUsers.User user = users.current(principal);
     Board.Filters filters =
         new Board.Filters(
             parse(Channel.class, channel),

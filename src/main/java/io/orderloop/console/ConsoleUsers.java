@@ -119,6 +119,20 @@ public class ConsoleUsers {
     return new Saved(find(e).orElseThrow(), existing.isEmpty());
   }
 
+  /**
+   * The signed-in user as the database has them now: a user removed or disabled since signing in is
+   * refused (403) on their next request, whatever their session says.
+   */
+  User current(java.security.Principal principal) {
+    return find(principal == null ? null : principal.getName())
+        .filter(User::enabled)
+        .orElseThrow(
+            () ->
+                new org.springframework.web.server.ResponseStatusException(
+                    org.springframework.http.HttpStatus.FORBIDDEN,
+                    "this console account is disabled or removed"));
+  }
+
   public Optional<User> find(String email) {
     return credentials(email).map(Credentials::user);
   }

@@ -122,10 +122,7 @@ class OrderActions {
   }
 
   private ConsoleRole role(Principal principal) {
-    return users
-        .find(principal.getName())
-        .orElseThrow(() -> new ResponseStatusException(HttpStatus.FORBIDDEN))
-        .role();
+    return users.current(principal).role();
   }
 
   private static IfMatch version(int version) {

@@ -47,14 +47,14 @@ class OrderPage {
     List<HistoryEntry> history = orders.history(order.id().toString());
     List<ShipmentView> shipments = fulfillment.shipments(order.id().toString());
     List<Invoice> invoices = orders.invoices(order.id().toString());
-    model.addAttribute("user", users.find(principal.getName()).orElseThrow());
+    model.addAttribute("user", users.current(principal));
     model.addAttribute("order", order);
     model.addAttribute("stateLabel", Board.label(order.state()));
     model.addAttribute("card", Board.card(order, users.now()));
     model.addAttribute("history", history);
     model.addAttribute("shipments", shipments);
     model.addAttribute("invoices", invoices);
-    ConsoleRole role = users.find(principal.getName()).orElseThrow().role();
+    ConsoleRole role = users.current(principal).role();
     model.addAttribute(
         "moves",
         role.canMove()

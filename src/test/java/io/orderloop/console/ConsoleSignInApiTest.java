@@ -325,6 +325,13 @@ class ConsoleSignInApiTest extends ApiTest {
             Map.of("version", "" + now, "_csrf", csrf(finance, "/console/orders/" + number)));
     assertThat(forged.statusCode()).isEqualTo(403);
     assertThat(getOrder(number).get("state").asString()).isEqualTo("FULFILLMENT_QUEUED");
+
+    // Disabled by an admin, the user's open session no longer shows anything.
+    api.put(
+        "/api/v1/console-users/" + email,
+        Map.of("name", "Fay Finance", "role", "FINANCE", "enabled", false));
+    assertThat(finance.get("/console/orders/" + number).statusCode()).isEqualTo(403);
+    assertThat(finance.get("/").statusCode()).isEqualTo(403);
   }
 
   @Test
