@@ -43,6 +43,11 @@ public enum ConsoleRole {
     return this == ADMIN || this == OPERATIONS || this == CUSTOMER_SERVICE;
   }
 
+  /** Holds an order and releases its holds. */
+  public boolean canHold() {
+    return canCancel();
+  }
+
   /** The Spring Security authority of the role. */
   String authority() {
     return "ROLE_" + name();

@@ -42,11 +42,7 @@ class OrderActions {
       @RequestParam int version,
       Principal principal,
       RedirectAttributes flash) {
-    ConsoleRole role = role(principal);
-    if (!role.canMove() || !MOVES.contains(to)) {
-      throw new ResponseStatusException(
-          HttpStatus.FORBIDDEN, role.label() + " may not move orders to " + to);
-    }
+    require(principal, r -> r.canMove() && MOVES.contains(to), "move orders to " + to);
     return act(
         number,
         flash,
@@ -61,12 +57,8 @@ class OrderActions {
       @RequestParam int version,
       Principal principal,
       RedirectAttributes flash) {
-    ConsoleRole role = role(principal);
-    if (!role.canCancel()) {
-      throw new ResponseStatusException(
-          HttpStatus.FORBIDDEN, role.label() + " may not cancel orders");
-    }
-    String why = reason == null || reason.isBlank() ? "cancelled from the console" : reason.strip();
+    require(principal, ConsoleRole::canCancel, "cancel orders");
+    String why = reasonOr(reason, "cancelled from the console");
     return act(
         number, flash, () -> orders.cancel(number, why, null, version(version)), "Cancelled.");
   }
@@ -78,12 +70,8 @@ class OrderActions {
       @RequestParam int version,
       Principal principal,
       RedirectAttributes flash) {
-    ConsoleRole role = role(principal);
-    if (!role.canCancel()) {
-      throw new ResponseStatusException(
-          HttpStatus.FORBIDDEN, role.label() + " may not hold orders");
-    }
-    String why = reason == null || reason.isBlank() ? "held from the console" : reason.strip();
+    require(principal, ConsoleRole::canHold, "hold orders");
+    String why = reasonOr(reason, "held from the console");
     return act(
         number, flash, () -> orders.hold(number, HoldKind.MANUAL, why, version(version)), "Held.");
   }
@@ -95,11 +83,7 @@ class OrderActions {
       @RequestParam int version,
       Principal principal,
       RedirectAttributes flash) {
-    ConsoleRole role = role(principal);
-    if (!role.canCancel()) {
-      throw new ResponseStatusException(
-          HttpStatus.FORBIDDEN, role.label() + " may not release holds");
-    }
+    require(principal, ConsoleRole::canHold, "release holds");
     return act(
         number,
         flash,
@@ -121,8 +105,17 @@ class OrderActions {
     return "redirect:/console/orders/" + number;
   }
 
-  private ConsoleRole role(Principal principal) {
-    return users.current(principal).role();
+  /** The signed-in user's role must allow the action, checked here whatever the page showed. */
+  private void require(
+      Principal principal, java.util.function.Predicate<ConsoleRole> allowed, String what) {
+    ConsoleRole role = users.current(principal).role();
+    if (!allowed.test(role)) {
+      throw new ResponseStatusException(HttpStatus.FORBIDDEN, role.label() + " may not " + what);
+    }
+  }
+
+  private static String reasonOr(String reason, String otherwise) {
+    return reason == null || reason.isBlank() ? otherwise : reason.strip();
   }
 
   private static IfMatch version(int version) {

@@ -64,7 +64,7 @@ class OrderPage {
                 .map(s -> new Move(s.name(), Board.label(s)))
                 .toList()
             : List.of());
-    model.addAttribute("canHold", role.canCancel() && order.state().isOpen());
+    model.addAttribute("canHold", role.canHold() && order.state().isOpen());
     model.addAttribute(
         "canCancel",
         role.canCancel()
