@@ -31,7 +31,7 @@ class ConsoleSecurity {
   private static final Logger log = LoggerFactory.getLogger(ConsoleSecurity.class);
 
   /** Paths the console serves. */
-  static final String[] PATHS = {"/", "/login", "/logout", "/console/**"};
+  static final String[] PATHS = {"/", "/login", "/logout", "/console/**", "/webjars/**"};
 
   @Bean
   PasswordEncoder passwordEncoder() {
@@ -45,7 +45,8 @@ class ConsoleSecurity {
     http.securityMatcher(PATHS)
         .authorizeHttpRequests(
             a ->
-                a.requestMatchers("/login", "/console/console.css")
+                a.requestMatchers(
+                        "/login", "/console/console.css", "/console/favicon.svg", "/webjars/**")
                     .permitAll()
                     .anyRequest()
                     .authenticated())

@@ -114,7 +114,11 @@ public class Feed {
         .single();
   }
 
-  long lastPosition() {
+  /**
+   * The newest feed position (0 before the first event): a cheap "has anything changed" probe for
+   * live pages, read from the position index.
+   */
+  public long lastPosition() {
     return jdbc.sql("SELECT coalesce(max(position), 0) FROM outbox").query(Long.class).single();
   }
 

@@ -2,32 +2,18 @@ package io.orderloop.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orderloop.TestDatabases;
 import io.orderloop.orders.OrderQueries;
 import io.orderloop.orders.OrderState;
 import io.orderloop.orders.OrderView;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * {@code orderloop.demo=true} on an empty database: SPEC §8's store, with orders in every state and
  * LMB order numbers; started again, nothing is added.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"orderloop.demo=true", "spring.lifecycle.timeout-per-shutdown-phase=1s"})
-class DemoStoreTest {
-
-  private static final String DATABASE_URL = TestDatabases.fresh();
-
-  @DynamicPropertySource
-  static void database(DynamicPropertyRegistry registry) {
-    registry.add("spring.datasource.url", () -> DATABASE_URL);
-  }
+class DemoStoreTest extends DemoConsoleTest {
 
   @Autowired OrderQueries orders;
   @Autowired DemoStore demo;
