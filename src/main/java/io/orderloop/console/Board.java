@@ -118,7 +118,7 @@ class Board {
         o.id().toString(),
         o.number(),
         badge,
-        o.total().amount().toPlainString() + " " + o.total().currency(),
+        Format.money(o.total().amount(), o.total().currency()),
         age(Duration.between(o.createdAt(), now)),
         o.atRisk(),
         o.hold() == null ? null : o.hold().kind().name().replace('_', ' ').toLowerCase(Locale.ROOT),

@@ -13,7 +13,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /** The console's pages: the sign-in form and, signed in, the board. */
 @Controller
-class ConsoleController {
+class ConsoleController implements ConsolePage {
 
   private final ConsoleUsers users;
   private final Board board;
@@ -72,15 +72,7 @@ class ConsoleController {
     return stream.open(seen);
   }
 
-  /** A filter's value, or none when it is empty or not one of the values (the board shows all). */
   private static <E extends Enum<E>> E parse(Class<E> type, String value) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return Enum.valueOf(type, value.strip().toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException unknown) {
-      return null;
-    }
+    return OrderList.parse(type, value);
   }
 }

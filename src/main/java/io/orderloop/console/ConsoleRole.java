@@ -10,7 +10,15 @@ import java.util.Set;
  * webhooks.
  */
 public enum ConsoleRole {
-  ADMIN("Admin", Set.of("admin")),
+  ADMIN(
+      "Admin",
+      Set.of(
+          "admin",
+          "orders:read",
+          "orders:write",
+          "inventory:read",
+          "inventory:write",
+          "edi:write")),
   OPERATIONS(
       "Operations", Set.of("orders:read", "orders:write", "inventory:read", "inventory:write")),
   FINANCE("Finance", Set.of("orders:read", "inventory:read")),
@@ -48,8 +56,45 @@ public enum ConsoleRole {
     return canCancel();
   }
 
+  /** Re-runs allocation and pins or unpins lots. */
+  public boolean canAllocate() {
+    return canMove();
+  }
+
+  /** Ships units and confirms deliveries. */
+  public boolean canShip() {
+    return canMove();
+  }
+
+  /** Opens returns, authorizes or rejects them. */
+  public boolean canReturn() {
+    return canCancel();
+  }
+
+  /** Refunds a received return and closes it. */
+  public boolean canRefund() {
+    return this == ADMIN || this == FINANCE;
+  }
+
+  /** Reads and changes stock: receipts and adjustments. */
+  public boolean canStock() {
+    return canMove();
+  }
+
   /** The Spring Security authority of the role. */
   String authority() {
     return "ROLE_" + name();
+  }
+
+  /**
+   * The role's authority and its scopes' ({@code SCOPE_orders:write}…), so a rule that checks a
+   * scope in the modules (receiving a return restocks, which needs {@code inventory:write}) holds
+   * for console users as it does for keys.
+   */
+  java.util.List<String> authorities() {
+    java.util.List<String> all = new java.util.ArrayList<>();
+    all.add(authority());
+    scopes.stream().sorted().map(s -> "SCOPE_" + s).forEach(all::add);
+    return all;
   }
 }

@@ -70,7 +70,9 @@ class ConsoleSecurity {
       boolean locked =
           c.user().lockedUntil() != null && c.user().lockedUntil().isAfter(users.now());
       List<GrantedAuthority> authorities =
-          List.of(new SimpleGrantedAuthority(c.user().role().authority()));
+          c.user().role().authorities().stream()
+              .<GrantedAuthority>map(SimpleGrantedAuthority::new)
+              .toList();
       UserDetails details =
           User.withUsername(c.user().email())
               .password(c.passwordHash())

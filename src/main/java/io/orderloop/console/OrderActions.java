@@ -1,18 +1,15 @@
 package io.orderloop.console;
 
-import io.orderloop.common.ApiProblem;
 import io.orderloop.common.IfMatch;
 import io.orderloop.orders.HoldKind;
 import io.orderloop.orders.OrderState;
 import io.orderloop.orders.Orders;
 import java.security.Principal;
 import java.util.Set;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
@@ -21,17 +18,17 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
  * (a stale page gets "changed since you opened it", never a silent overwrite).
  */
 @Controller
-class OrderActions {
+class OrderActions implements ConsolePage {
 
   /** Moves the console offers; shipping needs its lines and cancelling its reason. */
   static final Set<OrderState> MOVES =
       Set.of(OrderState.FULFILLMENT_QUEUED, OrderState.DELIVERED, OrderState.CLOSED);
 
-  private final ConsoleUsers users;
+  private final Acting acting;
   private final Orders orders;
 
-  OrderActions(ConsoleUsers users, Orders orders) {
-    this.users = users;
+  OrderActions(Acting acting, Orders orders) {
+    this.acting = acting;
     this.orders = orders;
   }
 
@@ -92,33 +89,19 @@ class OrderActions {
   }
 
   private String act(String number, RedirectAttributes flash, Runnable action, String done) {
-    try {
-      action.run();
-      flash.addFlashAttribute("notice", done);
-    } catch (ApiProblem refused) {
-      flash.addFlashAttribute(
-          "problem",
-          refused.status() == HttpStatus.PRECONDITION_FAILED
-              ? "The order changed since you opened it; nothing was done. Look again, then act."
-              : refused.getMessage());
-    }
-    return "redirect:/console/orders/" + number;
+    return acting.act(Acting.orderPage(number), flash, action, done);
   }
 
-  /** The signed-in user's role must allow the action, checked here whatever the page showed. */
   private void require(
       Principal principal, java.util.function.Predicate<ConsoleRole> allowed, String what) {
-    ConsoleRole role = users.current(principal).role();
-    if (!allowed.test(role)) {
-      throw new ResponseStatusException(HttpStatus.FORBIDDEN, role.label() + " may not " + what);
-    }
+    acting.require(principal, allowed, what);
   }
 
   private static String reasonOr(String reason, String otherwise) {
-    return reason == null || reason.isBlank() ? otherwise : reason.strip();
+    return Acting.reasonOr(reason, otherwise);
   }
 
   private static IfMatch version(int version) {
-    return IfMatch.parse("\"" + version + "\"");
+    return Acting.version(version);
   }
 }

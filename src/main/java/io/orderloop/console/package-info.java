@@ -4,5 +4,5 @@
  * orders, inventory and fulfillment APIs, and follows the event feed to keep the board live.
  */
 @org.springframework.modulith.ApplicationModule(
-    allowedDependencies = {"common", "orders", "inventory", "fulfillment", "events"})
+    allowedDependencies = {"common", "orders", "inventory", "fulfillment", "returns", "events"})
 package io.orderloop.console;

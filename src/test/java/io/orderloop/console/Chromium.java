@@ -110,6 +110,14 @@ final class Chromium implements AutoCloseable {
         .until(d -> d.findElement(locator).getText().contains(text));
   }
 
+  /** Clicks a button whose action asks for confirmation, and confirms. */
+  void confirm(By button) {
+    driver.findElement(button).click();
+    waiting(Duration.ofSeconds(5))
+        .until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent())
+        .accept();
+  }
+
   /** Signs in through the login form and waits for the board. */
   Chromium signIn(String base, String email, String password) {
     driver.get(base + "/login");

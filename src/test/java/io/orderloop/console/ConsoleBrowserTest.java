@@ -78,6 +78,14 @@ class ConsoleBrowserTest extends DemoConsoleTest {
     assertThat(admin.driver.findElements(By.cssSelector(".timeline li"))).isNotEmpty();
     assertThat(admin.driver.findElements(By.cssSelector("[data-line]"))).isNotEmpty();
     admin.screenshot("order");
+
+    // The navigation leads to inventory: the demo SKUs with on hand, reserved and available.
+    admin.driver.findElement(By.linkText("Inventory")).click();
+    admin.waitForText(By.tagName("h1"), "Inventory");
+    admin.waitForText(By.cssSelector("[data-sku=LMB-BRS-001]"), "LMB-BRS-001");
+    admin.screenshot("inventory");
+    admin.driver.findElement(By.linkText("LMB-BRT-001")).click();
+    admin.waitForText(By.cssSelector("main"), "LMB-LOT-2025-002");
     assertThat(admin.scriptErrors()).isEmpty();
   }
 
@@ -93,7 +101,7 @@ class ConsoleBrowserTest extends DemoConsoleTest {
 
       // One user moves the order from its page...
       admin.driver.get(base() + "/console/orders/" + order.number());
-      admin.driver.findElement(By.cssSelector("[data-action=move-FULFILLMENT_QUEUED]")).click();
+      admin.confirm(By.cssSelector("[data-action=move-FULFILLMENT_QUEUED]"));
       admin.waitForText(By.cssSelector("h1 .state"), "In fulfillment");
 
       // ...and the other's board moves the card and its counts, without a reload.
@@ -159,7 +167,7 @@ class ConsoleBrowserTest extends DemoConsoleTest {
     OrderView order = order("stale");
     admin.driver.get(base() + "/console/orders/" + order.number());
     orders.hold(order.number(), HoldKind.MANUAL, "someone else, meanwhile", null);
-    admin.driver.findElement(By.cssSelector("[data-action=move-FULFILLMENT_QUEUED]")).click();
+    admin.confirm(By.cssSelector("[data-action=move-FULFILLMENT_QUEUED]"));
     admin.waitForText(By.cssSelector("[role=alert]"), "changed since you opened it");
     assertThat(queries.find(order.number()).orElseThrow().state()).isEqualTo(OrderState.ALLOCATED);
   }

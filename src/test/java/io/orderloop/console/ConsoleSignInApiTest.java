@@ -4,14 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderloop.Api;
 import io.orderloop.ApiTest;
-import java.io.IOException;
-import java.net.CookieManager;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -28,67 +21,13 @@ class ConsoleSignInApiTest extends ApiTest {
   private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
   /** A browser: its own cookies, no redirects followed. */
-  final class Browser {
-    final HttpClient client =
-        HttpClient.newBuilder()
-            .cookieHandler(new CookieManager())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
-
-    HttpResponse<String> get(String path) {
-      return send(HttpRequest.newBuilder(uri(path)).GET().build());
-    }
-
-    HttpResponse<String> post(String path, Map<String, String> form) {
-      StringBuilder body = new StringBuilder();
-      form.forEach(
-          (k, v) ->
-              body.append(body.isEmpty() ? "" : "&")
-                  .append(k)
-                  .append('=')
-                  .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-      return send(
-          HttpRequest.newBuilder(uri(path))
-              .header("Content-Type", "application/x-www-form-urlencoded")
-              .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-              .build());
-    }
-
-    /** The CSRF token of a page's form. */
-    String csrf(String path) {
-      Matcher m = CSRF.matcher(get(path).body());
-      assertThat(m.find()).as("a CSRF token on " + path).isTrue();
-      return m.group(1);
-    }
-
-    HttpResponse<String> signIn(String email, String password) {
-      return post(
-          "/login", Map.of("username", email, "password", password, "_csrf", csrf("/login")));
-    }
-
-    private URI uri(String path) {
-      return URI.create("http://localhost:" + port + path);
-    }
-
-    private HttpResponse<String> send(HttpRequest request) {
-      try {
-        return client.send(request, HttpResponse.BodyHandlers.ofString());
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
   private static String location(HttpResponse<String> r) {
     return r.headers().firstValue("Location").orElse("");
   }
 
   @Test
   void signed_out_the_console_sends_you_to_the_login_form_and_the_bootstrap_admin_signs_in() {
-    Browser b = new Browser();
+    Browser b = new Browser(port);
     HttpResponse<String> home = b.get("/");
     assertThat(home.statusCode()).isEqualTo(302);
     assertThat(location(home)).endsWith("/login");
@@ -137,7 +76,7 @@ class ConsoleSignInApiTest extends ApiTest {
             Map.of("name", "Olive Ops", "role", "OPERATIONS", "password", "a-long-enough-secret"));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     assertThat(created.body()).doesNotContain("a-long-enough-secret", "bcrypt");
-    Browser b = new Browser();
+    Browser b = new Browser(port);
     for (int i = 0; i < ConsoleUsers.MAX_FAILURES; i++) {
       assertThat(location(b.signIn(email, "wrong-" + i))).endsWith("/login?error");
     }
@@ -159,7 +98,7 @@ class ConsoleSignInApiTest extends ApiTest {
     receive(sku, wh, 10);
     JsonNode order = createOrder(order(sku, 2));
     String number = order.get("number").asString();
-    Browser b = new Browser();
+    Browser b = new Browser(port);
     b.signIn(CONSOLE_ADMIN, CONSOLE_PASSWORD);
     String page = b.get("/?q=" + number).body();
     // The card is in its state's column, with its number, badge and total.
@@ -169,7 +108,9 @@ class ConsoleSignInApiTest extends ApiTest {
     assertThat(at).isPositive();
     assertThat(card).as(page).isGreaterThan(at);
     assertThat(page.substring(card, card + 600))
-        .contains(order.get("total").get("amount").asString() + " USD");
+        .contains(
+            Format.money(
+                new java.math.BigDecimal(order.get("total").get("amount").asString()), "USD"));
     // The counts are the API's counts (the kept ones), for every state.
     b.get("/");
     JsonNode counts = api.get("/api/v1/orders/counts").json().get("counts");
@@ -220,7 +161,7 @@ class ConsoleSignInApiTest extends ApiTest {
                 List.of(Map.of("sku", sku, "quantity", 12))));
     assertThat(shipped.status()).as(shipped.toString()).isEqualTo(201);
 
-    Browser b = new Browser();
+    Browser b = new Browser(port);
     b.signIn(CONSOLE_ADMIN, CONSOLE_PASSWORD);
     assertThat(b.get("/?q=" + number).body()).contains("/console/orders/" + number);
     HttpResponse<String> page = b.get("/console/orders/" + number);
@@ -245,7 +186,7 @@ class ConsoleSignInApiTest extends ApiTest {
     assertThat(missing.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
     assertThat(missing.body()).contains("Not found", "NO-SUCH-ORDER", "Back to the board");
     // Signed out, the page is not shown.
-    assertThat(new Browser().get("/console/orders/" + number).statusCode()).isEqualTo(302);
+    assertThat(new Browser(port).get("/console/orders/" + number).statusCode()).isEqualTo(302);
   }
 
   @Test
@@ -255,7 +196,7 @@ class ConsoleSignInApiTest extends ApiTest {
     JsonNode order = createOrder(order(sku, 1));
     String number = order.get("number").asString();
     int version = getOrder(number).get("version").asInt();
-    Browser admin = new Browser();
+    Browser admin = new Browser(port);
     admin.signIn(CONSOLE_ADMIN, CONSOLE_PASSWORD);
     String page = admin.get("/console/orders/" + number).body();
     assertThat(page).contains("data-action=\"move-FULFILLMENT_QUEUED\"", "data-action=\"cancel\"");
@@ -314,7 +255,7 @@ class ConsoleSignInApiTest extends ApiTest {
     api.put(
         "/api/v1/console-users/" + email,
         Map.of("name", "Fay Finance", "role", "FINANCE", "password", "a-long-enough-secret"));
-    Browser finance = new Browser();
+    Browser finance = new Browser(port);
     finance.signIn(email, "a-long-enough-secret");
     String seen = finance.get("/console/orders/" + number).body();
     assertThat(seen).contains(number).doesNotContain("data-action=");

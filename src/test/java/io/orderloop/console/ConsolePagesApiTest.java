@@ -1,0 +1,310 @@
+package io.orderloop.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.orderloop.ApiTest;
+import java.net.http.HttpResponse;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * HTTP: the console's pages and actions beyond the board, as each role sees them — the order's
+ * allocation panel, shipping, lots, line cancellation and returns from its page; the orders list,
+ * the pick list and inventory with their CSV; receipts and adjustments. Every action is checked
+ * against the role on the server and changes nothing when refused.
+ */
+class ConsolePagesApiTest extends ApiTest {
+
+  @Autowired ConsoleUsers users;
+
+  private Browser as(ConsoleRole role) {
+    String email =
+        role.name().toLowerCase().replace('_', '-')
+            + "-"
+            + unique("u").toLowerCase()
+            + "@lumbercraft.test";
+    users.put(
+        email, new ConsoleUsers.Settings(role.label() + " user", role, "a-long-password-1", true));
+    Browser b = new Browser(port);
+    assertThat(b.signIn(email, "a-long-password-1").statusCode()).isEqualTo(302);
+    return b;
+  }
+
+  private static Map<String, String> form(Browser b, String page, String... pairs) {
+    Map<String, String> f = new HashMap<>();
+    f.put("_csrf", b.csrf(page));
+    for (int i = 0; i < pairs.length; i += 2) {
+      f.put(pairs[i], pairs[i + 1]);
+    }
+    return f;
+  }
+
+  private static String flash(Browser b, String page) {
+    return b.get(page).body();
+  }
+
+  @Test
+  void operations_ship_from_the_order_page_and_print_its_packing_slip() {
+    String sku = sku("SHIPC");
+    String loc = location(1);
+    receive(sku, loc, 10);
+    JsonNode order = createOrder(order(sku, 3));
+    String number = order.get("number").asString();
+    transition(number, "FULFILLMENT_QUEUED");
+    String page = "/console/orders/" + number;
+    Browser ops = as(ConsoleRole.OPERATIONS);
+
+    // The allocation panel: available before this order, reserved for it, available after.
+    String body = ops.get(page).body();
+    assertThat(body).contains("Lines and allocation").contains("data-action=\"ship\"");
+    String line = body.substring(body.indexOf("data-line=\"1\""));
+    assertThat(line.substring(0, line.indexOf("</tr>")))
+        .contains(">10<") // available before
+        .contains(">3<") // reserved
+        .contains(">7<") // available after
+        .contains("3 @ " + loc);
+
+    // Finance may not ship: 403, nothing shipped.
+    Browser finance = as(ConsoleRole.FINANCE);
+    assertThat(finance.get(page).body()).doesNotContain("data-action=\"ship\"");
+    HttpResponse<String> forged =
+        finance.post(
+            page + "/shipments",
+            form(finance, page, "version", "3", "ship-1", "3", "carrier", "UPS", "tracking", "1Z"));
+    assertThat(forged.statusCode()).isEqualTo(403);
+    assertThat(getOrder(number).get("state").asString()).isEqualTo("FULFILLMENT_QUEUED");
+
+    int version = getOrder(number).get("version").asInt();
+    HttpResponse<String> shipped =
+        ops.post(
+            page + "/shipments",
+            form(
+                ops,
+                page,
+                "version",
+                Integer.toString(version),
+                "ship-1",
+                "2",
+                "carrier",
+                "UPS",
+                "tracking",
+                "1ZCONSOLE1"));
+    assertThat(shipped.statusCode()).isEqualTo(302);
+    assertThat(flash(ops, page)).contains("Shipped with UPS 1ZCONSOLE1.");
+    JsonNode after = getOrder(number);
+    assertThat(after.get("state").asString()).isEqualTo("PARTIALLY_SHIPPED");
+    assertThat(after.get("lines").get(0).get("shipped").asInt()).isEqualTo(2);
+    assertThat(history(number).getLast().get("actor").asString()).startsWith("operations-");
+
+    String shipmentId =
+        api.get("/api/v1/orders/" + number + "/shipments")
+            .json()
+            .get("items")
+            .get(0)
+            .get("id")
+            .asString();
+    String slip = ops.get("/console/shipments/" + shipmentId + "/packing-slip").body();
+    assertThat(slip).contains("Packing slip").contains(number).contains(sku).contains("1ZCONSOLE1");
+    assertStateCountsExact();
+  }
+
+  @Test
+  void lots_are_pinned_and_unpinned_and_units_of_a_line_cancelled_from_the_order_page() {
+    String sku = sku("LOTC", Map.of("lotControlled", true));
+    String loc = location(1);
+    receive(sku, loc, "LOT-EARLY", LocalDate.of(2030, 1, 1), 5);
+    receive(sku, loc, "LOT-LATE", LocalDate.of(2031, 1, 1), 5);
+    JsonNode order = createOrder(order(sku, 4));
+    String number = order.get("number").asString();
+    String page = "/console/orders/" + number;
+    Browser ops = as(ConsoleRole.OPERATIONS);
+    assertThat(ops.get(page).body()).contains("lot LOT-EARLY");
+
+    int v = getOrder(number).get("version").asInt();
+    assertThat(
+            ops.post(
+                    page + "/lines/1/pin",
+                    form(ops, page, "version", Integer.toString(v), "lot", "LOT-LATE"))
+                .statusCode())
+        .isEqualTo(302);
+    assertThat(flash(ops, page))
+        .contains("Line 1 pinned to lot LOT-LATE.")
+        .contains("lot LOT-LATE · pinned");
+    JsonNode pinned = getOrder(number).get("lines").get(0);
+    assertThat(pinned.get("lot").asString()).isEqualTo("LOT-LATE");
+    assertThat(pinned.get("lotPinned").asBoolean()).isTrue();
+
+    v = getOrder(number).get("version").asInt();
+    ops.post(page + "/lines/1/unpin", form(ops, page, "version", Integer.toString(v)));
+    assertThat(getOrder(number).get("lines").get(0).get("lotPinned").asBoolean()).isFalse();
+
+    // Customer service cancels one unit of the line; a stale version is refused with the message.
+    Browser cs = as(ConsoleRole.CUSTOMER_SERVICE);
+    v = getOrder(number).get("version").asInt();
+    HttpResponse<String> stale =
+        cs.post(
+            page + "/lines/1/cancel",
+            form(cs, page, "version", Integer.toString(v - 1), "quantity", "1"));
+    assertThat(stale.statusCode()).isEqualTo(302);
+    assertThat(flash(cs, page)).contains("changed since you opened it");
+    assertThat(getOrder(number).get("lines").get(0).get("cancelled").asInt()).isZero();
+    cs.post(
+        page + "/lines/1/cancel",
+        form(cs, page, "version", Integer.toString(v), "quantity", "1", "reason", "short"));
+    JsonNode cancelled = getOrder(number).get("lines").get(0);
+    assertThat(cancelled.get("cancelled").asInt()).isEqualTo(1);
+    assertThat(cancelled.get("allocated").asInt()).isEqualTo(3);
+    // Customer service may not pin lots.
+    assertThat(
+            cs.post(
+                    page + "/lines/1/pin",
+                    form(cs, page, "version", Integer.toString(v + 1), "lot", "LOT-LATE"))
+                .statusCode())
+        .isEqualTo(403);
+    assertStockInvariants(sku);
+  }
+
+  @Test
+  void a_return_is_opened_by_customer_service_received_by_operations_and_refunded_by_finance() {
+    String sku = sku("RETC");
+    String loc = location(1);
+    receive(sku, loc, 5);
+    JsonNode order = createOrder(order(sku, 2));
+    String number = order.get("number").asString();
+    transition(number, "FULFILLMENT_QUEUED");
+    transition(number, "SHIPPED");
+    String page = "/console/orders/" + number;
+    Browser cs = as(ConsoleRole.CUSTOMER_SERVICE);
+    assertThat(cs.get(page).body()).doesNotContain("data-action=\"open-return\"");
+    transition(number, "DELIVERED");
+
+    assertThat(cs.get(page).body()).contains("data-action=\"open-return\"");
+    cs.post(page + "/returns", form(cs, page, "return-" + sku, "1", "reason", "damaged"));
+    assertThat(flash(cs, page)).contains("Return opened.");
+    List<JsonNode> returns =
+        api.get("/api/v1/orders/" + number + "/returns").json().get("items").valueStream().toList();
+    assertThat(returns).hasSize(1);
+    String rma = returns.getFirst().get("number").asString();
+    assertThat(flash(cs, page)).contains(rma).contains("data-action=\"return-AUTHORIZED\"");
+
+    // Customer service authorizes, but may not receive (that restocks) nor refund.
+    cs.post("/console/returns/" + rma + "/transitions", form(cs, page, "to", "AUTHORIZED"));
+    assertThat(
+            cs.post("/console/returns/" + rma + "/transitions", form(cs, page, "to", "RECEIVED"))
+                .statusCode())
+        .isEqualTo(403);
+    Browser ops = as(ConsoleRole.OPERATIONS);
+    ops.post("/console/returns/" + rma + "/transitions", form(ops, page, "to", "RECEIVED"));
+    assertThat(stock(sku).get("onHand").asInt()).isEqualTo(4);
+
+    Browser finance = as(ConsoleRole.FINANCE);
+    assertThat(finance.get(page).body()).contains("data-action=\"return-REFUNDED\"");
+    finance.post(
+        "/console/returns/" + rma + "/transitions",
+        form(finance, page, "to", "REFUNDED", "refundAmount", "12.50"));
+    JsonNode refunded = api.get("/api/v1/returns/" + rma).json();
+    assertThat(refunded.get("state").asString()).isEqualTo("REFUNDED");
+    assertThat(refunded.get("refundAmount").asString()).isEqualTo("12.50");
+  }
+
+  @Test
+  void lists_filter_and_export_csv_with_formula_cells_defused() {
+    String sku = sku("LISTC");
+    String loc = location(1);
+    receive(sku, loc, 10);
+    Map<String, Object> body = order(sku, 1);
+    body.put(
+        "customer", Map.of("name", "=HYPERLINK(\"http://x\",\"a, b\")", "email", "x@example.com"));
+    JsonNode order = createOrder(body);
+    String number = order.get("number").asString();
+    transition(number, "FULFILLMENT_QUEUED");
+    Browser ops = as(ConsoleRole.OPERATIONS);
+
+    assertThat(ops.get("/console/orders?q=" + number).body())
+        .contains("data-order=\"" + number + "\"");
+    assertThat(ops.get("/console/orders?q=" + number + "&state=SHIPPED").body())
+        .doesNotContain("data-order=\"" + number + "\"")
+        .contains("No orders match");
+    HttpResponse<String> csv = ops.get("/console/orders.csv?q=" + number);
+    assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+    assertThat(csv.body().lines().toList())
+        .hasSize(2)
+        .first()
+        .asString()
+        .startsWith("number,channel,type,state,customer,total");
+    assertThat(csv.body())
+        .contains(
+            number
+                + ",MANUAL,DTC,FULFILLMENT_QUEUED,\"'=HYPERLINK(\"\"http://x\"\",\"\"a, b\"\")\",12.50,USD");
+
+    // The pick list at the location: the order, its SKU and quantity; and as CSV.
+    assertThat(ops.get("/console/fulfillment?location=" + loc).body())
+        .contains("data-order=\"" + number + "\"")
+        .contains(sku);
+    assertThat(ops.get("/console/fulfillment.csv?location=" + loc).body())
+        .contains(loc + "," + number + ",DTC,");
+
+    // Inventory and its CSV.
+    assertThat(ops.get("/console/inventory?location=" + loc).body())
+        .contains("data-sku=\"" + sku + "\"");
+    assertThat(ops.get("/console/inventory.csv?location=" + loc).body())
+        .contains(sku + ",Test " + sku + ",10,1,9");
+  }
+
+  @Test
+  void operations_receive_and_adjust_stock_from_the_sku_page_and_finance_may_not() {
+    String sku = sku("STKC");
+    String loc = location(1);
+    String page = "/console/inventory/" + sku;
+    Browser ops = as(ConsoleRole.OPERATIONS);
+    assertThat(ops.get(page).body()).contains("No stock yet.").contains("data-action=\"receive\"");
+    ops.post(page + "/receipts", form(ops, page, "location", loc, "quantity", "12"));
+    assertThat(flash(ops, page)).contains("12 received at " + loc);
+    ops.post(
+        page + "/adjustments",
+        form(ops, page, "location", loc, "quantity", "-2", "reason", "DAMAGED", "note", "dropped"));
+    assertThat(stock(sku).get("onHand").asInt()).isEqualTo(10);
+    String movements = ops.get(page + "/movements.csv").body();
+    assertThat(movements.lines().toList()).hasSize(3);
+    assertThat(movements).contains("ADJUSTMENT," + loc).contains("RECEIPT," + loc);
+
+    Browser finance = as(ConsoleRole.FINANCE);
+    assertThat(finance.get(page).body()).doesNotContain("data-action=\"receive\"");
+    assertThat(
+            finance
+                .post(page + "/receipts", form(finance, page, "location", loc, "quantity", "5"))
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(stock(sku).get("onHand").asInt()).isEqualTo(10);
+
+    // A refused adjustment (below zero) says why and changes nothing.
+    ops.post(
+        page + "/adjustments",
+        form(ops, page, "location", loc, "quantity", "-50", "reason", "LOST"));
+    assertThat(flash(ops, page)).contains("role=\"alert\"");
+    assertThat(stock(sku).get("onHand").asInt()).isEqualTo(10);
+  }
+
+  @Test
+  void unknown_pages_and_broken_forms_answer_with_pages_not_stack_traces() {
+    Browser ops = as(ConsoleRole.OPERATIONS);
+    HttpResponse<String> missing = ops.get("/console/inventory/NO-SUCH-SKU-X");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.body()).contains("no SKU").doesNotContain("Exception");
+    String sku = sku("BRKC");
+    receive(sku, location(1), 3);
+    String number = createOrder(order(sku, 1)).get("number").asString();
+    String page = "/console/orders/" + number;
+    HttpResponse<String> broken = ops.post(page + "/transitions", form(ops, page, "to", "CLOSED"));
+    assertThat(broken.statusCode()).isEqualTo(400);
+    assertThat(broken.body()).contains("incomplete or malformed").doesNotContain("Exception");
+    HttpResponse<String> badShipment =
+        ops.get("/console/shipments/00000000-0000-0000-0000-000000000000/packing-slip");
+    assertThat(badShipment.statusCode()).isEqualTo(404);
+  }
+}
