@@ -40,9 +40,14 @@ class ConsoleSecurity {
 
   @Bean
   @Order(1)
-  SecurityFilterChain consoleFilterChain(HttpSecurity http, UserDetailsService consoleUserDetails)
+  SecurityFilterChain consoleFilterChain(
+      HttpSecurity http, UserDetailsService consoleUserDetails, SignInThrottle throttle)
       throws Exception {
     http.securityMatcher(PATHS)
+        .addFilterBefore(
+            throttle,
+            org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter
+                .class)
         .authorizeHttpRequests(
             a ->
                 a.requestMatchers(
@@ -54,6 +59,20 @@ class ConsoleSecurity {
         .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout"))
         .userDetailsService(consoleUserDetails);
     return http.build();
+  }
+
+  /** Not a servlet filter of its own: it runs inside the console's chain only. */
+  @Bean
+  SignInThrottle signInThrottle(ConsoleUsers users, ConsoleProperties properties) {
+    return new SignInThrottle(users, properties);
+  }
+
+  @Bean
+  org.springframework.boot.web.servlet.FilterRegistrationBean<SignInThrottle>
+      signInThrottleRegistration(SignInThrottle throttle) {
+    var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(throttle);
+    registration.setEnabled(false);
+    return registration;
   }
 
   @Bean

@@ -5,19 +5,28 @@ import org.springframework.security.authentication.event.AuthenticationFailureBa
 import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
 import org.springframework.stereotype.Component;
 
-/** Counts failed console sign-ins (an account locks after five in a row); a success resets it. */
+/**
+ * Counts failed console sign-ins: per account (it locks after five in a row; a success resets it)
+ * and per client address ({@link SignInThrottle}).
+ */
 @Component
 class SignInEvents {
 
   private final ConsoleUsers users;
+  private final SignInThrottle throttle;
 
-  SignInEvents(ConsoleUsers users) {
+  SignInEvents(ConsoleUsers users, SignInThrottle throttle) {
     this.users = users;
+    this.throttle = throttle;
   }
 
   @EventListener
   void failed(AuthenticationFailureBadCredentialsEvent e) {
     users.failed(String.valueOf(e.getAuthentication().getName()));
+    if (e.getAuthentication().getDetails()
+        instanceof org.springframework.security.web.authentication.WebAuthenticationDetails web) {
+      throttle.failed(web.getRemoteAddress());
+    }
   }
 
   @EventListener

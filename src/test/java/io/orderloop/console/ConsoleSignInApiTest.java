@@ -26,6 +26,41 @@ class ConsoleSignInApiTest extends ApiTest {
   }
 
   @Test
+  void an_address_with_too_many_failed_sign_ins_is_refused_unchecked_until_the_window_passes() {
+    Browser b = new Browser(port);
+    String location = "";
+    int attempts = 0;
+    // Failures for e-mails that do not exist: no account locks, only the address counts.
+    while (!location.endsWith("/login?throttled") && attempts < 25) {
+      String token = b.csrf("/login");
+      location =
+          location(
+              b.post(
+                  "/login",
+                  Map.of(
+                      "username",
+                      "nobody-" + attempts + "@example.com",
+                      "password",
+                      "wrong-password-123",
+                      "_csrf",
+                      token)));
+      attempts++;
+    }
+    assertThat(attempts).isBetween(2, 21);
+    assertThat(location).endsWith("/login?throttled");
+    // Even the right password is not checked now.
+    assertThat(location(b.signIn(CONSOLE_ADMIN, CONSOLE_PASSWORD))).endsWith("/login?throttled");
+    assertThat(b.get("/login?throttled").body()).contains("Too many failed sign-ins");
+    try {
+      clock.shift(java.time.Duration.ofMinutes(16));
+      HttpResponse<String> later = b.signIn(CONSOLE_ADMIN, CONSOLE_PASSWORD);
+      assertThat(location(later)).doesNotContain("/login");
+    } finally {
+      clock.reset();
+    }
+  }
+
+  @Test
   void signed_out_the_console_sends_you_to_the_login_form_and_the_bootstrap_admin_signs_in() {
     Browser b = new Browser(port);
     HttpResponse<String> home = b.get("/");
