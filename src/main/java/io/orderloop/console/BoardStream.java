@@ -50,7 +50,8 @@ class BoardStream {
     emitter.onTimeout(() -> open.remove(emitter));
     emitter.onError(e -> open.remove(emitter));
     long now = feed.lastPosition();
-    head.accumulateAndGet(now, Math::max);
+    // Only the poller moves the head it compares against: were a new stream to move it, boards
+    // already open would miss a change that came since the last poll.
     open.add(emitter);
     if (!send(emitter, "hello", now)
         || (after >= 0 && now > after && !send(emitter, "change", now))) {
@@ -68,13 +69,20 @@ class BoardStream {
     long now = feed.lastPosition();
     long before = head.getAndAccumulate(now, Math::max);
     if (now > before) {
-      open.removeIf(emitter -> !send(emitter, "change", now));
+      // Writes go out on a virtual thread: a stalled browser never holds the shared scheduler.
+      Thread.ofVirtual()
+          .name("live-board")
+          .start(() -> open.removeIf(emitter -> !send(emitter, "change", now)));
     }
   }
 
   /** A comment now and then keeps idle connections open through proxies and finds dead ones. */
   @Scheduled(fixedDelayString = "PT20S")
   void keepAlive() {
+    Thread.ofVirtual().name("live-board-keep-alive").start(this::ping);
+  }
+
+  private void ping() {
     open.removeIf(
         emitter -> {
           try {

@@ -56,6 +56,11 @@ public enum ConsoleRole {
     return canCancel();
   }
 
+  /** Takes orders by hand (the new-order form). */
+  public boolean canCreate() {
+    return canCancel();
+  }
+
   /** Re-runs allocation and pins or unpins lots. */
   public boolean canAllocate() {
     return canMove();
@@ -66,12 +71,15 @@ public enum ConsoleRole {
     return canMove();
   }
 
-  /** Opens returns, authorizes or rejects them. */
+  /** Opens returns, authorizes or rejects them (receiving them back is stock work). */
   public boolean canReturn() {
-    return canCancel();
+    return this == ADMIN || this == CUSTOMER_SERVICE;
   }
 
-  /** Refunds a received return and closes it. */
+  /**
+   * Refunds a received return and closes it. A console permission of finance beyond its read
+   * scopes: the API gives return moves to {@code orders:write} keys.
+   */
   public boolean canRefund() {
     return this == ADMIN || this == FINANCE;
   }

@@ -57,6 +57,24 @@ class ConsoleSecurity {
                     .authenticated())
         .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
         .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout"))
+        // An htmx request (the live board's refresh, a boosted link) whose session has ended is
+        // told
+        // to load the login page, rather than have the login form swapped into the page.
+        .exceptionHandling(
+            e -> {
+              var login =
+                  new org.springframework.security.web.authentication
+                      .LoginUrlAuthenticationEntryPoint("/login");
+              e.authenticationEntryPoint(
+                  (request, response, denied) -> {
+                    if (request.getHeader("HX-Request") != null) {
+                      response.setHeader("HX-Redirect", request.getContextPath() + "/login");
+                      response.sendError(401);
+                    } else {
+                      login.commence(request, response, denied);
+                    }
+                  });
+            })
         .userDetailsService(consoleUserDetails);
     return http.build();
   }

@@ -104,6 +104,12 @@ class OrderPage implements ConsolePage {
     model.addAttribute("stateLabel", Board.label(order.state()));
     model.addAttribute("card", Board.card(order, users.now()));
     model.addAttribute("allocation", allocation.allocation(id));
+    // By line number: the allocation is read after the order, and an edit in between may add one.
+    model.addAttribute(
+        "linesByNo",
+        order.lines().stream()
+            .collect(
+                java.util.stream.Collectors.toMap(OrderView.Line::lineNo, l -> l, (x, y) -> x)));
     model.addAttribute("history", history);
     model.addAttribute("shipments", shipments);
     model.addAttribute("invoices", invoices);

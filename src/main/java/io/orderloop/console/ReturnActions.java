@@ -18,9 +18,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * Returns from an order's page: open one for shipped units (customer service, operations),
- * authorize or reject it, receive it back into stock where it shipped from (operations), refund and
- * close it (finance).
+ * Returns from an order's page (a delivered or closed order): open one for shipped units, authorize
+ * or reject it (customer service), receive it back into stock where it shipped from (operations),
+ * refund and close it (finance); admin does all.
  */
 @Controller
 class ReturnActions implements ConsolePage {

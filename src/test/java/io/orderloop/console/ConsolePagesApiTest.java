@@ -63,11 +63,17 @@ class ConsolePagesApiTest extends ApiTest {
     String body = ops.get(page).body();
     assertThat(body).contains("Lines and allocation").contains("data-action=\"ship\"");
     String line = body.substring(body.indexOf("data-line=\"1\""));
-    assertThat(line.substring(0, line.indexOf("</tr>")))
-        .contains(">10<") // available before
-        .contains(">3<") // reserved
-        .contains(">7<") // available after
-        .contains("3 @ " + loc);
+    line = line.substring(0, line.indexOf("</tr>"));
+    java.util.regex.Matcher cell =
+        java.util.regex.Pattern.compile("<td class=\"num[^\"]*\">([^<]*)</td>").matcher(line);
+    List<String> cells = new java.util.ArrayList<>();
+    while (cell.find()) {
+      cells.add(cell.group(1));
+    }
+    // Quantity, unit price, allocated, backordered, shipped, cancelled; available before this
+    // order, reserved for it, available after.
+    assertThat(cells).containsExactly("3", "$12.50", "3", "0", "0", "0", "10", "3", "7");
+    assertThat(line).contains("3 @ " + loc);
 
     // Finance may not ship: 403, nothing shipped.
     Browser finance = as(ConsoleRole.FINANCE);
@@ -286,7 +292,7 @@ class ConsolePagesApiTest extends ApiTest {
     ops.post(
         page + "/adjustments",
         form(ops, page, "location", loc, "quantity", "-50", "reason", "LOST"));
-    assertThat(flash(ops, page)).contains("role=\"alert\"");
+    assertThat(flash(ops, page)).contains("role=\"alert\"").contains("cannot remove 50 units");
     assertThat(stock(sku).get("onHand").asInt()).isEqualTo(10);
   }
 
@@ -306,5 +312,96 @@ class ConsolePagesApiTest extends ApiTest {
     HttpResponse<String> badShipment =
         ops.get("/console/shipments/00000000-0000-0000-0000-000000000000/packing-slip");
     assertThat(badShipment.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void the_new_order_form_takes_a_b2b_order_once_and_shows_what_it_got_wrong() {
+    String sku = sku("NEWC", Map.of("casePack", 12));
+    String loc = location(1);
+    receive(sku, loc, 120);
+    Browser cs = as(ConsoleRole.CUSTOMER_SERVICE);
+    String page = "/console/orders/new";
+    String form = cs.get(page).body();
+    assertThat(form).contains("data-action=\"create-order\"").contains(sku);
+    assertThat(cs.get("/console/skus/availability?sku-1=" + sku).body())
+        .contains("data-available=\"120\"")
+        .contains("case of 12");
+    assertThat(cs.get("/console/skus/availability?sku-1=NOPE-" + sku).body())
+        .contains("unknown SKU");
+
+    java.util.regex.Matcher key =
+        java.util.regex.Pattern.compile("name=\"key\" value=\"([^\"]+)\"").matcher(form);
+    assertThat(key.find()).isTrue();
+    Map<String, String> fields =
+        form(
+            cs,
+            page,
+            "key",
+            key.group(1),
+            "type",
+            "B2B",
+            "name",
+            "Harbor Supply",
+            "email",
+            "buyer@harbor.example",
+            "po",
+            "PO-HS-77",
+            "terms",
+            "NET_30",
+            "windowFrom",
+            "2027-04-01",
+            "windowTo",
+            "2027-04-05",
+            "line1",
+            "9 Dock St",
+            "city",
+            "Portland",
+            "postalCode",
+            "04101",
+            "country",
+            "US",
+            "sku-1",
+            sku,
+            "qty-1",
+            "2",
+            "uom-1",
+            "CASE",
+            "price-1",
+            "60.00");
+
+    // What the form gets wrong comes back on it, with what was typed; nothing is created.
+    Map<String, String> wrong = new HashMap<>(fields);
+    wrong.put("qty-1", "two");
+    wrong.put("windowTo", "05/04/2027");
+    HttpResponse<String> refused = cs.post(page, wrong);
+    assertThat(refused.statusCode()).isEqualTo(200);
+    assertThat(refused.body())
+        .contains("line 1 quantity: give a whole number")
+        .contains("delivery window to: give a date as YYYY-MM-DD")
+        .contains("value=\"Harbor Supply\"");
+    assertThat(api.get("/api/v1/orders?q=PO-HS-77").json().get("items")).isEmpty();
+
+    HttpResponse<String> created = cs.post(page, fields);
+    assertThat(created.statusCode()).isEqualTo(302);
+    String number = location(created).substring(location(created).lastIndexOf('/') + 1);
+    JsonNode order = getOrder(number);
+    assertThat(order.get("type").asString()).isEqualTo("B2B");
+    assertThat(order.get("state").asString()).isEqualTo("ALLOCATED");
+    assertThat(order.get("b2b").get("buyerPo").asString()).isEqualTo("PO-HS-77");
+    assertThat(order.get("lines").get(0).get("allocated").asInt()).isEqualTo(24);
+    // The same form sent again (a double click) is the same order.
+    fields.put("_csrf", cs.csrf(page));
+    HttpResponse<String> again = cs.post(page, fields);
+    assertThat(location(again)).endsWith("/console/orders/" + number);
+    assertThat(api.get("/api/v1/orders?q=PO-HS-77").json().get("items")).hasSize(1);
+
+    Browser finance = as(ConsoleRole.FINANCE);
+    assertThat(finance.get(page).statusCode()).isEqualTo(403);
+    assertThat(finance.post(page, form(finance, "/console/orders", "name", "x")).statusCode())
+        .isEqualTo(403);
+  }
+
+  private static String location(HttpResponse<String> r) {
+    return r.headers().firstValue("Location").orElse("");
   }
 }
