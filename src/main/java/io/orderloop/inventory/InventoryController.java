@@ -30,8 +30,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class InventoryController {
 
-  private static final String CODE = "[A-Za-z0-9][A-Za-z0-9._/-]{0,63}";
-
   private final Catalogue catalogue;
   private final StockLedger stock;
   private final StockReconciliation reconciliation;
@@ -87,30 +85,21 @@ class InventoryController {
   ResponseEntity<SkuResponse> putSku(
       @PathVariable String sku, @Valid @RequestBody SkuRequest request) {
     requireCode("sku", sku);
-    int casePack = request.casePack() == null ? 1 : request.casePack();
-    if (request.palletQuantity() != null && request.palletQuantity() % casePack != 0) {
-      throw ApiProblem.unprocessable(
-          "palletQuantity",
-          "a pallet must hold whole cases: "
-              + request.palletQuantity()
-              + " is not a multiple of casePack "
-              + casePack);
-    }
-    boolean lotControlled = Boolean.TRUE.equals(request.lotControlled());
-    boolean pinned = Boolean.TRUE.equals(request.requiresPinnedLot());
-    if (pinned && !lotControlled) {
-      throw ApiProblem.unprocessable(
-          "requiresPinnedLot", "only a lot-controlled SKU can require a pinned lot");
-    }
     SkuInfo info =
         new SkuInfo(
             sku,
             request.name().strip(),
-            casePack,
+            request.casePack() == null ? 1 : request.casePack(),
             request.palletQuantity(),
-            lotControlled,
-            pinned,
+            Boolean.TRUE.equals(request.lotControlled()),
+            Boolean.TRUE.equals(request.requiresPinnedLot()),
             Boolean.TRUE.equals(request.allowsLooseUnits()));
+    SkuRules.problems(info).stream()
+        .findFirst()
+        .ifPresent(
+            p -> {
+              throw ApiProblem.unprocessable(p.field(), p.detail());
+            });
     boolean created = catalogue.putSku(info);
     return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
         .body(SkuResponse.of(info));
@@ -279,13 +268,9 @@ class InventoryController {
   }
 
   private static void requireCode(String field, String code) {
-    if (!code.matches(CODE)) {
-      throw ApiProblem.unprocessable(
-          field,
-          "'"
-              + code
-              + "' is not a valid code: use 1 to 64 letters, digits, "
-              + "'.', '_', '/' or '-', starting with a letter or digit");
+    String problem = SkuRules.codeProblem(code);
+    if (problem != null) {
+      throw ApiProblem.unprocessable(field, problem);
     }
   }
 }

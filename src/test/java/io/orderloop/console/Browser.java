@@ -52,6 +52,38 @@ final class Browser {
             .build());
   }
 
+  /** A multipart form post: the fields, and one file part. */
+  HttpResponse<String> postFile(
+      String path, Map<String, String> fields, String fileField, String filename, String content) {
+    String boundary = "----orderloop" + System.nanoTime();
+    StringBuilder body = new StringBuilder();
+    fields.forEach(
+        (k, v) ->
+            body.append("--")
+                .append(boundary)
+                .append("\r\nContent-Disposition: form-data; name=\"")
+                .append(k)
+                .append("\"\r\n\r\n")
+                .append(v)
+                .append("\r\n"));
+    body.append("--")
+        .append(boundary)
+        .append("\r\nContent-Disposition: form-data; name=\"")
+        .append(fileField)
+        .append("\"; filename=\"")
+        .append(filename)
+        .append("\"\r\nContent-Type: text/csv\r\n\r\n")
+        .append(content)
+        .append("\r\n--")
+        .append(boundary)
+        .append("--\r\n");
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+            .build());
+  }
+
   /** The CSRF token of a page's form. */
   String csrf(String path) {
     Matcher m = CSRF.matcher(get(path).body());

@@ -401,6 +401,60 @@ class ConsolePagesApiTest extends ApiTest {
         .isEqualTo(403);
   }
 
+  @Test
+  void a_csv_import_is_uploaded_previewed_row_by_row_and_applied_by_operations_only() {
+    String fresh = unique("CIMP");
+    String csv = "sku,name,case_pack\n" + fresh + ",Imported fitting,12\nbad code!,x,1\n";
+    Browser ops = as(ConsoleRole.OPERATIONS);
+    String page = "/console/inventory/import";
+    assertThat(ops.get(page).body()).contains("data-action=\"preview\"");
+
+    // Uploaded: the preview shows each row; with a wrong row nothing can be applied.
+    HttpResponse<String> preview =
+        ops.postFile(
+            "/console/inventory/import/preview",
+            Map.of("_csrf", ops.csrf(page), "kind", "SKUS"),
+            "file",
+            "skus.csv",
+            csv);
+    assertThat(preview.statusCode()).isEqualTo(200);
+    assertThat(preview.body())
+        .contains("data-row=\"1\"")
+        .contains("CREATE")
+        .contains("not a valid code")
+        .doesNotContain("data-action=\"apply\"");
+    assertThat(api.get("/api/v1/skus/" + fresh).status()).isEqualTo(404);
+
+    // Mended (pasted this time): applying writes it.
+    String mended = "sku,name,case_pack\n" + fresh + ",Imported fitting,12\n";
+    HttpResponse<String> ok =
+        ops.post(
+            "/console/inventory/import/preview", form(ops, page, "kind", "SKUS", "csv", mended));
+    assertThat(ok.body()).contains("data-action=\"apply\"").contains("Every row is valid");
+    HttpResponse<String> applied =
+        ops.post("/console/inventory/import/apply", form(ops, page, "kind", "SKUS", "csv", mended));
+    assertThat(applied.statusCode()).isEqualTo(302);
+    assertThat(ops.get("/console/inventory").body()).contains("Imported 1 rows");
+    assertThat(api.get("/api/v1/skus/" + fresh).json().get("casePack").asInt()).isEqualTo(12);
+
+    Browser cs = as(ConsoleRole.CUSTOMER_SERVICE);
+    assertThat(cs.get(page).statusCode()).isEqualTo(403);
+    String other = unique("CIMQ");
+    assertThat(
+            cs.post(
+                    "/console/inventory/import/apply",
+                    form(
+                        cs,
+                        "/console/inventory",
+                        "kind",
+                        "SKUS",
+                        "csv",
+                        "sku,name\n" + other + ",x\n"))
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(api.get("/api/v1/skus/" + other).status()).isEqualTo(404);
+  }
+
   private static String location(HttpResponse<String> r) {
     return r.headers().firstValue("Location").orElse("");
   }
