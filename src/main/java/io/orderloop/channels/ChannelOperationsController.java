@@ -32,19 +32,19 @@ class ChannelOperationsController {
       Set.of("RECEIVED", "PROCESSED", "DUPLICATE", "STALE", "IGNORED", "FAILED", "HELD");
 
   private final ChannelDeliveries deliveries;
-  private final DeliveryProcessor processor;
+  private final ChannelReplays replays;
   private final ChannelOrders orders;
   private final ChannelPushes pushes;
   private final OrderQueries queries;
 
   ChannelOperationsController(
       ChannelDeliveries deliveries,
-      DeliveryProcessor processor,
+      ChannelReplays replays,
       ChannelOrders orders,
       ChannelPushes pushes,
       OrderQueries queries) {
     this.deliveries = deliveries;
-    this.processor = processor;
+    this.replays = replays;
     this.orders = orders;
     this.pushes = pushes;
     this.queries = queries;
@@ -126,8 +126,7 @@ class ChannelOperationsController {
   @PostMapping("/{channel}/deliveries/{id}/replay")
   ChannelDeliveries.Delivery replay(@PathVariable String channel, @PathVariable long id) {
     find(channel, id);
-    deliveries.replay(id);
-    processor.processSoon(id);
+    replays.replay(id);
     return find(channel, id);
   }
 

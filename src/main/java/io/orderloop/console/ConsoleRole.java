@@ -61,6 +61,16 @@ public enum ConsoleRole {
     return canCancel();
   }
 
+  /** Webhook subscriptions: create, pause, resume, replay. */
+  public boolean canWebhooks() {
+    return this == ADMIN;
+  }
+
+  /** Channel deliveries and lines waiting outside the loop: see them, replay a delivery. */
+  public boolean canChannels() {
+    return this == ADMIN || this == OPERATIONS;
+  }
+
   /** Re-runs allocation and pins or unpins lots. */
   public boolean canAllocate() {
     return canMove();

@@ -4,5 +4,13 @@
  * orders, inventory and fulfillment APIs, and follows the event feed to keep the board live.
  */
 @org.springframework.modulith.ApplicationModule(
-    allowedDependencies = {"common", "orders", "inventory", "fulfillment", "returns", "events"})
+    allowedDependencies = {
+      "common",
+      "orders",
+      "inventory",
+      "fulfillment",
+      "returns",
+      "events",
+      "channels"
+    })
 package io.orderloop.console;

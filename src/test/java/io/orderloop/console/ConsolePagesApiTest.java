@@ -455,6 +455,77 @@ class ConsolePagesApiTest extends ApiTest {
     assertThat(api.get("/api/v1/skus/" + other).status()).isEqualTo(404);
   }
 
+  @Test
+  void admins_create_watch_pause_and_replay_webhooks_and_operations_see_channel_deliveries()
+      throws Exception {
+    try (io.orderloop.WebhookReceiver receiver = new io.orderloop.WebhookReceiver(1)) {
+      Browser admin = as(ConsoleRole.ADMIN);
+      String page = "/console/events";
+      HttpResponse<String> created =
+          admin.post(
+              "/console/events/webhooks",
+              form(admin, page, "url", receiver.url(), "eventTypes", "order.received"));
+      assertThat(created.statusCode()).isEqualTo(302);
+      String listing = admin.get(page).body();
+      assertThat(listing).contains(receiver.url());
+      java.util.regex.Matcher secret =
+          java.util.regex.Pattern.compile("shown this once: (whsec_[A-Za-z0-9+/=]+)")
+              .matcher(listing);
+      assertThat(secret.find()).as(listing).isTrue();
+      receiver.secret = secret.group(1);
+      JsonNode subscription =
+          api.get("/api/v1/webhook-subscriptions")
+              .json()
+              .get("items")
+              .valueStream()
+              .filter(x -> x.get("url").asString().equals(receiver.url()))
+              .findFirst()
+              .orElseThrow();
+      String id = subscription.get("id").asString();
+
+      // An order: the first attempt fails (the receiver refuses it), the retry succeeds; the log
+      // shows both, the failure marked.
+      String sku = sku("HOOKC");
+      receive(sku, location(1), 5);
+      createOrder(order(sku, 1));
+      await("the retry delivered", () -> receiver.received.size() >= 1);
+      assertThat(receiver.badSignatures).isEmpty();
+      String detail = admin.get("/console/events/webhooks/" + id).body();
+      assertThat(detail).contains("order.received").contains("1 failed of the last 2");
+
+      admin.post(
+          "/console/events/webhooks/" + id + "/pause",
+          form(admin, "/console/events/webhooks/" + id, "paused", "true"));
+      assertThat(api.get("/api/v1/webhook-subscriptions/" + id).json().get("state").asString())
+          .isEqualTo("PAUSED");
+      HttpResponse<String> badReplay =
+          admin.post(
+              "/console/events/webhooks/" + id + "/replay",
+              form(admin, "/console/events/webhooks/" + id, "from", "yesterday"));
+      assertThat(badReplay.statusCode()).isEqualTo(302);
+      assertThat(admin.get("/console/events/webhooks/" + id).body())
+          .contains("Give the time to replay from");
+
+      Browser ops = as(ConsoleRole.OPERATIONS);
+      assertThat(ops.get(page).statusCode()).isEqualTo(403);
+      assertThat(
+              ops.post(
+                      "/console/events/webhooks/" + id + "/pause",
+                      form(ops, "/console/channels", "paused", "false"))
+                  .statusCode())
+          .isEqualTo(403);
+      assertThat(api.get("/api/v1/webhook-subscriptions/" + id).json().get("state").asString())
+          .isEqualTo("PAUSED");
+      assertThat(ops.get("/console/channels").body())
+          .contains("Lines waiting outside the loop")
+          .contains("Deliveries");
+      ops.post("/console/channels/deliveries/987654321/replay", form(ops, "/console/channels"));
+      assertThat(ops.get("/console/channels").body()).contains("no channel delivery 987654321");
+      assertThat(as(ConsoleRole.FINANCE).get("/console/channels").statusCode()).isEqualTo(403);
+      api.delete("/api/v1/webhook-subscriptions/" + id);
+    }
+  }
+
   private static String location(HttpResponse<String> r) {
     return r.headers().firstValue("Location").orElse("");
   }
