@@ -52,9 +52,12 @@ class Board {
       String state, String label, Long count, List<Card> cards, boolean more, boolean collapsed) {}
 
   /** The filters as chosen, echoed into the form. */
-  record Filters(Channel channel, OrderType type, String text) {
+  record Filters(Channel channel, OrderType type, String location, String text) {
     public boolean any() {
-      return channel != null || type != null || (text != null && !text.isBlank());
+      return channel != null
+          || type != null
+          || location != null
+          || (text != null && !text.isBlank());
     }
   }
 
@@ -98,7 +101,17 @@ class Board {
       OrderState state, Boolean atRisk, Boolean onHold, Filters f, String text) {
     return orders.list(
         new OrderQueries.ListQuery(
-            atRisk, onHold, state, f.channel(), f.type(), null, null, text, null, CARDS));
+            atRisk,
+            onHold,
+            state,
+            f.channel(),
+            f.type(),
+            null,
+            null,
+            text,
+            null,
+            CARDS,
+            f.location()));
   }
 
   private static Column lane(String key, String label, OrderQueries.Page page, Instant now) {

@@ -18,11 +18,17 @@ class ConsoleController implements ConsolePage {
   private final ConsoleUsers users;
   private final Board board;
   private final BoardStream stream;
+  private final io.orderloop.inventory.Catalogue catalogue;
 
-  ConsoleController(ConsoleUsers users, Board board, BoardStream stream) {
+  ConsoleController(
+      ConsoleUsers users,
+      Board board,
+      BoardStream stream,
+      io.orderloop.inventory.Catalogue catalogue) {
     this.users = users;
     this.board = board;
     this.stream = stream;
+    this.catalogue = catalogue;
   }
 
   @GetMapping("/login")
@@ -35,6 +41,7 @@ class ConsoleController implements ConsolePage {
       Principal principal,
       @RequestParam(required = false) String channel,
       @RequestParam(required = false) String type,
+      @RequestParam(required = false) String location,
       @RequestParam(required = false) String q,
       @RequestHeader(name = "HX-Target", required = false) String target,
       Model model) {
@@ -44,11 +51,13 @@ class ConsoleController implements ConsolePage {
         new Board.Filters(
             parse(Channel.class, channel),
             parse(OrderType.class, type),
+            location == null || location.isBlank() ? null : location.strip(),
             q == null ? null : q.strip());
     model.addAttribute("user", user);
     model.addAttribute("board", board.view(filters, users.now()));
     model.addAttribute("channels", Channel.values());
     model.addAttribute("types", OrderType.values());
+    model.addAttribute("locations", catalogue.locations());
     model.addAttribute("position", position);
     // The live board asks for its own part again when the stream says something changed.
     return "live".equals(target) ? "console/board :: live" : "console/board";

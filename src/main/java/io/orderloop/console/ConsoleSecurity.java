@@ -51,7 +51,11 @@ class ConsoleSecurity {
         .authorizeHttpRequests(
             a ->
                 a.requestMatchers(
-                        "/login", "/console/console.css", "/console/favicon.svg", "/webjars/**")
+                        "/login",
+                        "/console/console.css",
+                        "/console/favicon.svg",
+                        "/console/console.js",
+                        "/webjars/**")
                     .permitAll()
                     .anyRequest()
                     .authenticated())

@@ -34,7 +34,13 @@ class OrderList implements ConsolePage {
 
   /** The list's filters, echoed into the form and the links. */
   record Filters(
-      OrderState state, Channel channel, OrderType type, String q, boolean atRisk, boolean held) {
+      OrderState state,
+      Channel channel,
+      OrderType type,
+      String q,
+      boolean atRisk,
+      boolean held,
+      String location) {
     OrderQueries.ListQuery query(String cursor, int limit) {
       return new OrderQueries.ListQuery(
           atRisk ? Boolean.TRUE : null,
@@ -46,7 +52,8 @@ class OrderList implements ConsolePage {
           null,
           q,
           cursor,
-          limit);
+          limit,
+          location);
     }
   }
 
@@ -59,9 +66,10 @@ class OrderList implements ConsolePage {
       @RequestParam(required = false) String q,
       @RequestParam(required = false) boolean atRisk,
       @RequestParam(required = false) boolean held,
+      @RequestParam(required = false) String location,
       @RequestParam(required = false) String cursor,
       Model model) {
-    Filters f = filters(state, channel, type, q, atRisk, held);
+    Filters f = filters(state, channel, type, q, atRisk, held, location);
     OrderQueries.Page page = orders.list(f.query(cursor, PAGE));
     model.addAttribute("user", users.current(principal));
     model.addAttribute("filters", f);
@@ -83,10 +91,11 @@ class OrderList implements ConsolePage {
       @RequestParam(required = false) String q,
       @RequestParam(required = false) boolean atRisk,
       @RequestParam(required = false) boolean held,
+      @RequestParam(required = false) String location,
       HttpServletResponse response)
       throws IOException {
     users.current(principal);
-    Filters f = filters(state, channel, type, q, atRisk, held);
+    Filters f = filters(state, channel, type, q, atRisk, held, location);
     try (Csv csv =
         Csv.download(
             response,
@@ -131,14 +140,21 @@ class OrderList implements ConsolePage {
   }
 
   private static Filters filters(
-      String state, String channel, String type, String q, boolean atRisk, boolean held) {
+      String state,
+      String channel,
+      String type,
+      String q,
+      boolean atRisk,
+      boolean held,
+      String location) {
     return new Filters(
         parse(OrderState.class, state),
         parse(Channel.class, channel),
         parse(OrderType.class, type),
         q == null || q.isBlank() ? null : q.strip(),
         atRisk,
-        held);
+        held,
+        location == null || location.isBlank() ? null : location.strip());
   }
 
   /** A filter's value, or none when it is empty or not one of the values. */

@@ -134,6 +134,9 @@ class OrderController {
           @RequestParam(required = false)
           String createdTo,
       @RequestParam(required = false) String q,
+      @Parameter(description = "orders with units reserved at this location")
+          @RequestParam(required = false)
+          String location,
       @RequestParam(required = false) String cursor,
       @RequestParam(defaultValue = "50") int limit) {
     return queries.list(
@@ -147,7 +150,8 @@ class OrderController {
             QueryParameters.instant("createdTo", createdTo),
             q,
             cursor,
-            QueryParameters.limit(limit)));
+            QueryParameters.limit(limit),
+            location == null || location.isBlank() ? null : location.strip()));
   }
 
   /** The board's counts: orders in each state, exact, optionally for one channel and type. */

@@ -97,6 +97,14 @@ class OrderFinder {
       sql.append(" AND created_at < :createdTo");
       params.put("createdTo", Timestamp.from(filter.createdTo()));
     }
+    if (filter.location() != null) {
+      // Read-only look at the inventory module's reservations (its partial index by order): the
+      // orders with units reserved at the location, i.e. the ones to be picked there.
+      sql.append(
+          " AND EXISTS (SELECT 1 FROM reservations r JOIN stock s ON s.id = r.stock_id"
+              + " WHERE r.order_id = orders.id AND r.status = 'ACTIVE' AND s.location = :location)");
+      params.put("location", filter.location());
+    }
     if (text != null) {
       sql.append(
           " AND (number = :exact OR lower(customer_name) LIKE :like ESCAPE '\\'"

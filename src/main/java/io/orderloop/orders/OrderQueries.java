@@ -65,7 +65,7 @@ public class OrderQueries {
 
   /**
    * Filters of the order list; null fields do not filter. {@code text} matches number, customer and
-   * buyer PO.
+   * buyer PO; {@code location} keeps orders with units reserved at that location.
    */
   public record ListQuery(
       Boolean atRisk,
@@ -77,7 +77,23 @@ public class OrderQueries {
       Instant createdTo,
       String text,
       String cursor,
-      int limit) {}
+      int limit,
+      String location) {
+
+    public ListQuery(
+        Boolean atRisk,
+        Boolean onHold,
+        OrderState state,
+        Channel channel,
+        OrderType type,
+        Instant createdFrom,
+        Instant createdTo,
+        String text,
+        String cursor,
+        int limit) {
+      this(atRisk, onHold, state, channel, type, createdFrom, createdTo, text, cursor, limit, null);
+    }
+  }
 
   /** One page of orders and the cursor of the next page ({@code null} on the last). */
   public record Page(List<OrderView> items, String nextCursor) {}

@@ -84,6 +84,12 @@ class ConsoleBrowserTest extends DemoConsoleTest {
     admin.waitForText(By.tagName("h1"), "Inventory");
     admin.waitForText(By.cssSelector("[data-sku=LMB-BRS-001]"), "LMB-BRS-001");
     admin.screenshot("inventory");
+    // A list sorts by a column's header, numbers as numbers, and again to reverse.
+    admin.driver.findElement(By.xpath("//th/button[normalize-space()='On hand']")).click();
+    List<Integer> ascending = column(admin, 3);
+    assertThat(ascending).isSorted().hasSizeGreaterThan(1);
+    admin.driver.findElement(By.xpath("//th/button[normalize-space()='On hand']")).click();
+    assertThat(column(admin, 3)).isEqualTo(ascending.reversed());
     admin.driver.findElement(By.linkText("LMB-BRT-001")).click();
     admin.waitForText(By.cssSelector("main"), "LMB-LOT-2025-002");
     assertThat(admin.scriptErrors()).isEmpty();
@@ -188,6 +194,15 @@ class ConsoleBrowserTest extends DemoConsoleTest {
         path,
         version,
         withToken);
+  }
+
+  private static List<Integer> column(Chromium browser, int n) {
+    return browser
+        .driver
+        .findElements(By.cssSelector("table.sortable tbody tr td:nth-child(" + n + ")"))
+        .stream()
+        .map(e -> Integer.parseInt(e.getText().strip()))
+        .toList();
   }
 
   private static boolean card(Chromium browser, OrderState state, String number) {

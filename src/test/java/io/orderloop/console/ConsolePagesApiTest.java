@@ -248,6 +248,14 @@ class ConsolePagesApiTest extends ApiTest {
             number
                 + ",MANUAL,DTC,FULFILLMENT_QUEUED,\"'=HYPERLINK(\"\"http://x\"\",\"\"a, b\"\")\",12.50,USD");
 
+    // The board and the list narrowed to a location: orders with units reserved there.
+    assertThat(ops.get("/?location=" + loc).body()).contains("data-order=\"" + number + "\"");
+    assertThat(ops.get("/?location=" + location(9)).body())
+        .doesNotContain("data-order=\"" + number + "\"");
+    assertThat(ops.get("/console/orders?location=" + loc).body())
+        .contains("data-order=\"" + number + "\"");
+    assertThat(api.get("/api/v1/orders?location=" + loc).json().get("items")).hasSize(1);
+
     // The pick list at the location: the order, its SKU and quantity; and as CSV.
     assertThat(ops.get("/console/fulfillment?location=" + loc).body())
         .contains("data-order=\"" + number + "\"")
