@@ -126,6 +126,9 @@ final class ServiceProcess {
     pb.environment().put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:5432/" + Config.DB);
     pb.environment().put("SPRING_DATASOURCE_USERNAME", "postgres");
     pb.environment().put("ORDERLOOP_BOOTSTRAP_API_KEY", Config.KEY);
+    // A console admin, for the console's pages at a million orders.
+    pb.environment().put("ORDERLOOP_BOOTSTRAP_ADMIN_EMAIL", Scenarios.CONSOLE_EMAIL);
+    pb.environment().put("ORDERLOOP_BOOTSTRAP_ADMIN_PASSWORD", Scenarios.CONSOLE_PASSWORD);
     // The bench's webhook receiver listens on 127.0.0.1.
     pb.environment().put("ORDERLOOP_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
     // As production is run: API-key hashes keyed with a configured server secret.

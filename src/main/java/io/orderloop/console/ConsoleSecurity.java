@@ -31,7 +31,9 @@ class ConsoleSecurity {
   private static final Logger log = LoggerFactory.getLogger(ConsoleSecurity.class);
 
   /** Paths the console serves. */
-  static final String[] PATHS = {"/", "/login", "/logout", "/console/**", "/webjars/**"};
+  static final String[] PATHS = {
+    "/", "/login", "/logout", "/console/**", "/assets/**", "/webjars/**"
+  };
 
   @Bean
   PasswordEncoder passwordEncoder() {
@@ -50,12 +52,7 @@ class ConsoleSecurity {
                 .class)
         .authorizeHttpRequests(
             a ->
-                a.requestMatchers(
-                        "/login",
-                        "/console/console.css",
-                        "/console/favicon.svg",
-                        "/console/console.js",
-                        "/webjars/**")
+                a.requestMatchers("/login", "/assets/**", "/webjars/**")
                     .permitAll()
                     .anyRequest()
                     .authenticated())

@@ -71,8 +71,8 @@ class OrderFinder {
         new StringBuilder("SELECT " + OrderRepository.ORDER_COLUMNS + " FROM orders WHERE true");
     Map<String, Object> params = new HashMap<>();
     if (filter.atRisk() != null) {
-      sql.append(" AND at_risk = :atRisk");
-      params.put("atRisk", filter.atRisk());
+      // Literal, so the planner can match the partial index of at-risk orders (V19).
+      sql.append(filter.atRisk() ? " AND at_risk" : " AND NOT at_risk");
     }
     if (filter.onHold() != null) {
       sql.append(filter.onHold() ? " AND hold_reason IS NOT NULL" : " AND hold_reason IS NULL");
