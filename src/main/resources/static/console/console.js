@@ -1,11 +1,18 @@
 // Sortable lists: a header of a table.sortable sorts the rows shown by that column (numbers as
 // numbers, amounts by their digits), again to reverse. Keyboard: the header is a button.
 (function () {
+  // A cell's sort value: its data-sort when it has one (ages in seconds), a number when the whole
+  // cell is one (an amount with its symbol and separators, a count), else its text.
+  var NUMBER = /^[-+]?[$€£¥]?\s?\d[\d,]*(\.\d+)?$/;
   function value(cell) {
+    if (cell && cell.hasAttribute('data-sort')) return Number(cell.getAttribute('data-sort'));
     var text = (cell && cell.textContent || '').trim();
-    var number = text.replace(/[^0-9.\-]/g, '');
-    return number !== '' && !isNaN(Number(number)) && /\d/.test(text) && !/[A-Za-z]{2}/.test(text)
-      ? Number(number) : text.toLowerCase();
+    return NUMBER.test(text) ? Number(text.replace(/[^0-9.\-]/g, '')) : text;
+  }
+  function compare(x, y) {
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    // Natural order for codes and mixed cells: L-2 before L-10.
+    return String(x).localeCompare(String(y), undefined, {numeric: true, sensitivity: 'base'});
   }
   document.addEventListener('click', function (e) {
     var button = e.target.closest('table.sortable th button.sort');
@@ -17,8 +24,7 @@
     var rows = Array.prototype.filter.call(body.rows, function (r) { return r.cells.length > index; });
     var ascending = th.getAttribute('aria-sort') !== 'ascending';
     rows.sort(function (a, b) {
-      var x = value(a.cells[index]), y = value(b.cells[index]);
-      var order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+      var order = compare(value(a.cells[index]), value(b.cells[index]));
       return ascending ? order : -order;
     });
     rows.forEach(function (r) { body.appendChild(r); });
@@ -38,5 +44,15 @@
     });
   }
   document.addEventListener('DOMContentLoaded', function () { arm(document); });
+  // A file larger than the import takes is refused here, before the upload (the server would
+  // refuse it too, less clearly).
+  document.addEventListener('change', function (e) {
+    var input = e.target;
+    if (!input.matches || !input.matches('input[type=file][data-max-bytes]') || !input.files.length) return;
+    if (input.files[0].size > Number(input.getAttribute('data-max-bytes'))) {
+      alert('This file is larger than 4 MB: split it and import each part.');
+      input.value = '';
+    }
+  });
   document.addEventListener('htmx:afterSettle', function (e) { arm(e.target); });
 })();

@@ -53,6 +53,17 @@ class Board {
 
   /** The filters as chosen, echoed into the form. */
   record Filters(Channel channel, OrderType type, String location, String text) {
+    /**
+     * The counts follow channel and type (the kept counts); location and text narrow cards only.
+     */
+    public boolean counted() {
+      return channel != null || type != null;
+    }
+
+    public boolean narrowed() {
+      return location != null || (text != null && !text.isBlank());
+    }
+
     public boolean any() {
       return channel != null
           || type != null

@@ -26,16 +26,30 @@ import tools.jackson.dataformat.csv.CsvSchema;
  *
  * <p>SKUs: columns {@code sku, name, case_pack, pallet_quantity, lot_controlled,
  * requires_pinned_lot, allows_loose_units} (a header row names them, in any order; {@code casePack}
- * spellings are accepted; only {@code sku} and, for a new SKU, {@code name} are required). Stock
- * counts: {@code sku, location, lot, counted, expires_on}: each row sets on hand at that location
- * (and lot) to what was counted, with an ADJUSTMENT movement of the difference (reason {@code
- * CYCLE_COUNT}); a count below what is reserved for orders is refused.
+ * spellings are accepted; only {@code sku} and, for a new SKU, {@code name} are required; a blank
+ * cell keeps the SKU's current value; an unknown column is refused). Stock counts: {@code sku,
+ * location, lot, counted, expires_on}: each row sets on hand at that location (and lot) to what was
+ * counted, with an ADJUSTMENT movement of the difference (reason {@code CYCLE_COUNT}), on hand read
+ * under the row's lock; a count below what is reserved for orders is refused; {@code expires_on}
+ * dates a lot the count finds.
  */
 @Service
 public class InventoryImport {
 
   /** Rows one import may hold. */
   public static final int MAX_ROWS = 10_000;
+
+  static final List<String> SKU_COLUMNS =
+      List.of(
+          "sku",
+          "name",
+          "case_pack",
+          "pallet_quantity",
+          "lot_controlled",
+          "requires_pinned_lot",
+          "allows_loose_units");
+  static final List<String> COUNT_COLUMNS =
+      List.of("sku", "location", "lot", "counted", "expires_on");
 
   private static final CsvMapper CSV = CsvMapper.builder().build();
 
@@ -74,8 +88,11 @@ public class InventoryImport {
       Map<String, Integer> actions,
       List<Row> items) {}
 
+  /** A data row: its number (1 is the first line under the header) and its non-blank cells. */
+  record Line(int row, Map<String, String> values) {}
+
   public Result preview(Kind kind, String csv) {
-    return transactions.inTransaction(() -> check(kind, read(csv)));
+    return transactions.inTransaction(() -> check(kind, read(kind, csv)));
   }
 
   /**
@@ -85,7 +102,7 @@ public class InventoryImport {
   public Result apply(Kind kind, String csv) {
     return transactions.inTransaction(
         () -> {
-          List<Map<String, String>> rows = read(csv);
+          List<Line> rows = read(kind, csv);
           Result checked = check(kind, rows);
           if (checked.invalid() > 0) {
             throw ApiProblem.unprocessable(
@@ -97,39 +114,45 @@ public class InventoryImport {
                 .with(
                     "rows", checked.items().stream().filter(r -> !r.problems().isEmpty()).toList());
           }
+          // Every write joins this transaction: a failure on any row rolls back all of them.
           for (int i = 0; i < rows.size(); i++) {
             Row r = checked.items().get(i);
             if (kind == Kind.SKUS) {
               if (!"UNCHANGED".equals(r.action())) {
-                catalogue.putSku(sku(rows.get(i), new ArrayList<>()).orElseThrow());
+                catalogue.putSku(withExisting(rows.get(i).values()).orElseThrow());
               }
             } else if ("ADJUST".equals(r.action())) {
-              Count c = count(rows.get(i), new ArrayList<>()).orElseThrow();
-              int delta = c.counted() - onHand(c);
-              ledger.adjust(
-                  new StockLedger.Adjustment(
-                      c.sku(),
-                      c.location(),
-                      c.lot(),
-                      delta,
-                      StockLedger.AdjustmentReason.CYCLE_COUNT,
-                      "stock count import"));
+              Count c = count(rows.get(i).values(), new ArrayList<>()).orElseThrow();
+              // On hand read under the row's lock: the count sets it, whatever committed since the
+              // preview or the check above.
+              int delta = c.counted() - lockedOnHand(c);
+              if (delta != 0) {
+                ledger.adjust(
+                    new StockLedger.Adjustment(
+                        c.sku(),
+                        c.location(),
+                        c.lot(),
+                        delta,
+                        StockLedger.AdjustmentReason.CYCLE_COUNT,
+                        "stock count import",
+                        c.expiresOn()));
+              }
             }
           }
           return new Result(kind, true, checked.rows(), 0, checked.actions(), checked.items());
         });
   }
 
-  private Result check(Kind kind, List<Map<String, String>> rows) {
+  private Result check(Kind kind, List<Line> rows) {
     List<Row> items = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     Map<String, Integer> actions = new LinkedHashMap<>();
     int invalid = 0;
-    for (int i = 0; i < rows.size(); i++) {
+    for (Line line : rows) {
       Row r =
           kind == Kind.SKUS
-              ? checkSku(i + 1, rows.get(i), seen)
-              : checkCount(i + 1, rows.get(i), seen);
+              ? checkSku(line.row(), line.values(), seen)
+              : checkCount(line.row(), line.values(), seen);
       items.add(r);
       actions.merge(r.action(), 1, Integer::sum);
       if (!r.problems().isEmpty()) {
@@ -144,11 +167,7 @@ public class InventoryImport {
     String code = values.get("sku");
     Optional<SkuInfo> existing =
         code == null || SkuRules.codeProblem(code) != null ? Optional.empty() : catalogue.sku(code);
-    Map<String, String> withName = new LinkedHashMap<>(values);
-    if (withName.get("name") == null && existing.isPresent()) {
-      withName.put("name", existing.get().name());
-    }
-    Optional<SkuInfo> sku = sku(withName, problems);
+    Optional<SkuInfo> sku = sku(merged(values, existing), problems);
     if (code != null && !seen.add(code)) {
       problems.add("sku: " + code + " is on an earlier row too");
     }
@@ -200,6 +219,28 @@ public class InventoryImport {
             "ADJUST",
             "on hand " + onHand + " → " + c.counted() + " (" + (delta > 0 ? "+" : "") + delta + ")",
             problems);
+  }
+
+  /** A blank cell keeps the SKU's current value (a new SKU takes the defaults). */
+  private static Map<String, String> merged(
+      Map<String, String> values, Optional<SkuInfo> existing) {
+    Map<String, String> v = new LinkedHashMap<>(values);
+    existing.ifPresent(
+        e -> {
+          v.putIfAbsent("name", e.name());
+          v.putIfAbsent("case_pack", Integer.toString(e.casePack()));
+          if (e.palletQuantity() != null) {
+            v.putIfAbsent("pallet_quantity", Integer.toString(e.palletQuantity()));
+          }
+          v.putIfAbsent("lot_controlled", Boolean.toString(e.lotControlled()));
+          v.putIfAbsent("requires_pinned_lot", Boolean.toString(e.requiresPinnedLot()));
+          v.putIfAbsent("allows_loose_units", Boolean.toString(e.allowsLooseUnits()));
+        });
+    return v;
+  }
+
+  private Optional<SkuInfo> withExisting(Map<String, String> values) {
+    return sku(merged(values, catalogue.sku(values.get("sku"))), new ArrayList<>());
   }
 
   private Optional<SkuInfo> sku(Map<String, String> v, List<String> problems) {
@@ -266,8 +307,21 @@ public class InventoryImport {
     if (info.isPresent()) {
       if (info.get().lotControlled() && lot == null) {
         problems.add("lot: " + sku + " is kept per lot: give the lot counted");
-      } else if (!info.get().lotControlled() && lot != null) {
-        problems.add("lot: " + sku + " is not kept per lot: leave lot empty");
+      } else if (!info.get().lotControlled() && (lot != null || expires != null)) {
+        problems.add("lot: " + sku + " is not kept per lot: leave lot and expires_on empty");
+      } else if (lot != null && expires != null) {
+        LocalDate known = lotExpiry(sku, lot);
+        if (known != null && !known.equals(expires)) {
+          problems.add(
+              "expires_on: lot "
+                  + lot
+                  + " of "
+                  + sku
+                  + " expires on "
+                  + known
+                  + ", not "
+                  + expires);
+        }
       }
     }
     return problems.isEmpty()
@@ -277,6 +331,25 @@ public class InventoryImport {
 
   private int onHand(Count c) {
     return stockRow(c, "on_hand");
+  }
+
+  private int lockedOnHand(Count c) {
+    return jdbc.sql(
+            "SELECT s.on_hand FROM stock s LEFT JOIN lots l ON l.id = s.lot_id"
+                + " WHERE s.sku = ? AND s.location = ? AND l.code IS NOT DISTINCT FROM ?"
+                + " FOR UPDATE OF s")
+        .params(c.sku(), c.location(), c.lot())
+        .query(Integer.class)
+        .optional()
+        .orElse(0);
+  }
+
+  private LocalDate lotExpiry(String sku, String lot) {
+    return jdbc.sql("SELECT expires_on FROM lots WHERE sku = ? AND code = ?")
+        .params(sku, lot)
+        .query(LocalDate.class)
+        .optional()
+        .orElse(null);
   }
 
   private int reserved(Count c) {
@@ -326,22 +399,45 @@ public class InventoryImport {
         + (s.casePack() > 1 ? ", case of " + s.casePack() : "")
         + (s.palletQuantity() != null ? ", pallet of " + s.palletQuantity() : "")
         + (s.lotControlled() ? ", lots" : "")
-        + (s.requiresPinnedLot() ? ", pinned" : "");
+        + (s.requiresPinnedLot() ? ", pinned" : "")
+        + (s.allowsLooseUnits() ? ", loose units" : "");
   }
 
-  /** The CSV's rows as header-named values, blank cells left out. */
-  static List<Map<String, String>> read(String csv) {
+  /**
+   * The CSV's rows as header-named values, blank cells left out, each with its number (blank lines
+   * are counted, so the numbers match the file). A column the import does not know is refused: it
+   * would otherwise be dropped without a word.
+   */
+  static List<Line> read(Kind kind, String csv) {
     if (csv == null || csv.isBlank()) {
       throw ApiProblem.unprocessable("csv", "the CSV is empty: give a header row and data rows");
     }
     String text = csv.startsWith("\uFEFF") ? csv.substring(1) : csv;
-    List<Map<String, String>> rows = new ArrayList<>();
+    List<String> known = kind == Kind.SKUS ? SKU_COLUMNS : COUNT_COLUMNS;
+    List<Line> rows = new ArrayList<>();
     try (MappingIterator<Map<String, String>> it =
         CSV.readerForMapOf(String.class)
             .with(CsvSchema.emptySchema().withHeader())
             .readValues(text)) {
+      int number = 0;
+      boolean headerChecked = false;
       while (it.hasNextValue()) {
         Map<String, String> raw = it.nextValue();
+        number++;
+        if (!headerChecked) {
+          for (String header : raw.keySet()) {
+            if (!known.contains(column(header))) {
+              throw ApiProblem.unprocessable(
+                  "csv",
+                  "unknown column '"
+                      + header.strip()
+                      + "': the columns are "
+                      + String.join(", ", known)
+                      + " (in any order; leave out the ones you do not set)");
+            }
+          }
+          headerChecked = true;
+        }
         Map<String, String> row = new LinkedHashMap<>();
         raw.forEach(
             (k, v) -> {
@@ -356,7 +452,7 @@ public class InventoryImport {
           throw ApiProblem.unprocessable(
               "csv", "more than " + MAX_ROWS + " rows: split the file and import each part");
         }
-        rows.add(row);
+        rows.add(new Line(number, row));
       }
     } catch (JacksonException e) {
       throw ApiProblem.unprocessable(
@@ -380,6 +476,6 @@ public class InventoryImport {
         .strip()
         .replaceAll("([a-z0-9])([A-Z])", "$1_$2")
         .toLowerCase(Locale.ROOT)
-        .replaceAll("[ \\-]+", "_");
+        .replaceAll("[\\s_\\-]+", "_");
   }
 }

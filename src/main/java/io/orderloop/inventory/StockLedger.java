@@ -110,14 +110,29 @@ public class StockLedger {
     OTHER
   }
 
-  /** A correction of on hand at one stock row: {@code quantity} is signed (never zero). */
+  /**
+   * A correction of on hand at one stock row: {@code quantity} is signed (never zero); {@code
+   * expiresOn} dates a lot that a positive adjustment finds (it must agree with a known lot's).
+   */
   public record Adjustment(
       String sku,
       String location,
       String lot,
       int quantity,
       AdjustmentReason reason,
-      String note) {}
+      String note,
+      LocalDate expiresOn) {
+
+    public Adjustment(
+        String sku,
+        String location,
+        String lot,
+        int quantity,
+        AdjustmentReason reason,
+        String note) {
+      this(sku, location, lot, quantity, reason, note, null);
+    }
+  }
 
   /**
    * Corrects on hand with an ADJUSTMENT movement. A positive adjustment can fill backorders like a
@@ -135,11 +150,11 @@ public class StockLedger {
                       ? ""
                       : ": " + adjustment.note().strip());
           if (adjustment.quantity() > 0) {
-            Catalogue.requireLotRule(sku, adjustment.lot(), null, "adjusted");
+            Catalogue.requireLotRule(sku, adjustment.lot(), adjustment.expiresOn(), "adjusted");
             Long lotId =
                 adjustment.lot() == null
                     ? null
-                    : rows.upsertLot(sku.code(), adjustment.lot(), null);
+                    : rows.upsertLot(sku.code(), adjustment.lot(), adjustment.expiresOn());
             long stockId =
                 rows.addOnHand(sku.code(), adjustment.location(), lotId, adjustment.quantity());
             rows.movement(stockId, "ADJUSTMENT", adjustment.quantity(), 0, reason, null);

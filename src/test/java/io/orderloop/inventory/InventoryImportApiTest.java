@@ -185,4 +185,71 @@ class InventoryImportApiTest extends ApiTest {
     assertThat(forbidden.status()).isEqualTo(403);
     assertThat(api.get("/api/v1/skus/" + code).status()).isEqualTo(404);
   }
+
+  @Test
+  void a_blank_cell_keeps_the_value_an_unknown_column_is_refused_and_rows_match_the_file() {
+    String code = sku("IMPK", Map.of("casePack", 12, "palletQuantity", 480, "lotControlled", true));
+    Api.Response renamed =
+        post("skus", false, "sku,name,case_pack\n" + code + ",Renamed " + code + ",\n");
+    assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);
+    JsonNode kept = api.get("/api/v1/skus/" + code).json();
+    assertThat(kept.get("name").asString()).isEqualTo("Renamed " + code);
+    assertThat(kept.get("casePack").asInt()).isEqualTo(12);
+    assertThat(kept.get("palletQuantity").asInt()).isEqualTo(480);
+    assertThat(kept.get("lotControlled").asBoolean()).isTrue();
+
+    Api.Response unknown = post("skus", true, "sku,name,casepak\n" + code + ",x,12\n");
+    assertThat(unknown.status()).isEqualTo(422);
+    assertThat(unknown.json().get("detail").asString())
+        .contains("unknown column 'casepak'")
+        .contains("case_pack");
+
+    // Row numbers are the file's lines under the header, blank lines included.
+    JsonNode numbered = post("skus", true, "sku,name\n" + code + ",a\n\n\nbad code!,b\n").json();
+    assertThat(numbered.get("items").get(1).get("row").asInt()).isEqualTo(4);
+  }
+
+  @Test
+  void a_count_dates_the_lot_it_finds_and_sets_on_hand_to_the_count() {
+    String lots = sku("CNTE", Map.of("lotControlled", true));
+    String loc = location(1);
+    receive(lots, loc, "L-OLD", LocalDate.of(2030, 1, 1), 5);
+    Api.Response wrongDate =
+        post(
+            "stock-counts",
+            true,
+            "sku,location,lot,counted,expires_on\n" + lots + "," + loc + ",L-OLD,5,2031-01-01\n");
+    assertThat(wrongDate.json().get("items").get(0).get("problems").get(0).asString())
+        .contains("expires on 2030-01-01");
+    Api.Response found =
+        post(
+            "stock-counts",
+            false,
+            "sku,location,lot,counted,expires_on\n" + lots + "," + loc + ",L-NEW,4,2029-06-30\n");
+    assertThat(found.status()).as(found.toString()).isEqualTo(200);
+    JsonNode stock = stock(lots);
+    assertThat(stock.get("onHand").asInt()).isEqualTo(9);
+    assertThat(
+            stock
+                .get("lots")
+                .valueStream()
+                .filter(l -> "L-NEW".equals(l.get("lot").asString()))
+                .findFirst()
+                .orElseThrow()
+                .get("expiresOn")
+                .asString())
+        .isEqualTo("2029-06-30");
+    // A count of a SKU not kept per lot may not carry an expiry.
+    String plain = sku("CNTQ");
+    receive(plain, loc, 3);
+    assertThat(
+            post(
+                    "stock-counts",
+                    true,
+                    "sku,location,counted,expires_on\n" + plain + "," + loc + ",3,2030-01-01\n")
+                .json()
+                .get("invalid")
+                .asInt())
+        .isEqualTo(1);
+  }
 }
