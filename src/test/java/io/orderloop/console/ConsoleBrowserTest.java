@@ -96,6 +96,27 @@ class ConsoleBrowserTest extends DemoConsoleTest {
   }
 
   @Test
+  void every_page_of_the_navigation_loads_without_script_errors() {
+    admin.driver.get(base() + "/");
+    admin.scriptErrors();
+    List<String> pages =
+        List.of("Orders", "Fulfillment", "Inventory", "Channels", "Webhooks", "New order");
+    for (String page : pages) {
+      admin.driver.findElement(By.cssSelector("header nav")).findElement(By.linkText(page)).click();
+      admin
+          .waiting(LIVE)
+          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+          .until(
+              d -> "page".equals(d.findElement(By.linkText(page)).getDomAttribute("aria-current")));
+      assertThat(admin.scriptErrors()).as(page).isEmpty();
+    }
+    admin.driver.get(base() + "/console/inventory/import");
+    admin.waitForText(By.tagName("h1"), "Import inventory");
+    admin.driver.get(base() + "/console/fulfillment");
+    assertThat(admin.scriptErrors()).isEmpty();
+  }
+
+  @Test
   void an_action_moves_the_card_on_another_open_board_without_a_reload() {
     OrderView order = order("live");
     try (Chromium watcher =
