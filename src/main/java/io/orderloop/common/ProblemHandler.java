@@ -208,6 +208,29 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     return new ResponseEntity<>(body, problemHeaders(), HttpStatus.NOT_FOUND);
   }
 
+  /**
+   * A path no handler serves (static files are only under {@code /assets}, so unknown paths end
+   * here rather than in the resource handler): the same 404 problem.
+   */
+  @Override
+  protected ResponseEntity<Object> handleNoHandlerFoundException(
+      org.springframework.web.servlet.NoHandlerFoundException ex,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    ProblemDetail body =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.NOT_FOUND,
+            "no endpoint "
+                + ex.getHttpMethod()
+                + " "
+                + ex.getRequestURL()
+                + "; the API is described at /v3/api-docs (Swagger UI: /swagger-ui.html)");
+    body.setType(ProblemTypes.of("not-found"));
+    body.setTitle("Not found");
+    return new ResponseEntity<>(body, problemHeaders(), HttpStatus.NOT_FOUND);
+  }
+
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException ex) {
     String detail = ex.getName() + ": '" + ex.getValue() + "' is not a valid value";
