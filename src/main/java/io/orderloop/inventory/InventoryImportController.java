@@ -1,14 +1,11 @@
 package io.orderloop.inventory;
 
-import io.orderloop.common.ApiProblem;
 import io.orderloop.common.LargeBodyEndpoint;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -32,8 +29,8 @@ class InventoryImportController {
   }
 
   @Operation(
-      operationId = "importInventory",
-      summary = "Import SKUs or stock counts from CSV (preview with dryRun=true)",
+      operationId = "importSkus",
+      summary = "Import SKUs from CSV (preview with dryRun=true)",
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
               required = true,
@@ -46,21 +43,36 @@ class InventoryImportController {
                               example =
                                   "sku,name,case_pack,pallet_quantity\nLMB-BRS-001,Brass fitting 1/2in,12,480\n"))))
   @PostMapping(
-      path = "/api/v1/inventory/imports/{kind}",
+      path = "/api/v1/inventory/imports/skus",
       consumes = {"text/csv", "text/plain"})
-  InventoryImport.Result importCsv(
-      @Parameter(schema = @Schema(allowableValues = {"skus", "stock-counts"})) @PathVariable
-          String kind,
-      @RequestParam(defaultValue = "false") boolean dryRun,
-      @RequestBody String csv) {
-    InventoryImport.Kind k =
-        switch (kind) {
-          case "skus" -> InventoryImport.Kind.SKUS;
-          case "stock-counts" -> InventoryImport.Kind.STOCK_COUNTS;
-          default ->
-              throw ApiProblem.notFound("no import '" + kind + "': use skus or stock-counts");
-        };
-    return dryRun ? imports.preview(k, csv) : imports.apply(k, csv);
+  InventoryImport.Result importSkus(
+      @RequestParam(defaultValue = "false") boolean dryRun, @RequestBody String csv) {
+    return run(InventoryImport.Kind.SKUS, dryRun, csv);
+  }
+
+  @Operation(
+      operationId = "importStockCounts",
+      summary = "Import stock counts from CSV (preview with dryRun=true)",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = "text/csv",
+                      schema =
+                          @Schema(
+                              type = "string",
+                              example = "sku,location,lot,counted\nLMB-BRS-001,EAST,,588\n"))))
+  @PostMapping(
+      path = "/api/v1/inventory/imports/stock-counts",
+      consumes = {"text/csv", "text/plain"})
+  InventoryImport.Result importStockCounts(
+      @RequestParam(defaultValue = "false") boolean dryRun, @RequestBody String csv) {
+    return run(InventoryImport.Kind.STOCK_COUNTS, dryRun, csv);
+  }
+
+  private InventoryImport.Result run(InventoryImport.Kind kind, boolean dryRun, String csv) {
+    return dryRun ? imports.preview(kind, csv) : imports.apply(kind, csv);
   }
 
   /** The imports take bodies larger than other requests. */
