@@ -257,6 +257,27 @@ public class ChannelDeliveries {
         .optional();
   }
 
+  /**
+   * The deliveries about one order, newest first: those that made or changed it, and those naming
+   * its channel order id (a duplicate, a stale update, one held).
+   */
+  public List<Delivery> forOrder(UUID orderId, String channel, String externalId, int limit) {
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + """
+                 FROM channel_deliveries
+                WHERE order_id = :order
+                   OR (CAST(:external AS text) IS NOT NULL AND channel = :channel AND external_id = :external)
+                ORDER BY id DESC LIMIT :limit""")
+        .param("order", orderId)
+        .param("channel", channel == null ? null : channel.toLowerCase(java.util.Locale.ROOT))
+        .param("external", externalId)
+        .param("limit", limit)
+        .query(ChannelDeliveries::delivery)
+        .list();
+  }
+
   /** Newest first, filtered by channel and status, before the {@code beforeId} cursor. */
   public List<Delivery> list(String channel, String status, Long beforeId, int limit) {
     return jdbc.sql(

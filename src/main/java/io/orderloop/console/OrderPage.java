@@ -37,18 +37,24 @@ class OrderPage implements ConsolePage {
   private final OrderAllocation allocation;
   private final Fulfillment fulfillment;
   private final Returns returns;
+  private final io.orderloop.channels.ChannelDeliveries deliveries;
+  private final io.orderloop.channels.ChannelPushes pushes;
 
   OrderPage(
       ConsoleUsers users,
       OrderQueries orders,
       OrderAllocation allocation,
       Fulfillment fulfillment,
-      Returns returns) {
+      Returns returns,
+      io.orderloop.channels.ChannelDeliveries deliveries,
+      io.orderloop.channels.ChannelPushes pushes) {
     this.users = users;
     this.orders = orders;
     this.allocation = allocation;
     this.fulfillment = fulfillment;
     this.returns = returns;
+    this.deliveries = deliveries;
+    this.pushes = pushes;
   }
 
   /** A move the page offers. */
@@ -115,6 +121,15 @@ class OrderPage implements ConsolePage {
     model.addAttribute("invoices", invoices);
     model.addAttribute("returns", orderReturns.stream().map(r -> row(r, role)).toList());
     model.addAttribute("returnable", returnable(order));
+    boolean fromChannel =
+        order.channel() == io.orderloop.orders.Channel.SHOPIFY
+            || order.channel() == io.orderloop.orders.Channel.SQUARE;
+    model.addAttribute(
+        "deliveries",
+        fromChannel
+            ? deliveries.forOrder(order.id(), order.channel().name(), order.externalId(), 20)
+            : List.of());
+    model.addAttribute("pushes", fromChannel ? pushes.forOrder(order.id()) : List.of());
     model.addAttribute("can", can);
     model.addAttribute(
         "moves",

@@ -653,6 +653,15 @@ class ShopifyChannelApiTest extends ChannelApiTest {
         1,
         postRequestedFor(urlEqualTo(events))
             .withRequestBody(equalToJson("{\"event\":{\"status\":\"delivered\"}}")));
+
+    // The order's page in the console shows the delivery that made it and what went back.
+    io.orderloop.console.Browser console = new io.orderloop.console.Browser(port);
+    console.signIn(CONSOLE_ADMIN, CONSOLE_PASSWORD);
+    String page = console.get("/console/orders/" + orderId).body();
+    assertThat(page).contains("Deliveries received").contains("orders/create");
+    assertThat(page.substring(page.indexOf("Sent back to the channel")))
+        .contains("data-push=\"" + push.get("id").asLong() + "\"")
+        .contains(">SENT<");
   }
 
   @Test

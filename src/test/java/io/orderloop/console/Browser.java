@@ -18,12 +18,12 @@ import java.util.regex.Pattern;
  * A cookie-keeping HTTP client that signs in to the console and posts its forms with the page's
  * CSRF token.
  */
-final class Browser {
+public final class Browser {
   static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
   private final int port;
 
-  Browser(int port) {
+  public Browser(int port) {
     this.port = port;
   }
 
@@ -33,11 +33,11 @@ final class Browser {
           .followRedirects(HttpClient.Redirect.NEVER)
           .build();
 
-  HttpResponse<String> get(String path) {
+  public HttpResponse<String> get(String path) {
     return send(HttpRequest.newBuilder(uri(path)).GET().build());
   }
 
-  HttpResponse<String> post(String path, Map<String, String> form) {
+  public HttpResponse<String> post(String path, Map<String, String> form) {
     StringBuilder body = new StringBuilder();
     form.forEach(
         (k, v) ->
@@ -85,13 +85,13 @@ final class Browser {
   }
 
   /** The CSRF token of a page's form. */
-  String csrf(String path) {
+  public String csrf(String path) {
     Matcher m = CSRF.matcher(get(path).body());
     assertThat(m.find()).as("a CSRF token on " + path).isTrue();
     return m.group(1);
   }
 
-  HttpResponse<String> signIn(String email, String password) {
+  public HttpResponse<String> signIn(String email, String password) {
     return post("/login", Map.of("username", email, "password", password, "_csrf", csrf("/login")));
   }
 

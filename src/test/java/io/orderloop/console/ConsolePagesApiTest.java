@@ -263,6 +263,11 @@ class ConsolePagesApiTest extends ApiTest {
     assertThat(ops.get("/console/fulfillment.csv?location=" + loc).body())
         .contains(loc + "," + number + ",DTC,");
 
+    // The reconciliation, run on demand.
+    assertThat(ops.get("/console/inventory/reconciliation").body())
+        .contains("data-reconciliation")
+        .contains("Clean: every one of");
+
     // Inventory and its CSV.
     assertThat(ops.get("/console/inventory?location=" + loc).body())
         .contains("data-sku=\"" + sku + "\"");
