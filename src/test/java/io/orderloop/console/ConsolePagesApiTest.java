@@ -539,6 +539,63 @@ class ConsolePagesApiTest extends ApiTest {
     }
   }
 
+  @Test
+  void the_live_stream_resumes_from_the_position_a_board_saw_and_tells_of_every_change()
+      throws Exception {
+    Browser admin = as(ConsoleRole.ADMIN);
+    // A board that saw nothing (or an old position) is told at once that there is news.
+    try (java.util.stream.Stream<String> lines = stream(admin, "?after=0")) {
+      java.util.Iterator<String> it = lines.iterator();
+      List<String> first = next(it, 8);
+      assertThat(first).contains("event:hello", "event:change");
+    }
+    // A board that saw the newest position is told nothing until something changes, then is.
+    String sku = sku("LIVEC");
+    receive(sku, location(1), 5);
+    await("the feed is sequenced", () -> !headOf(admin).equals("0"));
+    String head = headOf(admin);
+    try (java.util.stream.Stream<String> lines = stream(admin, "?after=" + head)) {
+      java.util.Iterator<String> it = lines.iterator();
+      assertThat(next(it, 4)).containsExactly("event:hello", "id:" + head, "data:" + head, "");
+      createOrder(order(sku, 1));
+      List<String> change = next(it, 3);
+      assertThat(change.get(0)).isEqualTo("event:change");
+      assertThat(Long.parseLong(change.get(1).substring(3))).isGreaterThan(Long.parseLong(head));
+    }
+  }
+
+  /** The feed position the board was rendered at. */
+  private static String headOf(Browser b) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("data-position=\"(\\d+)\"").matcher(b.get("/").body());
+    assertThat(m.find()).isTrue();
+    return m.group(1);
+  }
+
+  private java.util.stream.Stream<String> stream(Browser b, String query) throws Exception {
+    return b.client
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        "http://localhost:" + port + "/console/board/stream" + query))
+                .build(),
+            HttpResponse.BodyHandlers.ofLines())
+        .body();
+  }
+
+  /** The next {@code n} lines of a stream, or a failure after 10 s. */
+  private static List<String> next(java.util.Iterator<String> it, int n) throws Exception {
+    return java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              List<String> read = new java.util.ArrayList<>();
+              while (read.size() < n && it.hasNext()) {
+                read.add(it.next());
+              }
+              return read;
+            })
+        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   private static String location(HttpResponse<String> r) {
     return r.headers().firstValue("Location").orElse("");
   }
