@@ -36,7 +36,9 @@ class ApiKeyController {
               regexp = "[A-Za-z0-9._@-]{1,64}",
               message = "use 1 to 64 letters, digits, '.', '_', '@' or '-'")
           String name,
-      @NotEmpty List<String> scopes) {}
+      @NotEmpty List<String> scopes,
+      @jakarta.validation.constraints.Email @jakarta.validation.constraints.Size(max = 320)
+          String customerEmail) {}
 
   @Operation(
       operationId = "createApiKey",
@@ -49,7 +51,8 @@ class ApiKeyController {
       })
   @PostMapping
   ResponseEntity<ApiKeys.CreatedApiKey> create(@Valid @RequestBody CreateApiKeyRequest request) {
-    ApiKeys.CreatedApiKey created = apiKeys.create(request.name(), request.scopes());
+    ApiKeys.CreatedApiKey created =
+        apiKeys.create(request.name(), request.scopes(), request.customerEmail());
     return ResponseEntity.created(URI.create("/api/v1/api-keys/" + created.id())).body(created);
   }
 

@@ -62,16 +62,51 @@ public class ApiKeys {
       String name,
       String prefix,
       List<String> scopes,
+      String customerEmail,
       Instant createdAt,
       String createdBy,
       Instant revokedAt) {}
 
   /** A newly created key: the only time {@code key} is shown. */
   public record CreatedApiKey(
-      UUID id, String name, String prefix, List<String> scopes, Instant createdAt, String key) {}
+      UUID id,
+      String name,
+      String prefix,
+      List<String> scopes,
+      String customerEmail,
+      Instant createdAt,
+      String key) {}
 
   public CreatedApiKey create(String name, List<String> scopeNames) {
+    return create(name, scopeNames, null);
+  }
+
+  /**
+   * Creates a key. An agent key ({@code agent:read}, and {@code agent:write} to also act) holds
+   * agent scopes only, and may be bound to one customer by {@code customerEmail} (a buyer's agent);
+   * other keys may not be bound.
+   */
+  public CreatedApiKey create(String name, List<String> scopeNames, String customerEmail) {
     Set<Scope> scopes = parseScopes(scopeNames);
+    boolean agent = scopes.stream().anyMatch(Scope::agent);
+    if (agent && !scopes.stream().allMatch(Scope::agent)) {
+      throw ApiProblem.unprocessable(
+          "scopes",
+          "an agent key holds agent scopes only (agent:read, agent:write): make a separate key for"
+              + " the rest");
+    }
+    if (scopes.contains(Scope.AGENT_WRITE) && !scopes.contains(Scope.AGENT_READ)) {
+      throw ApiProblem.unprocessable(
+          "scopes", "agent:write goes with agent:read: an agent that acts also looks");
+    }
+    String customer =
+        customerEmail == null || customerEmail.isBlank()
+            ? null
+            : customerEmail.strip().toLowerCase(java.util.Locale.ROOT);
+    if (customer != null && !agent) {
+      throw ApiProblem.unprocessable(
+          "customerEmail", "only an agent key (agent:read) can be bound to a customer");
+    }
     // "ol_" + a public identifier + "_" + 256 random bits: the listed prefix is the identifier
     // only, never a part of the secret.
     String prefix = "ol_" + identifier();
@@ -79,18 +114,19 @@ public class ApiKeys {
         prefix + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32));
     UUID id = UUID.randomUUID();
     Instant now = clock.instant();
-    int inserted = insert(id, name, prefix, key, scopes, Actors.current(), now);
+    int inserted = insert(id, name, prefix, key, scopes, customer, Actors.current(), now);
     activeLoadedAt = Long.MIN_VALUE / 2; // the next check re-reads, and sees this key
     if (inserted == 0) {
       throw ApiProblem.conflict(
           "duplicate-name", "Name taken", "an API key named '" + name + "' already exists");
     }
-    return new CreatedApiKey(id, name, prefix, names(scopes), now, key);
+    return new CreatedApiKey(id, name, prefix, names(scopes), customer, now, key);
   }
 
   public List<ApiKeyView> list() {
     return jdbc.sql(
-            "SELECT id, name, prefix, scopes, created_at, created_by, revoked_at FROM api_keys ORDER BY created_at, name")
+            "SELECT id, name, prefix, scopes, customer_email, created_at, created_by, revoked_at FROM api_keys"
+                + " ORDER BY created_at, name")
         .query(
             (rs, n) ->
                 new ApiKeyView(
@@ -98,6 +134,7 @@ public class ApiKeys {
                     rs.getString("name"),
                     rs.getString("prefix"),
                     scopeList(rs.getArray("scopes")),
+                    rs.getString("customer_email"),
                     rs.getTimestamp("created_at").toInstant(),
                     rs.getString("created_by"),
                     Optional.ofNullable(rs.getTimestamp("revoked_at"))
@@ -203,7 +240,8 @@ public class ApiKeys {
     record Row(ApiKeyPrincipal principal, String hash) {}
     Optional<Row> row =
         jdbc.sql(
-                "SELECT id, name, scopes, key_hash FROM api_keys WHERE key_hash = ANY(?) AND revoked_at IS NULL")
+                "SELECT id, name, scopes, customer_email, key_hash FROM api_keys"
+                    + " WHERE key_hash = ANY(?) AND revoked_at IS NULL")
             .param(accepted.toArray(String[]::new))
             .query(
                 (rs, n) ->
@@ -214,7 +252,8 @@ public class ApiKeys {
                             EnumSet.copyOf(
                                 scopeList(rs.getArray("scopes")).stream()
                                     .map(s -> Scope.parse(s).orElseThrow())
-                                    .toList())),
+                                    .toList()),
+                            rs.getString("customer_email")),
                         rs.getString("key_hash")))
             .optional();
     row.filter(r -> !r.hash().equals(accepted.getFirst()))
@@ -266,6 +305,7 @@ public class ApiKeys {
         prefix,
         key,
         EnumSet.of(Scope.ADMIN),
+        null,
         Actors.SYSTEM,
         clock.instant());
   }
@@ -276,18 +316,20 @@ public class ApiKeys {
       String prefix,
       String key,
       Set<Scope> scopes,
+      String customerEmail,
       String actor,
       Instant now) {
     return jdbc.sql(
             """
-            INSERT INTO api_keys (id, name, prefix, key_hash, scopes, created_at, created_by)
-            VALUES (?, ?, ?, ?, string_to_array(?, ','), ?, ?) ON CONFLICT DO NOTHING""")
+            INSERT INTO api_keys (id, name, prefix, key_hash, scopes, customer_email, created_at, created_by)
+            VALUES (?, ?, ?, ?, string_to_array(?, ','), ?, ?, ?) ON CONFLICT DO NOTHING""")
         .params(
             id,
             name,
             prefix,
             secrets.mac("api-keys", key),
             String.join(",", names(scopes)),
+            customerEmail,
             Timestamp.from(now),
             actor)
         .update();

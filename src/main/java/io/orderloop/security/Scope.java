@@ -11,6 +11,10 @@ public enum Scope {
   INVENTORY_WRITE("inventory:write"),
   /** Send X12 interchanges ({@code POST /channels/edi/x12}): for a partner's gateway. */
   EDI_WRITE("edi:write"),
+  /** An AI agent's key at the MCP gateway: look up orders, availability, inventory; quote. */
+  AGENT_READ("agent:read"),
+  /** An agent may also place and cancel orders and request returns (with {@code agent:read}). */
+  AGENT_WRITE("agent:write"),
   ADMIN("admin");
 
   private final String value;
@@ -26,6 +30,11 @@ public enum Scope {
   /** The Spring Security authority granted for this scope. */
   public String authority() {
     return "SCOPE_" + value;
+  }
+
+  /** The agent scopes: a key with them is an agent key and holds no others. */
+  public boolean agent() {
+    return this == AGENT_READ || this == AGENT_WRITE;
   }
 
   public static Optional<Scope> parse(String value) {

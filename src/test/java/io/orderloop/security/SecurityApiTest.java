@@ -81,6 +81,68 @@ class SecurityApiTest extends ApiTest {
   }
 
   @Test
+  void agent_keys_hold_agent_scopes_only_may_be_bound_to_a_customer_and_reach_no_rest_endpoint() {
+    String name = unique("buyer-agent");
+    Api.Response created =
+        api.post(
+            "/api/v1/api-keys",
+            Map.of(
+                "name",
+                name,
+                "scopes",
+                List.of("agent:read", "agent:write"),
+                "customerEmail",
+                "Purchasing@IronRidge.example"));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created.json().get("customerEmail").asString())
+        .isEqualTo("purchasing@ironridge.example");
+    assertThat(
+            api.get("/api/v1/api-keys")
+                .json()
+                .get("items")
+                .valueStream()
+                .filter(k -> k.get("name").asString().equals(name))
+                .findFirst()
+                .orElseThrow()
+                .get("customerEmail")
+                .asString())
+        .isEqualTo("purchasing@ironridge.example");
+    // An agent key reaches the MCP gateway, not the REST API.
+    Api agent = api.as(created.json().get("key").asString());
+    assertThat(agent.get("/api/v1/orders").status()).isEqualTo(403);
+    assertThat(agent.get("/api/v1/inventory").status()).isEqualTo(403);
+
+    Api.Response mixed =
+        api.post(
+            "/api/v1/api-keys",
+            Map.of("name", unique("mixed"), "scopes", List.of("agent:read", "orders:read")));
+    assertThat(mixed.status()).isEqualTo(422);
+    assertThat(mixed.json().get("detail").asString()).contains("agent scopes only");
+    Api.Response writeOnly =
+        api.post(
+            "/api/v1/api-keys", Map.of("name", unique("wo"), "scopes", List.of("agent:write")));
+    assertThat(writeOnly.status()).isEqualTo(422);
+    Api.Response boundOps =
+        api.post(
+            "/api/v1/api-keys",
+            Map.of(
+                "name", unique("ops"),
+                "scopes", List.of("orders:read"),
+                "customerEmail", "a@b.example"));
+    assertThat(boundOps.status()).isEqualTo(422);
+    assertThat(boundOps.json().get("detail").asString()).contains("only an agent key");
+    Api.Response badEmail =
+        api.post(
+            "/api/v1/api-keys",
+            Map.of(
+                "name", unique("bad"),
+                "scopes", List.of("agent:read"),
+                "customerEmail", "not an email"));
+    assertThat(badEmail.status()).isEqualTo(422);
+    assertThat(badEmail.json().toString()).contains("customerEmail");
+  }
+
+  @Test
   void key_creation_refuses_unknown_scopes_and_duplicate_names() {
     Api.Response unknown =
         api.post(
