@@ -90,6 +90,8 @@ class SecurityConfiguration {
                         "/swagger-ui/**",
                         "/error")
                     .permitAll()
+                    .requestMatchers("/mcp", "/mcp/**")
+                    .hasAnyAuthority(Scope.AGENT_READ.authority())
                     .requestMatchers(
                         "/api/v1/api-keys",
                         "/api/v1/api-keys/**",
