@@ -218,7 +218,7 @@ class AgentTools {
             && o.customer().email().equalsIgnoreCase(agent.customerEmail()));
   }
 
-  private static ApiKeyPrincipal agent(McpTransportContext context) {
+  static ApiKeyPrincipal agent(McpTransportContext context) {
     Object agent = context.get(GatewayConfiguration.AGENT);
     if (!(agent instanceof ApiKeyPrincipal p)) {
       throw new IllegalStateException("no agent key on this call");

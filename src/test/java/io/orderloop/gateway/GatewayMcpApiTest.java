@@ -23,9 +23,13 @@ import tools.jackson.databind.JsonNode;
 class GatewayMcpApiTest extends ApiTest {
 
   private String agentKey(String customerEmail) {
+    return agentKey(customerEmail, List.of("agent:read"));
+  }
+
+  private String agentKey(String customerEmail, List<String> scopes) {
     Map<String, Object> body = new HashMap<>();
     body.put("name", unique("agent"));
-    body.put("scopes", List.of("agent:read"));
+    body.put("scopes", scopes);
     if (customerEmail != null) {
       body.put("customerEmail", customerEmail);
     }
@@ -144,5 +148,143 @@ class GatewayMcpApiTest extends ApiTest {
             .asString();
     assertThatThrownBy(() -> client(ops)).isInstanceOf(RuntimeException.class);
     assertThat(api.as(ops).post("/mcp", Map.of()).status()).isEqualTo(403);
+  }
+
+  private static Map<String, Object> quoteArgs(String sku, int quantity, String email) {
+    Map<String, Object> args = new HashMap<>();
+    args.put("customer", Map.of("name", "Agent Buyer", "email", email));
+    args.put(
+        "shipTo",
+        Map.of(
+            "name",
+            "Agent Buyer",
+            "line1",
+            "1 Loop Road",
+            "city",
+            "Springfield",
+            "postalCode",
+            "12345",
+            "country",
+            "US"));
+    args.put("currency", "USD");
+    args.put("lines", List.of(Map.of("sku", sku, "quantity", quantity, "unitPrice", 12.50)));
+    return args;
+  }
+
+  private static String quoteId(McpSchema.CallToolResult quote) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"quoteId\":\"([0-9a-f-]{36})\"").matcher(text(quote));
+    assertThat(m.find()).as(text(quote)).isTrue();
+    return m.group(1);
+  }
+
+  @Test
+  void a_quote_is_placed_once_as_the_agent_however_often_and_concurrently_it_is_asked()
+      throws Exception {
+    String sku = sku("MCPQ");
+    receive(sku, location(1), 5);
+    String key = agentKey(null, List.of("agent:read", "agent:write"));
+    McpSyncClient agent = client(key);
+    try {
+      McpSchema.CallToolResult quote =
+          agent.callTool(
+              new McpSchema.CallToolRequest("quote_order", quoteArgs(sku, 7, "q@example.com")));
+      assertThat(quote.isError()).as(text(quote)).isNotEqualTo(Boolean.TRUE);
+      assertThat(text(quote))
+          .contains("\"total\":\"87.50\"")
+          .contains("\"backordered\":2")
+          .contains("\"available\":5");
+      String id = quoteId(quote);
+      // Many agents' retries at once: one order.
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+      List<java.util.concurrent.Future<String>> calls = new java.util.ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        calls.add(
+            pool.submit(
+                () ->
+                    text(
+                        agent.callTool(
+                            new McpSchema.CallToolRequest("place_order", Map.of("quoteId", id))))));
+      }
+      java.util.Set<String> numbers = new java.util.HashSet<>();
+      for (var call : calls) {
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("\"number\":\"([^\"]+)\"").matcher(call.get());
+        assertThat(m.find()).as(call.get()).isTrue();
+        numbers.add(m.group(1));
+      }
+      pool.shutdown();
+      assertThat(numbers).hasSize(1);
+      String number = numbers.iterator().next();
+      JsonNode order = getOrder(number);
+      assertThat(order.get("channel").asString()).isEqualTo("API");
+      assertThat(order.get("lines").get(0).get("backordered").asInt()).isEqualTo(2);
+      assertThat(history(number).getFirst().get("actor").asString()).startsWith("agent:agent-");
+      assertThat(count("SELECT count(*) FROM orders WHERE external_id = ?", "quote:" + id))
+          .isEqualTo(1);
+    } finally {
+      agent.closeGracefully();
+    }
+  }
+
+  @Test
+  void read_only_keys_expired_or_changed_quotes_and_broken_case_packs_are_refused_with_a_reason() {
+    String sku = sku("MCPX");
+    receive(sku, location(1), 4);
+    McpSyncClient reader = client(agentKey(null));
+    McpSyncClient writer = client(agentKey(null, List.of("agent:read", "agent:write")));
+    try {
+      String id =
+          quoteId(
+              reader.callTool(
+                  new McpSchema.CallToolRequest(
+                      "quote_order", quoteArgs(sku, 2, "x@example.com"))));
+      McpSchema.CallToolResult readOnly =
+          reader.callTool(new McpSchema.CallToolRequest("place_order", Map.of("quoteId", id)));
+      assertThat(readOnly.isError()).isTrue();
+      assertThat(text(readOnly)).contains("agent:write");
+      // Another key's quote is not this key's to place.
+      McpSchema.CallToolResult foreign =
+          writer.callTool(new McpSchema.CallToolRequest("place_order", Map.of("quoteId", id)));
+      assertThat(text(foreign)).contains("no quote");
+
+      String mine =
+          quoteId(
+              writer.callTool(
+                  new McpSchema.CallToolRequest(
+                      "quote_order", quoteArgs(sku, 3, "x@example.com"))));
+      createOrder(order(sku, 3)); // the stock the quote counted on is taken meanwhile
+      McpSchema.CallToolResult changed =
+          writer.callTool(new McpSchema.CallToolRequest("place_order", Map.of("quoteId", mine)));
+      assertThat(changed.isError()).isTrue();
+      assertThat(text(changed)).contains("changed since the quote").contains("quote again");
+
+      String late =
+          quoteId(
+              writer.callTool(
+                  new McpSchema.CallToolRequest(
+                      "quote_order", quoteArgs(sku, 1, "x@example.com"))));
+      clock.shift(Duration.ofMinutes(16));
+      try {
+        McpSchema.CallToolResult expired =
+            writer.callTool(new McpSchema.CallToolRequest("place_order", Map.of("quoteId", late)));
+        assertThat(text(expired)).contains("expired");
+      } finally {
+        clock.reset();
+      }
+
+      String cased = sku("MCPC", Map.of("casePack", 12));
+      receive(cased, location(1), 100);
+      Map<String, Object> b2b = quoteArgs(cased, 5, "x@example.com");
+      b2b.put("b2b", Map.of("buyerPo", "PO-MCP-1", "paymentTerms", "NET_30"));
+      McpSchema.CallToolResult packs =
+          writer.callTool(new McpSchema.CallToolRequest("quote_order", b2b));
+      assertThat(packs.isError()).isTrue();
+      assertThat(text(packs)).contains("cases of 12");
+    } finally {
+      reader.closeGracefully();
+      writer.closeGracefully();
+    }
   }
 }

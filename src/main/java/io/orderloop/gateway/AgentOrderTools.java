@@ -1,0 +1,402 @@
+package io.orderloop.gateway;
+
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.orderloop.common.ApiProblem;
+import io.orderloop.inventory.Catalogue;
+import io.orderloop.inventory.SkuInfo;
+import io.orderloop.inventory.StockLedger;
+import io.orderloop.orders.Address;
+import io.orderloop.orders.Channel;
+import io.orderloop.orders.CreateOrder;
+import io.orderloop.orders.OrderIntake;
+import io.orderloop.orders.OrderType;
+import io.orderloop.orders.UnitOfMeasure;
+import io.orderloop.security.ApiKeyPrincipal;
+import io.orderloop.security.Scope;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.ai.mcp.annotation.McpTool;
+import org.springframework.ai.mcp.annotation.McpToolParam;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Quoting and placing orders through the gateway. A quote is a draft (prices, availability per
+ * line, what would be backordered, case-pack checks) kept for {@link #TTL}; placing it makes the
+ * order once, however often or concurrently it is asked (its external id is the quote's), and is
+ * refused when the quote expired or the stock changed so that more would be backordered than
+ * quoted. Orders come in on channel {@code API} with the actor {@code agent:<key name>}.
+ */
+@Component
+class AgentOrderTools {
+
+  static final Duration TTL = Duration.ofMinutes(15);
+
+  private final Catalogue catalogue;
+  private final StockLedger stock;
+  private final OrderIntake intake;
+  private final Validator validator;
+  private final JdbcClient jdbc;
+  private final JsonMapper json;
+  private final Clock clock;
+  private final io.orderloop.common.Transactions transactions;
+
+  AgentOrderTools(
+      Catalogue catalogue,
+      StockLedger stock,
+      OrderIntake intake,
+      Validator validator,
+      JdbcClient jdbc,
+      JsonMapper json,
+      Clock clock,
+      io.orderloop.common.Transactions transactions) {
+    this.catalogue = catalogue;
+    this.stock = stock;
+    this.intake = intake;
+    this.validator = validator;
+    this.jdbc = jdbc;
+    this.json = json;
+    this.clock = clock;
+    this.transactions = transactions;
+  }
+
+  /** The tools' input: the create-order body, optional fields marked so in its JSON schema. */
+  record Buyer(
+      String name,
+      @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) @Nullable String email) {}
+
+  record ShipTo(
+      String name,
+      @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) @Nullable String company,
+      String line1,
+      @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) @Nullable String line2,
+      String city,
+      @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) @Nullable String region,
+      String postalCode,
+      @Schema(description = "ISO 3166 alpha-2, e.g. US") String country,
+      @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) @Nullable String phone) {
+    Address address() {
+      return new Address(name, company, line1, line2, city, region, postalCode, country, phone);
+    }
+  }
+
+  record Line(
+      String sku,
+      @Schema(description = "units, or cases when unitOfMeasure is CASE") int quantity,
+      @Schema(description = "price per unit (per case for CASE lines)") BigDecimal unitPrice,
+      @Schema(
+              requiredMode = Schema.RequiredMode.NOT_REQUIRED,
+              description = "UNIT (default) or CASE")
+          @Nullable UnitOfMeasure unitOfMeasure,
+      @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "pin to this lot")
+          @Nullable String lot) {
+    CreateOrder.Line line() {
+      return new CreateOrder.Line(sku, quantity, unitPrice, lot, unitOfMeasure);
+    }
+  }
+
+  record Window(LocalDate from, LocalDate to) {}
+
+  record B2b(
+      @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) @Nullable String buyerPo,
+      @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "NET_30, PREPAID…")
+          @Nullable String paymentTerms,
+      @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) @Nullable Window deliveryWindow) {
+    CreateOrder.B2b terms() {
+      return new CreateOrder.B2b(
+          buyerPo,
+          paymentTerms,
+          deliveryWindow == null
+              ? null
+              : new CreateOrder.DeliveryWindow(deliveryWindow.from(), deliveryWindow.to()));
+    }
+  }
+
+  /** One line of a quote. */
+  record QuotedLine(
+      int line,
+      String sku,
+      String name,
+      int units,
+      String unitPrice,
+      String amount,
+      int available,
+      int backordered,
+      List<String> notes) {}
+
+  record Quote(
+      String quoteId,
+      String expiresAt,
+      String type,
+      String currency,
+      String total,
+      boolean backorders,
+      List<QuotedLine> lines) {}
+
+  @McpTool(
+      name = "quote_order",
+      description =
+          "Quote an order without placing it: the create-order body (customer {name, email},"
+              + " shipTo {name, line1, city, postalCode, country, …}, currency, lines [{sku,"
+              + " quantity, unitPrice, unitOfMeasure UNIT|CASE, lot?}], b2b {buyerPo,"
+              + " paymentTerms, deliveryWindow {from, to}} for a B2B order). Answers prices,"
+              + " availability per line, what would be backordered and case-pack checks, and a"
+              + " quoteId that place_order takes within 15 minutes.")
+  Quote quoteOrder(
+      McpTransportContext context,
+      @McpToolParam(description = "the buyer: {name, email}") Buyer customer,
+      @McpToolParam(description = "where it ships") ShipTo shipTo,
+      @McpToolParam(description = "ISO 4217 code, e.g. USD") String currency,
+      @McpToolParam(description = "the lines") List<Line> lines,
+      @McpToolParam(description = "B2B terms; makes it a B2B order", required = false) B2b b2b) {
+    ApiKeyPrincipal agent = AgentTools.agent(context);
+    if (customer == null || shipTo == null || lines == null || lines.isEmpty()) {
+      throw new IllegalArgumentException("give customer, shipTo, currency and at least one line");
+    }
+    CreateOrder.Customer buyer = new CreateOrder.Customer(customer.name(), customer.email());
+    if (agent.customerEmail() != null) {
+      if (customer == null
+          || customer.email() == null
+          || !customer.email().equalsIgnoreCase(agent.customerEmail())) {
+        throw new IllegalArgumentException(
+            "this key orders for " + agent.customerEmail() + " only: give that customer e-mail");
+      }
+    }
+    CreateOrder body =
+        new CreateOrder(
+            Channel.API,
+            null,
+            b2b == null ? OrderType.DTC : OrderType.B2B,
+            buyer,
+            shipTo.address(),
+            null,
+            currency,
+            null,
+            lines.stream().map(Line::line).toList(),
+            b2b == null ? null : b2b.terms(),
+            null);
+    List<String> problems = new ArrayList<>();
+    for (ConstraintViolation<CreateOrder> v : validator.validate(body)) {
+      problems.add(v.getPropertyPath() + ": " + v.getMessage());
+    }
+    problems.sort(Comparator.naturalOrder());
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("the order is not valid: " + String.join("; ", problems));
+    }
+    List<QuotedLine> quoted = new ArrayList<>();
+    BigDecimal total = BigDecimal.ZERO;
+    for (int i = 0; i < body.lines().size(); i++) {
+      CreateOrder.Line l = body.lines().get(i);
+      SkuInfo sku =
+          catalogue
+              .sku(l.sku())
+              .orElseThrow(() -> new IllegalArgumentException("no SKU '" + l.sku() + "'"));
+      boolean cases = l.unitOfMeasure() == UnitOfMeasure.CASE;
+      int units = cases ? l.quantity() * sku.casePack() : l.quantity();
+      List<String> notes = new ArrayList<>();
+      if (b2b != null && !cases && sku.casePack() > 1 && units % sku.casePack() != 0) {
+        if (sku.allowsLooseUnits()) {
+          notes.add("not whole cases of " + sku.casePack() + " (loose units allowed)");
+        } else {
+          throw new IllegalArgumentException(
+              "line "
+                  + (i + 1)
+                  + ": "
+                  + l.sku()
+                  + " ships in cases of "
+                  + sku.casePack()
+                  + "; order a multiple, or unitOfMeasure CASE");
+        }
+      }
+      int available = stock.allocatable(sku.code());
+      int backordered = Math.max(0, units - available);
+      if (backordered > 0) {
+        notes.add(backordered + " would be backordered");
+      }
+      BigDecimal amount = l.unitPrice().multiply(BigDecimal.valueOf(l.quantity()));
+      total = total.add(amount);
+      quoted.add(
+          new QuotedLine(
+              i + 1,
+              sku.code(),
+              sku.name(),
+              units,
+              money(l.unitPrice(), currency),
+              money(amount, currency),
+              available,
+              backordered,
+              notes));
+    }
+    UUID id = UUID.randomUUID();
+    Instant now = clock.instant();
+    Instant expires = now.plus(TTL);
+    jdbc.sql(
+            """
+            INSERT INTO agent_quotes (id, key_id, body, backordered, created_at, expires_at)
+            VALUES (?, ?, ?::jsonb, ?::jsonb, ?, ?)""")
+        .params(
+            id,
+            agent.id(),
+            json.writeValueAsString(body),
+            json.writeValueAsString(quoted.stream().map(QuotedLine::backordered).toList()),
+            Timestamp.from(now),
+            Timestamp.from(expires))
+        .update();
+    return new Quote(
+        id.toString(),
+        expires.toString(),
+        body.type().name(),
+        currency,
+        money(total, currency),
+        quoted.stream().anyMatch(q -> q.backordered() > 0),
+        quoted);
+  }
+
+  record Placed(String orderId, String number, String state, boolean created) {}
+
+  private record QuoteRow(
+      UUID id, String body, String backordered, Timestamp expiresAt, UUID orderId) {}
+
+  @McpTool(
+      name = "place_order",
+      description =
+          "Place a quoted order (quote_order's quoteId). Asking again with the same quoteId answers"
+              + " the same order. Refused when the quote expired, or when stock changed so that"
+              + " more would be backordered than quoted: quote again. Needs a key with"
+              + " agent:write.")
+  Placed placeOrder(
+      McpTransportContext context,
+      @McpToolParam(description = "the quoteId quote_order returned") String quoteId) {
+    ApiKeyPrincipal agent = AgentTools.agent(context);
+    if (!agent.scopes().contains(Scope.AGENT_WRITE) && !agent.scopes().contains(Scope.ADMIN)) {
+      throw new IllegalArgumentException(
+          "this key may look but not order: placing needs a key with agent:write");
+    }
+    UUID id;
+    try {
+      id = UUID.fromString(quoteId == null ? "" : quoteId.strip());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("no quote '" + quoteId + "'");
+    }
+    UUID quoteKey = id;
+    // One placement of a quote at a time (its row locked for the transaction): a retry that comes
+    // while the first is placing waits, then finds the order the first made.
+    return transactions.inTransaction(() -> place(agent, quoteKey, quoteId));
+  }
+
+  private Placed place(ApiKeyPrincipal agent, UUID id, String quoteId) {
+    QuoteRow quote =
+        jdbc.sql(
+                "SELECT id, body::text AS body, backordered::text AS backordered, expires_at, order_id"
+                    + " FROM agent_quotes WHERE id = ? AND key_id = ? FOR UPDATE")
+            .params(id, agent.id())
+            .query(
+                (rs, n) ->
+                    new QuoteRow(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("body"),
+                        rs.getString("backordered"),
+                        rs.getTimestamp("expires_at"),
+                        rs.getObject("order_id", UUID.class)))
+            .optional()
+            .orElseThrow(() -> new IllegalArgumentException("no quote '" + quoteId + "'"));
+    CreateOrder quoted = json.readValue(quote.body(), CreateOrder.class);
+    CreateOrder command =
+        new CreateOrder(
+            Channel.API,
+            "quote:" + quote.id(),
+            quoted.type(),
+            quoted.customer(),
+            quoted.shipTo(),
+            quoted.billTo(),
+            quoted.currency(),
+            quoted.fulfillmentPolicy(),
+            quoted.lines(),
+            quoted.b2b(),
+            quoted.holdReason());
+    if (quote.orderId() == null) {
+      if (quote.expiresAt().toInstant().isBefore(clock.instant())) {
+        throw new IllegalArgumentException(
+            "quote " + quoteId + " expired at " + quote.expiresAt().toInstant() + ": quote again");
+      }
+      List<Integer> backordered =
+          json.readValue(quote.backordered(), new TypeReference<List<Integer>>() {});
+      for (int i = 0; i < quoted.lines().size(); i++) {
+        CreateOrder.Line l = quoted.lines().get(i);
+        Optional<SkuInfo> sku = catalogue.sku(l.sku());
+        if (sku.isEmpty()) {
+          throw new IllegalArgumentException(
+              "changed since the quote: SKU '" + l.sku() + "' no longer exists; quote again");
+        }
+        int units =
+            l.unitOfMeasure() == UnitOfMeasure.CASE
+                ? l.quantity() * sku.get().casePack()
+                : l.quantity();
+        int now = Math.max(0, units - stock.allocatable(l.sku()));
+        if (now > backordered.get(i)) {
+          throw new IllegalArgumentException(
+              "changed since the quote: line "
+                  + (i + 1)
+                  + " would now backorder "
+                  + now
+                  + " of "
+                  + l.sku()
+                  + " (quoted "
+                  + backordered.get(i)
+                  + "); quote again");
+        }
+      }
+    }
+    OrderIntake.Intake made = asAgent(agent, () -> intake.create(command));
+    jdbc.sql("UPDATE agent_quotes SET order_id = ? WHERE id = ? AND order_id IS NULL")
+        .params(made.order().id(), quote.id())
+        .update();
+    return new Placed(
+        made.order().id().toString(),
+        made.order().number(),
+        made.order().state().name(),
+        made.created());
+  }
+
+  /** An amount with at least its currency's decimals ("87.50 USD", "1250 JPY"). */
+  static String money(BigDecimal amount, String currency) {
+    int digits = java.util.Currency.getInstance(currency).getDefaultFractionDigits();
+    return amount
+        .setScale(Math.max(Math.max(digits, 0), amount.stripTrailingZeros().scale()))
+        .toPlainString();
+  }
+
+  /** Runs intake with the agent as the history's actor ({@code agent:<key name>}). */
+  private static <T> T asAgent(ApiKeyPrincipal agent, java.util.function.Supplier<T> work) {
+    var previous = SecurityContextHolder.getContext();
+    var context = SecurityContextHolder.createEmptyContext();
+    context.setAuthentication(
+        UsernamePasswordAuthenticationToken.authenticated(
+            "agent:" + agent.name(), null, List.of()));
+    SecurityContextHolder.setContext(context);
+    try {
+      return work.get();
+    } catch (ApiProblem refused) {
+      throw new IllegalArgumentException(refused.getMessage());
+    } finally {
+      SecurityContextHolder.setContext(previous);
+    }
+  }
+}
