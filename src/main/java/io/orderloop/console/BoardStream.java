@@ -2,9 +2,10 @@ package io.orderloop.console;
 
 import io.orderloop.events.Feed;
 import java.io.IOException;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.ContextClosedEvent;
@@ -30,8 +31,9 @@ class BoardStream {
 
   private final Feed feed;
   private final ConsoleProperties properties;
-  private final Set<SseEmitter> open = ConcurrentHashMap.newKeySet();
-  private final AtomicLong head = new AtomicLong(-1);
+
+  /** Each open stream and the newest position its board has been told of. */
+  private final Map<SseEmitter, Long> open = new ConcurrentHashMap<>();
 
   BoardStream(Feed feed, ConsoleProperties properties) {
     this.feed = feed;
@@ -50,9 +52,9 @@ class BoardStream {
     emitter.onTimeout(() -> open.remove(emitter));
     emitter.onError(e -> open.remove(emitter));
     long now = feed.lastPosition();
-    // Only the poller moves the head it compares against: were a new stream to move it, boards
-    // already open would miss a change that came since the last poll.
-    open.add(emitter);
+    // From here the board knows of everything up to now: it was told of the change below, or it
+    // was rendered at (or after) now.
+    open.put(emitter, now);
     if (!send(emitter, "hello", now)
         || (after >= 0 && now > after && !send(emitter, "change", now))) {
       open.remove(emitter);
@@ -60,19 +62,36 @@ class BoardStream {
     return emitter;
   }
 
-  /** Polls the feed while any board is open, and tells the boards when it moved. */
+  /**
+   * Polls the feed while any board is open, and tells each board whose last news is older than the
+   * feed's newest position. Compared per board, so a board opened between two polls neither misses
+   * a change nor hears of one it has seen.
+   */
   @Scheduled(fixedDelayString = "${orderloop.console.live-interval:PT0.25S}")
   void poll() {
     if (open.isEmpty()) {
       return;
     }
     long now = feed.lastPosition();
-    long before = head.getAndAccumulate(now, Math::max);
-    if (now > before) {
+    List<SseEmitter> behind = new ArrayList<>();
+    open.forEach(
+        (emitter, seen) -> {
+          if (seen < now && open.replace(emitter, seen, now)) {
+            behind.add(emitter);
+          }
+        });
+    if (!behind.isEmpty()) {
       // Writes go out on a virtual thread: a stalled browser never holds the shared scheduler.
       Thread.ofVirtual()
           .name("live-board")
-          .start(() -> open.removeIf(emitter -> !send(emitter, "change", now)));
+          .start(
+              () ->
+                  behind.forEach(
+                      emitter -> {
+                        if (!send(emitter, "change", now)) {
+                          open.remove(emitter);
+                        }
+                      }));
     }
   }
 
@@ -83,21 +102,22 @@ class BoardStream {
   }
 
   private void ping() {
-    open.removeIf(
-        emitter -> {
-          try {
-            emitter.send(SseEmitter.event().comment("keep-alive"));
-            return false;
-          } catch (IOException | IllegalStateException gone) {
-            return true;
-          }
-        });
+    open.keySet()
+        .removeIf(
+            emitter -> {
+              try {
+                emitter.send(SseEmitter.event().comment("keep-alive"));
+                return false;
+              } catch (IOException | IllegalStateException gone) {
+                return true;
+              }
+            });
   }
 
   /** Ends every stream when the application stops, so shutdown does not wait on open boards. */
   @EventListener(ContextClosedEvent.class)
   void close() {
-    open.forEach(SseEmitter::complete);
+    open.keySet().forEach(SseEmitter::complete);
     open.clear();
   }
 
