@@ -103,7 +103,7 @@ class AgentOrderTools {
       @Schema(description = "price per unit (per case for CASE lines)") BigDecimal unitPrice,
       @Schema(
               requiredMode = Schema.RequiredMode.NOT_REQUIRED,
-              description = "UNIT (default) or CASE")
+              description = "EACH (default) or CASE")
           @Nullable UnitOfMeasure unitOfMeasure,
       @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "pin to this lot")
           @Nullable String lot) {
@@ -155,7 +155,7 @@ class AgentOrderTools {
       description =
           "Quote an order without placing it: the create-order body (customer {name, email},"
               + " shipTo {name, line1, city, postalCode, country, …}, currency, lines [{sku,"
-              + " quantity, unitPrice, unitOfMeasure UNIT|CASE, lot?}], b2b {buyerPo,"
+              + " quantity, unitPrice, unitOfMeasure EACH|CASE, lot?}], b2b {buyerPo,"
               + " paymentTerms, deliveryWindow {from, to}} for a B2B order). Answers prices,"
               + " availability per line, what would be backordered and case-pack checks, and a"
               + " quoteId that place_order takes within 15 minutes.")
@@ -167,8 +167,19 @@ class AgentOrderTools {
       @McpToolParam(description = "the lines") List<Line> lines,
       @McpToolParam(description = "B2B terms; makes it a B2B order", required = false) B2b b2b) {
     ApiKeyPrincipal agent = AgentTools.agent(context);
-    if (customer == null || shipTo == null || lines == null || lines.isEmpty()) {
+    if (customer == null
+        || shipTo == null
+        || lines == null
+        || lines.isEmpty()
+        || lines.contains(null)) {
       throw new IllegalArgumentException("give customer, shipTo, currency and at least one line");
+    }
+    java.util.Currency money;
+    try {
+      money = io.orderloop.common.Currencies.require(currency);
+    } catch (ApiProblem | IllegalArgumentException | NullPointerException bad) {
+      throw new IllegalArgumentException(
+          "currency: '" + currency + "' is not an ISO 4217 code such as USD or EUR");
     }
     CreateOrder.Customer buyer = new CreateOrder.Customer(customer.name(), customer.email());
     if (agent.customerEmail() != null) {
@@ -202,14 +213,29 @@ class AgentOrderTools {
     }
     List<QuotedLine> quoted = new ArrayList<>();
     BigDecimal total = BigDecimal.ZERO;
+    // Units asked of each SKU so far: two lines of one SKU share its stock.
+    java.util.Map<String, Long> asked = new java.util.HashMap<>();
     for (int i = 0; i < body.lines().size(); i++) {
       CreateOrder.Line l = body.lines().get(i);
       SkuInfo sku =
           catalogue
               .sku(l.sku())
               .orElseThrow(() -> new IllegalArgumentException("no SKU '" + l.sku() + "'"));
+      if (!io.orderloop.common.Currencies.fitsScale(l.unitPrice(), money)) {
+        throw new IllegalArgumentException(
+            "line "
+                + (i + 1)
+                + ": "
+                + l.unitPrice()
+                + " has more decimals than "
+                + currency
+                + " has");
+      }
       boolean cases = l.unitOfMeasure() == UnitOfMeasure.CASE;
-      int units = cases ? l.quantity() * sku.casePack() : l.quantity();
+      long units = cases ? (long) l.quantity() * sku.casePack() : l.quantity();
+      if (units > 1_000_000) {
+        throw new IllegalArgumentException("line " + (i + 1) + ": at most 1,000,000 units a line");
+      }
       List<String> notes = new ArrayList<>();
       if (b2b != null && !cases && sku.casePack() > 1 && units % sku.casePack() != 0) {
         if (sku.allowsLooseUnits()) {
@@ -226,7 +252,9 @@ class AgentOrderTools {
         }
       }
       int available = stock.allocatable(sku.code());
-      int backordered = Math.max(0, units - available);
+      long before = asked.getOrDefault(sku.code(), 0L);
+      asked.put(sku.code(), before + units);
+      int backordered = (int) Math.min(units, Math.max(0, before + units - available));
       if (backordered > 0) {
         notes.add(backordered + " would be backordered");
       }
@@ -237,7 +265,7 @@ class AgentOrderTools {
               i + 1,
               sku.code(),
               sku.name(),
-              units,
+              (int) units,
               money(l.unitPrice(), currency),
               money(amount, currency),
               available,
@@ -338,6 +366,7 @@ class AgentOrderTools {
       }
       List<Integer> backordered =
           json.readValue(quote.backordered(), new TypeReference<List<Integer>>() {});
+      java.util.Map<String, Long> asked = new java.util.HashMap<>();
       for (int i = 0; i < quoted.lines().size(); i++) {
         CreateOrder.Line l = quoted.lines().get(i);
         Optional<SkuInfo> sku = catalogue.sku(l.sku());
@@ -345,11 +374,13 @@ class AgentOrderTools {
           throw new IllegalArgumentException(
               "changed since the quote: SKU '" + l.sku() + "' no longer exists; quote again");
         }
-        int units =
+        long units =
             l.unitOfMeasure() == UnitOfMeasure.CASE
-                ? l.quantity() * sku.get().casePack()
+                ? (long) l.quantity() * sku.get().casePack()
                 : l.quantity();
-        int now = Math.max(0, units - stock.allocatable(l.sku()));
+        long before = asked.getOrDefault(l.sku(), 0L);
+        asked.put(l.sku(), before + units);
+        long now = Math.min(units, Math.max(0, before + units - stock.allocatable(l.sku())));
         if (now > backordered.get(i)) {
           throw new IllegalArgumentException(
               "changed since the quote: line "
@@ -365,6 +396,22 @@ class AgentOrderTools {
       }
     }
     OrderIntake.Intake made = asAgent(agent, () -> intake.create(command));
+    if (made.created() && quote.orderId() == null) {
+      // Stock taken by another order between the check above and the reservation: the order
+      // backorders more than quoted; undone with this transaction.
+      List<Integer> backordered =
+          json.readValue(quote.backordered(), new TypeReference<List<Integer>>() {});
+      var lines = made.order().lines();
+      for (int i = 0; i < lines.size() && i < backordered.size(); i++) {
+        // The order's line quantities are in units, as the quote's are.
+        if (lines.get(i).backordered() > backordered.get(i)) {
+          throw new IllegalArgumentException(
+              "changed since the quote: line "
+                  + (i + 1)
+                  + " would now backorder more than quoted; quote again");
+        }
+      }
+    }
     jdbc.sql("UPDATE agent_quotes SET order_id = ? WHERE id = ? AND order_id IS NULL")
         .params(made.order().id(), quote.id())
         .update();
@@ -373,6 +420,14 @@ class AgentOrderTools {
         made.order().number(),
         made.order().state().name(),
         made.created());
+  }
+
+  /** Forgets quotes never placed, a day after they expired. */
+  @org.springframework.scheduling.annotation.Scheduled(fixedDelayString = "PT1H")
+  void forgetExpiredQuotes() {
+    jdbc.sql("DELETE FROM agent_quotes WHERE order_id IS NULL AND expires_at < ?")
+        .param(Timestamp.from(clock.instant().minus(Duration.ofDays(1))))
+        .update();
   }
 
   /** An amount with at least its currency's decimals ("87.50 USD", "1250 JPY"). */

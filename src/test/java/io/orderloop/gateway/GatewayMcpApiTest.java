@@ -132,6 +132,13 @@ class GatewayMcpApiTest extends ApiTest {
       assertThat(found).doesNotContain(other.get("number").asString()).contains("\"count\":0");
       String all = text(agent.callTool(new McpSchema.CallToolRequest("find_orders", Map.of())));
       assertThat(all).contains(own.get("number").asString()).doesNotContain("someone-else");
+      // It quotes for its customer only.
+      McpSchema.CallToolResult foreign =
+          agent.callTool(
+              new McpSchema.CallToolRequest(
+                  "quote_order", quoteArgs(sku, 1, "someone-else@example.com")));
+      assertThat(foreign.isError()).isTrue();
+      assertThat(text(foreign)).contains("orders for " + mine + " only");
     } finally {
       agent.closeGracefully();
     }
@@ -140,6 +147,7 @@ class GatewayMcpApiTest extends ApiTest {
   @Test
   void only_agent_keys_reach_the_gateway() {
     assertThatThrownBy(() -> client(null)).isInstanceOf(RuntimeException.class);
+    assertThat(api.as(null).post("/mcp", Map.of()).status()).isEqualTo(401);
     String ops =
         api.post(
                 "/api/v1/api-keys", Map.of("name", unique("ops"), "scopes", List.of("orders:read")))
@@ -222,6 +230,12 @@ class GatewayMcpApiTest extends ApiTest {
       assertThat(order.get("lines").get(0).get("backordered").asInt()).isEqualTo(2);
       assertThat(history(number).getFirst().get("actor").asString()).startsWith("agent:agent-");
       assertThat(count("SELECT count(*) FROM orders WHERE external_id = ?", "quote:" + id))
+          .isEqualTo(1);
+      assertThat(
+              count(
+                  "SELECT count(*) FROM agent_quotes WHERE id = ?::uuid AND order_id = ?::uuid",
+                  id,
+                  order.get("id").asString()))
           .isEqualTo(1);
     } finally {
       agent.closeGracefully();
