@@ -195,17 +195,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
-    ProblemDetail body =
-        ProblemDetail.forStatusAndDetail(
-            HttpStatus.NOT_FOUND,
-            "no endpoint "
-                + ex.getHttpMethod()
-                + " /"
-                + ex.getResourcePath()
-                + "; the API is described at /v3/api-docs (Swagger UI: /swagger-ui.html)");
-    body.setType(ProblemTypes.of("not-found"));
-    body.setTitle("Not found");
-    return new ResponseEntity<>(body, problemHeaders(), HttpStatus.NOT_FOUND);
+    return noEndpoint(ex.getHttpMethod() + " /" + ex.getResourcePath());
   }
 
   /**
@@ -218,13 +208,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
+    return noEndpoint(ex.getHttpMethod() + " " + ex.getRequestURL());
+  }
+
+  private ResponseEntity<Object> noEndpoint(String request) {
     ProblemDetail body =
         ProblemDetail.forStatusAndDetail(
             HttpStatus.NOT_FOUND,
             "no endpoint "
-                + ex.getHttpMethod()
-                + " "
-                + ex.getRequestURL()
+                + request
                 + "; the API is described at /v3/api-docs (Swagger UI: /swagger-ui.html)");
     body.setType(ProblemTypes.of("not-found"));
     body.setTitle("Not found");

@@ -57,10 +57,14 @@ class ConsoleController implements ConsolePage {
     model.addAttribute("board", board.view(filters, users.now()));
     model.addAttribute("channels", Channel.values());
     model.addAttribute("types", OrderType.values());
-    model.addAttribute("locations", catalogue.locations());
+    boolean live = "live".equals(target);
+    if (!live) {
+      // The filter form is not part of the live refresh.
+      model.addAttribute("locations", catalogue.locations());
+    }
     model.addAttribute("position", position);
     // The live board asks for its own part again when the stream says something changed.
-    return "live".equals(target) ? "console/board :: live" : "console/board";
+    return live ? "console/board :: live" : "console/board";
   }
 
   /**

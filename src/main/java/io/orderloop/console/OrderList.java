@@ -60,16 +60,10 @@ class OrderList implements ConsolePage {
   @GetMapping("/console/orders")
   String list(
       Principal principal,
-      @RequestParam(required = false) String state,
-      @RequestParam(required = false) String channel,
-      @RequestParam(required = false) String type,
-      @RequestParam(required = false) String q,
-      @RequestParam(required = false) boolean atRisk,
-      @RequestParam(required = false) boolean held,
-      @RequestParam(required = false) String location,
+      Asked asked,
       @RequestParam(required = false) String cursor,
       Model model) {
-    Filters f = filters(state, channel, type, q, atRisk, held, location);
+    Filters f = asked.filters();
     OrderQueries.Page page = orders.list(f.query(cursor, PAGE));
     model.addAttribute("user", users.current(principal));
     model.addAttribute("filters", f);
@@ -83,19 +77,9 @@ class OrderList implements ConsolePage {
   }
 
   @GetMapping("/console/orders.csv")
-  void csv(
-      Principal principal,
-      @RequestParam(required = false) String state,
-      @RequestParam(required = false) String channel,
-      @RequestParam(required = false) String type,
-      @RequestParam(required = false) String q,
-      @RequestParam(required = false) boolean atRisk,
-      @RequestParam(required = false) boolean held,
-      @RequestParam(required = false) String location,
-      HttpServletResponse response)
-      throws IOException {
+  void csv(Principal principal, Asked asked, HttpServletResponse response) throws IOException {
     users.current(principal);
-    Filters f = filters(state, channel, type, q, atRisk, held, location);
+    Filters f = asked.filters();
     try (Csv csv =
         Csv.download(
             response,
@@ -139,22 +123,28 @@ class OrderList implements ConsolePage {
     }
   }
 
-  private static Filters filters(
+  /**
+   * The list's query parameters as the browser sent them (bound by name: {@code state, channel,
+   * type, q, atRisk, held, location}); unknown values filter nothing.
+   */
+  record Asked(
       String state,
       String channel,
       String type,
       String q,
-      boolean atRisk,
-      boolean held,
+      Boolean atRisk,
+      Boolean held,
       String location) {
-    return new Filters(
-        parse(OrderState.class, state),
-        parse(Channel.class, channel),
-        parse(OrderType.class, type),
-        q == null || q.isBlank() ? null : q.strip(),
-        atRisk,
-        held,
-        location == null || location.isBlank() ? null : location.strip());
+    Filters filters() {
+      return new Filters(
+          parse(OrderState.class, state),
+          parse(Channel.class, channel),
+          parse(OrderType.class, type),
+          q == null || q.isBlank() ? null : q.strip(),
+          Boolean.TRUE.equals(atRisk),
+          Boolean.TRUE.equals(held),
+          location == null || location.isBlank() ? null : location.strip());
+    }
   }
 
   /** A filter's value, or none when it is empty or not one of the values. */

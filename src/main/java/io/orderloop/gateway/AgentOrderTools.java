@@ -25,7 +25,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.mcp.annotation.McpTool;
@@ -266,8 +265,8 @@ class AgentOrderTools {
               sku.code(),
               sku.name(),
               (int) units,
-              money(l.unitPrice(), currency),
-              money(amount, currency),
+              io.orderloop.common.Currencies.atLeastScale(l.unitPrice(), currency).toPlainString(),
+              io.orderloop.common.Currencies.atLeastScale(amount, currency).toPlainString(),
               available,
               backordered,
               notes));
@@ -292,7 +291,7 @@ class AgentOrderTools {
         expires.toString(),
         body.type().name(),
         currency,
-        money(total, currency),
+        io.orderloop.common.Currencies.atLeastScale(total, currency).toPlainString(),
         quoted.stream().anyMatch(q -> q.backordered() > 0),
         quoted);
   }
@@ -359,56 +358,30 @@ class AgentOrderTools {
             quoted.lines(),
             quoted.b2b(),
             quoted.holdReason());
-    if (quote.orderId() == null) {
-      if (quote.expiresAt().toInstant().isBefore(clock.instant())) {
-        throw new IllegalArgumentException(
-            "quote " + quoteId + " expired at " + quote.expiresAt().toInstant() + ": quote again");
-      }
-      List<Integer> backordered =
-          json.readValue(quote.backordered(), new TypeReference<List<Integer>>() {});
-      java.util.Map<String, Long> asked = new java.util.HashMap<>();
-      for (int i = 0; i < quoted.lines().size(); i++) {
-        CreateOrder.Line l = quoted.lines().get(i);
-        Optional<SkuInfo> sku = catalogue.sku(l.sku());
-        if (sku.isEmpty()) {
-          throw new IllegalArgumentException(
-              "changed since the quote: SKU '" + l.sku() + "' no longer exists; quote again");
-        }
-        long units =
-            l.unitOfMeasure() == UnitOfMeasure.CASE
-                ? (long) l.quantity() * sku.get().casePack()
-                : l.quantity();
-        long before = asked.getOrDefault(l.sku(), 0L);
-        asked.put(l.sku(), before + units);
-        long now = Math.min(units, Math.max(0, before + units - stock.allocatable(l.sku())));
-        if (now > backordered.get(i)) {
-          throw new IllegalArgumentException(
-              "changed since the quote: line "
-                  + (i + 1)
-                  + " would now backorder "
-                  + now
-                  + " of "
-                  + l.sku()
-                  + " (quoted "
-                  + backordered.get(i)
-                  + "); quote again");
-        }
-      }
+    if (quote.orderId() == null && quote.expiresAt().toInstant().isBefore(clock.instant())) {
+      throw new IllegalArgumentException(
+          "quote " + quoteId + " expired at " + quote.expiresAt().toInstant() + ": quote again");
     }
     OrderIntake.Intake made = asAgent(agent, () -> intake.create(command));
-    if (made.created() && quote.orderId() == null) {
-      // Stock taken by another order between the check above and the reservation: the order
-      // backorders more than quoted; undone with this transaction.
+    if (made.created()) {
+      // The stock is checked where it is reserved: when the order backorders more than the quote
+      // said (stock taken since, a SKU's rules changed), the placement is undone with this
+      // transaction.
       List<Integer> backordered =
           json.readValue(quote.backordered(), new TypeReference<List<Integer>>() {});
       var lines = made.order().lines();
       for (int i = 0; i < lines.size() && i < backordered.size(); i++) {
-        // The order's line quantities are in units, as the quote's are.
         if (lines.get(i).backordered() > backordered.get(i)) {
           throw new IllegalArgumentException(
               "changed since the quote: line "
                   + (i + 1)
-                  + " would now backorder more than quoted; quote again");
+                  + " would now backorder "
+                  + lines.get(i).backordered()
+                  + " of "
+                  + lines.get(i).sku()
+                  + " (quoted "
+                  + backordered.get(i)
+                  + "); quote again");
         }
       }
     }
@@ -428,14 +401,6 @@ class AgentOrderTools {
     jdbc.sql("DELETE FROM agent_quotes WHERE order_id IS NULL AND expires_at < ?")
         .param(Timestamp.from(clock.instant().minus(Duration.ofDays(1))))
         .update();
-  }
-
-  /** An amount with at least its currency's decimals ("87.50 USD", "1250 JPY"). */
-  static String money(BigDecimal amount, String currency) {
-    int digits = java.util.Currency.getInstance(currency).getDefaultFractionDigits();
-    return amount
-        .setScale(Math.max(Math.max(digits, 0), amount.stripTrailingZeros().scale()))
-        .toPlainString();
   }
 
   /** Runs intake with the agent as the history's actor ({@code agent:<key name>}). */
