@@ -20,6 +20,18 @@ public final class Actors {
         && auth.getAuthorities().stream().anyMatch(a -> authority.equals(a.getAuthority()));
   }
 
+  /**
+   * How the current actor acts, when its authentication says so (e.g. {@code via MCP place_order}
+   * for an agent's tool): recorded as the reason of history entries that have none of their own.
+   */
+  public static String via() {
+    Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+    return auth != null && auth.getDetails() instanceof Via v ? v.how() : null;
+  }
+
+  /** Authentication details naming the way an actor acts, e.g. {@code via MCP cancel_order}. */
+  public record Via(String how) {}
+
   public static String current() {
     Authentication auth = SecurityContextHolder.getContext().getAuthentication();
     if (auth == null || !auth.isAuthenticated() || auth.getName() == null) {

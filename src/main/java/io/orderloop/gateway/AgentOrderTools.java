@@ -12,7 +12,6 @@ import io.orderloop.orders.OrderIntake;
 import io.orderloop.orders.OrderType;
 import io.orderloop.orders.UnitOfMeasure;
 import io.orderloop.security.ApiKeyPrincipal;
-import io.orderloop.security.Scope;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -30,10 +29,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.ai.mcp.annotation.McpTool;
 import org.springframework.ai.mcp.annotation.McpToolParam;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -50,25 +46,28 @@ class AgentOrderTools {
 
   private final Catalogue catalogue;
   private final StockLedger stock;
-  private final OrderIntake intake;
   private final Validator validator;
   private final JdbcClient jdbc;
   private final JsonMapper json;
   private final Clock clock;
   private final io.orderloop.common.Transactions transactions;
+  private final Placements placements;
+  private final Approvals approvals;
 
   AgentOrderTools(
       Catalogue catalogue,
       StockLedger stock,
-      OrderIntake intake,
       Validator validator,
       JdbcClient jdbc,
       JsonMapper json,
       Clock clock,
-      io.orderloop.common.Transactions transactions) {
+      io.orderloop.common.Transactions transactions,
+      Placements placements,
+      Approvals approvals) {
     this.catalogue = catalogue;
     this.stock = stock;
-    this.intake = intake;
+    this.placements = placements;
+    this.approvals = approvals;
     this.validator = validator;
     this.jdbc = jdbc;
     this.json = json;
@@ -165,234 +164,241 @@ class AgentOrderTools {
       @McpToolParam(description = "ISO 4217 code, e.g. USD") String currency,
       @McpToolParam(description = "the lines") List<Line> lines,
       @McpToolParam(description = "B2B terms; makes it a B2B order", required = false) B2b b2b) {
-    ApiKeyPrincipal agent = AgentTools.agent(context);
-    if (customer == null
-        || shipTo == null
-        || lines == null
-        || lines.isEmpty()
-        || lines.contains(null)) {
-      throw new IllegalArgumentException("give customer, shipTo, currency and at least one line");
-    }
-    java.util.Currency money;
-    try {
-      money = io.orderloop.common.Currencies.require(currency);
-    } catch (ApiProblem | IllegalArgumentException | NullPointerException bad) {
-      throw new IllegalArgumentException(
-          "currency: '" + currency + "' is not an ISO 4217 code such as USD or EUR");
-    }
-    CreateOrder.Customer buyer = new CreateOrder.Customer(customer.name(), customer.email());
-    if (agent.customerEmail() != null) {
-      if (customer == null
-          || customer.email() == null
-          || !customer.email().equalsIgnoreCase(agent.customerEmail())) {
-        throw new IllegalArgumentException(
-            "this key orders for " + agent.customerEmail() + " only: give that customer e-mail");
-      }
-    }
-    CreateOrder body =
-        new CreateOrder(
-            Channel.API,
-            null,
-            b2b == null ? OrderType.DTC : OrderType.B2B,
-            buyer,
-            shipTo.address(),
-            null,
-            currency,
-            null,
-            lines.stream().map(Line::line).toList(),
-            b2b == null ? null : b2b.terms(),
-            null);
-    List<String> problems = new ArrayList<>();
-    for (ConstraintViolation<CreateOrder> v : validator.validate(body)) {
-      problems.add(v.getPropertyPath() + ": " + v.getMessage());
-    }
-    problems.sort(Comparator.naturalOrder());
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("the order is not valid: " + String.join("; ", problems));
-    }
-    List<QuotedLine> quoted = new ArrayList<>();
-    BigDecimal total = BigDecimal.ZERO;
-    // Units asked of each SKU so far: two lines of one SKU share its stock.
-    java.util.Map<String, Long> asked = new java.util.HashMap<>();
-    for (int i = 0; i < body.lines().size(); i++) {
-      CreateOrder.Line l = body.lines().get(i);
-      SkuInfo sku =
-          catalogue
-              .sku(l.sku())
-              .orElseThrow(() -> new IllegalArgumentException("no SKU '" + l.sku() + "'"));
-      if (!io.orderloop.common.Currencies.fitsScale(l.unitPrice(), money)) {
-        throw new IllegalArgumentException(
-            "line "
-                + (i + 1)
-                + ": "
-                + l.unitPrice()
-                + " has more decimals than "
-                + currency
-                + " has");
-      }
-      boolean cases = l.unitOfMeasure() == UnitOfMeasure.CASE;
-      long units = cases ? (long) l.quantity() * sku.casePack() : l.quantity();
-      if (units > 1_000_000) {
-        throw new IllegalArgumentException("line " + (i + 1) + ": at most 1,000,000 units a line");
-      }
-      List<String> notes = new ArrayList<>();
-      if (b2b != null && !cases && sku.casePack() > 1 && units % sku.casePack() != 0) {
-        if (sku.allowsLooseUnits()) {
-          notes.add("not whole cases of " + sku.casePack() + " (loose units allowed)");
-        } else {
-          throw new IllegalArgumentException(
-              "line "
-                  + (i + 1)
-                  + ": "
-                  + l.sku()
-                  + " ships in cases of "
-                  + sku.casePack()
-                  + "; order a multiple, or unitOfMeasure CASE");
-        }
-      }
-      int available = stock.allocatable(sku.code());
-      long before = asked.getOrDefault(sku.code(), 0L);
-      asked.put(sku.code(), before + units);
-      int backordered = (int) Math.min(units, Math.max(0, before + units - available));
-      if (backordered > 0) {
-        notes.add(backordered + " would be backordered");
-      }
-      BigDecimal amount = l.unitPrice().multiply(BigDecimal.valueOf(l.quantity()));
-      total = total.add(amount);
-      quoted.add(
-          new QuotedLine(
-              i + 1,
-              sku.code(),
-              sku.name(),
-              (int) units,
-              io.orderloop.common.Currencies.atLeastScale(l.unitPrice(), currency).toPlainString(),
-              io.orderloop.common.Currencies.atLeastScale(amount, currency).toPlainString(),
-              available,
-              backordered,
-              notes));
-    }
-    UUID id = UUID.randomUUID();
-    Instant now = clock.instant();
-    Instant expires = now.plus(TTL);
-    jdbc.sql(
-            """
-            INSERT INTO agent_quotes (id, key_id, body, backordered, created_at, expires_at)
-            VALUES (?, ?, ?::jsonb, ?::jsonb, ?, ?)""")
-        .params(
-            id,
-            agent.id(),
-            json.writeValueAsString(body),
-            json.writeValueAsString(quoted.stream().map(QuotedLine::backordered).toList()),
-            Timestamp.from(now),
-            Timestamp.from(expires))
-        .update();
-    return new Quote(
-        id.toString(),
-        expires.toString(),
-        body.type().name(),
-        currency,
-        io.orderloop.common.Currencies.atLeastScale(total, currency).toPlainString(),
-        quoted.stream().anyMatch(q -> q.backordered() > 0),
-        quoted);
+    return Agents.guard(
+        "quote_order",
+        () -> {
+          ApiKeyPrincipal agent = Agents.agent(context);
+          if (customer == null
+              || shipTo == null
+              || lines == null
+              || lines.isEmpty()
+              || lines.contains(null)) {
+            throw new ToolError("give customer, shipTo, currency and at least one line");
+          }
+          java.util.Currency money;
+          try {
+            money = io.orderloop.common.Currencies.require(currency);
+          } catch (ApiProblem | IllegalArgumentException | NullPointerException bad) {
+            throw new ToolError(
+                "currency: '" + currency + "' is not an ISO 4217 code such as USD or EUR");
+          }
+          CreateOrder.Customer buyer = new CreateOrder.Customer(customer.name(), customer.email());
+          if (agent.customerEmail() != null) {
+            if (customer == null
+                || customer.email() == null
+                || !customer.email().equalsIgnoreCase(agent.customerEmail())) {
+              throw new ToolError(
+                  "this key orders for "
+                      + agent.customerEmail()
+                      + " only: give that customer e-mail");
+            }
+          }
+          CreateOrder body =
+              new CreateOrder(
+                  Channel.API,
+                  null,
+                  b2b == null ? OrderType.DTC : OrderType.B2B,
+                  buyer,
+                  shipTo.address(),
+                  null,
+                  currency,
+                  null,
+                  lines.stream().map(Line::line).toList(),
+                  b2b == null ? null : b2b.terms(),
+                  null);
+          List<String> problems = new ArrayList<>();
+          for (ConstraintViolation<CreateOrder> v : validator.validate(body)) {
+            problems.add(v.getPropertyPath() + ": " + v.getMessage());
+          }
+          problems.sort(Comparator.naturalOrder());
+          if (!problems.isEmpty()) {
+            throw new ToolError("the order is not valid: " + String.join("; ", problems));
+          }
+          List<QuotedLine> quoted = new ArrayList<>();
+          BigDecimal total = BigDecimal.ZERO;
+          // Units asked of each SKU so far: two lines of one SKU share its stock.
+          java.util.Map<String, Long> asked = new java.util.HashMap<>();
+          for (int i = 0; i < body.lines().size(); i++) {
+            CreateOrder.Line l = body.lines().get(i);
+            SkuInfo sku =
+                catalogue.sku(l.sku()).orElseThrow(() -> new ToolError("no SKU '" + l.sku() + "'"));
+            if (!io.orderloop.common.Currencies.fitsScale(l.unitPrice(), money)) {
+              throw new ToolError(
+                  "line "
+                      + (i + 1)
+                      + ": "
+                      + l.unitPrice()
+                      + " has more decimals than "
+                      + currency
+                      + " has");
+            }
+            boolean cases = l.unitOfMeasure() == UnitOfMeasure.CASE;
+            long units = cases ? (long) l.quantity() * sku.casePack() : l.quantity();
+            if (units > 1_000_000) {
+              throw new ToolError("line " + (i + 1) + ": at most 1,000,000 units a line");
+            }
+            List<String> notes = new ArrayList<>();
+            if (b2b != null && !cases && sku.casePack() > 1 && units % sku.casePack() != 0) {
+              if (sku.allowsLooseUnits()) {
+                notes.add("not whole cases of " + sku.casePack() + " (loose units allowed)");
+              } else {
+                throw new ToolError(
+                    "line "
+                        + (i + 1)
+                        + ": "
+                        + l.sku()
+                        + " ships in cases of "
+                        + sku.casePack()
+                        + "; order a multiple, or unitOfMeasure CASE");
+              }
+            }
+            int available = stock.allocatable(sku.code());
+            long before = asked.getOrDefault(sku.code(), 0L);
+            asked.put(sku.code(), before + units);
+            int backordered = (int) Math.min(units, Math.max(0, before + units - available));
+            if (backordered > 0) {
+              notes.add(backordered + " would be backordered");
+            }
+            BigDecimal amount = l.unitPrice().multiply(BigDecimal.valueOf(l.quantity()));
+            total = total.add(amount);
+            quoted.add(
+                new QuotedLine(
+                    i + 1,
+                    sku.code(),
+                    sku.name(),
+                    (int) units,
+                    io.orderloop.common.Currencies.atLeastScale(l.unitPrice(), currency)
+                        .toPlainString(),
+                    io.orderloop.common.Currencies.atLeastScale(amount, currency).toPlainString(),
+                    available,
+                    backordered,
+                    notes));
+          }
+          UUID id = UUID.randomUUID();
+          Instant now = clock.instant();
+          Instant expires = now.plus(TTL);
+          jdbc.sql(
+                  """
+            INSERT INTO agent_quotes (id, key_id, body, backordered, total, currency, created_at, expires_at)
+            VALUES (?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?)""")
+              .params(
+                  id,
+                  agent.id(),
+                  json.writeValueAsString(body),
+                  json.writeValueAsString(quoted.stream().map(QuotedLine::backordered).toList()),
+                  total,
+                  money.getCurrencyCode(),
+                  Timestamp.from(now),
+                  Timestamp.from(expires))
+              .update();
+          return new Quote(
+              id.toString(),
+              expires.toString(),
+              body.type().name(),
+              currency,
+              io.orderloop.common.Currencies.atLeastScale(total, currency).toPlainString(),
+              quoted.stream().anyMatch(q -> q.backordered() > 0),
+              quoted);
+        });
   }
 
-  record Placed(String orderId, String number, String state, boolean created) {}
+  /**
+   * The answer of place_order: {@code PLACED} with the order, or {@code PENDING_APPROVAL} with the
+   * approval a person must give first (beyond the key's limits).
+   */
+  record Placed(
+      String status,
+      String orderId,
+      String number,
+      String state,
+      Boolean created,
+      String approvalId,
+      String why) {
+    static Placed placed(io.orderloop.orders.OrderView o, boolean created) {
+      return new Placed(
+          "PLACED", o.id().toString(), o.number(), o.state().name(), created, null, null);
+    }
 
-  private record QuoteRow(
-      UUID id, String body, String backordered, Timestamp expiresAt, UUID orderId) {}
+    static Placed pending(Approvals.Approval a) {
+      return new Placed("PENDING_APPROVAL", null, null, null, null, a.id().toString(), a.why());
+    }
+  }
 
   @McpTool(
       name = "place_order",
       description =
           "Place a quoted order (quote_order's quoteId). Asking again with the same quoteId answers"
               + " the same order. Refused when the quote expired, or when stock changed so that"
-              + " more would be backordered than quoted: quote again. Needs a key with"
+              + " more would be backordered than quoted: quote again. Beyond the key's spending"
+              + " limits the order is not placed but waits for a person: the answer is {status:"
+              + " PENDING_APPROVAL, approvalId}; follow it with get_approval. Needs a key with"
               + " agent:write.")
   Placed placeOrder(
       McpTransportContext context,
       @McpToolParam(description = "the quoteId quote_order returned") String quoteId) {
-    ApiKeyPrincipal agent = AgentTools.agent(context);
-    if (!agent.scopes().contains(Scope.AGENT_WRITE) && !agent.scopes().contains(Scope.ADMIN)) {
-      throw new IllegalArgumentException(
-          "this key may look but not order: placing needs a key with agent:write");
-    }
-    UUID id;
-    try {
-      id = UUID.fromString(quoteId == null ? "" : quoteId.strip());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("no quote '" + quoteId + "'");
-    }
-    UUID quoteKey = id;
-    // One placement of a quote at a time (its row locked for the transaction): a retry that comes
-    // while the first is placing waits, then finds the order the first made.
-    return transactions.inTransaction(() -> place(agent, quoteKey, quoteId));
+    return Agents.guard(
+        "place_order",
+        () -> {
+          ApiKeyPrincipal agent = Agents.agent(context);
+          Agents.requireWrite(agent, "placing an order");
+          UUID id;
+          try {
+            id = UUID.fromString(quoteId == null ? "" : quoteId.strip());
+          } catch (IllegalArgumentException e) {
+            throw new ToolError("no quote '" + Texts.clip(quoteId) + "'");
+          }
+          // One placement of a quote at a time (its row locked for the transaction): a retry that
+          // comes
+          // while the first is placing waits, then finds the order the first made.
+          return transactions.inTransaction(() -> place(agent, id));
+        });
   }
 
-  private Placed place(ApiKeyPrincipal agent, UUID id, String quoteId) {
-    QuoteRow quote =
-        jdbc.sql(
-                "SELECT id, body::text AS body, backordered::text AS backordered, expires_at, order_id"
-                    + " FROM agent_quotes WHERE id = ? AND key_id = ? FOR UPDATE")
-            .params(id, agent.id())
-            .query(
-                (rs, n) ->
-                    new QuoteRow(
-                        rs.getObject("id", UUID.class),
-                        rs.getString("body"),
-                        rs.getString("backordered"),
-                        rs.getTimestamp("expires_at"),
-                        rs.getObject("order_id", UUID.class)))
-            .optional()
-            .orElseThrow(() -> new IllegalArgumentException("no quote '" + quoteId + "'"));
-    CreateOrder quoted = json.readValue(quote.body(), CreateOrder.class);
-    CreateOrder command =
-        new CreateOrder(
-            Channel.API,
-            "quote:" + quote.id(),
-            quoted.type(),
-            quoted.customer(),
-            quoted.shipTo(),
-            quoted.billTo(),
-            quoted.currency(),
-            quoted.fulfillmentPolicy(),
-            quoted.lines(),
-            quoted.b2b(),
-            quoted.holdReason());
-    if (quote.orderId() == null && quote.expiresAt().toInstant().isBefore(clock.instant())) {
-      throw new IllegalArgumentException(
-          "quote " + quoteId + " expired at " + quote.expiresAt().toInstant() + ": quote again");
+  private Placed place(ApiKeyPrincipal agent, UUID id) {
+    Placements.Quote quote =
+        placements.lock(agent.id(), id).orElseThrow(() -> new ToolError("no quote '" + id + "'"));
+    java.util.Optional<Approvals.Approval> held = approvals.forQuote(id);
+    if (held.isPresent() && quote.orderId() == null) {
+      Approvals.Approval a = held.get();
+      if (a.status() == Approvals.Status.REFUSED) {
+        throw new ToolError(
+            "a person refused this order (approval "
+                + a.id()
+                + (a.decisionNote() == null ? "" : ": " + a.decisionNote())
+                + ")");
+      }
+      return Placed.pending(a);
     }
-    OrderIntake.Intake made = asAgent(agent, () -> intake.create(command));
-    if (made.created()) {
-      // The stock is checked where it is reserved: when the order backorders more than the quote
-      // said (stock taken since, a SKU's rules changed), the placement is undone with this
-      // transaction.
-      List<Integer> backordered =
-          json.readValue(quote.backordered(), new TypeReference<List<Integer>>() {});
-      var lines = made.order().lines();
-      for (int i = 0; i < lines.size() && i < backordered.size(); i++) {
-        if (lines.get(i).backordered() > backordered.get(i)) {
-          throw new IllegalArgumentException(
-              "changed since the quote: line "
-                  + (i + 1)
-                  + " would now backorder "
-                  + lines.get(i).backordered()
-                  + " of "
-                  + lines.get(i).sku()
-                  + " (quoted "
-                  + backordered.get(i)
-                  + "); quote again");
-        }
+    if (quote.expired(clock.instant())) {
+      throw new ToolError("quote " + id + " expired at " + quote.expiresAt() + ": quote again");
+    }
+    if (quote.orderId() == null) {
+      String why = placements.beyondLimits(quote, agent.limits());
+      if (why != null) {
+        java.util.Map<String, Object> request = new java.util.LinkedHashMap<>();
+        request.put("quoteId", id.toString());
+        request.put("customer", quote.body().customer());
+        request.put("type", quote.body().type().name());
+        request.put("total", quote.total().stripTrailingZeros().toPlainString());
+        request.put("currency", quote.currency());
+        request.put(
+            "lines",
+            quote.body().lines().stream()
+                .map(
+                    l ->
+                        java.util.Map.of(
+                            "sku",
+                            l.sku(),
+                            "quantity",
+                            l.quantity(),
+                            "unitOfMeasure",
+                            l.unitOfMeasure() == null ? "EACH" : l.unitOfMeasure().name()))
+                .toList());
+        return Placed.pending(approvals.holdPlacement(agent.id(), agent.name(), id, request, why));
       }
     }
-    jdbc.sql("UPDATE agent_quotes SET order_id = ? WHERE id = ? AND order_id IS NULL")
-        .params(made.order().id(), quote.id())
-        .update();
-    return new Placed(
-        made.order().id().toString(),
-        made.order().number(),
-        made.order().state().name(),
-        made.created());
+    OrderIntake.Intake made = placements.place(quote, agent.name(), "place_order");
+    return Placed.placed(made.order(), made.created());
   }
 
   /** Forgets quotes never placed, a day after they expired. */
@@ -401,22 +407,5 @@ class AgentOrderTools {
     jdbc.sql("DELETE FROM agent_quotes WHERE order_id IS NULL AND expires_at < ?")
         .param(Timestamp.from(clock.instant().minus(Duration.ofDays(1))))
         .update();
-  }
-
-  /** Runs intake with the agent as the history's actor ({@code agent:<key name>}). */
-  private static <T> T asAgent(ApiKeyPrincipal agent, java.util.function.Supplier<T> work) {
-    var previous = SecurityContextHolder.getContext();
-    var context = SecurityContextHolder.createEmptyContext();
-    context.setAuthentication(
-        UsernamePasswordAuthenticationToken.authenticated(
-            "agent:" + agent.name(), null, List.of()));
-    SecurityContextHolder.setContext(context);
-    try {
-      return work.get();
-    } catch (ApiProblem refused) {
-      throw new IllegalArgumentException(refused.getMessage());
-    } finally {
-      SecurityContextHolder.setContext(previous);
-    }
   }
 }

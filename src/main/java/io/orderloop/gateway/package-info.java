@@ -4,5 +4,5 @@
  * the read tools.
  */
 @org.springframework.modulith.ApplicationModule(
-    allowedDependencies = {"common", "orders", "inventory", "security"})
+    allowedDependencies = {"common", "orders", "inventory", "fulfillment", "returns", "security"})
 package io.orderloop.gateway;

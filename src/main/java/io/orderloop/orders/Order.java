@@ -78,6 +78,7 @@ final class Order {
 
   private final List<Recorded> recorded = new ArrayList<>();
   private String actor = "system";
+  private String via;
   private Instant now;
   private Duration closeGrace = Duration.ZERO;
 
@@ -103,6 +104,7 @@ final class Order {
   /** Starts a command: who acts, the time, and how long a delivered order waits to close. */
   Order begin(String actor, Instant now, Duration closeGrace) {
     this.actor = actor;
+    this.via = io.orderloop.common.Actors.via();
     this.now = now;
     this.closeGrace = closeGrace;
     return this;
@@ -402,7 +404,7 @@ final class Order {
   }
 
   void record(OrderEvent event, OrderState from, OrderState to, String reason) {
-    recorded.add(new Recorded(event, from, to, reason, actor, now));
+    recorded.add(new Recorded(event, from, to, reason == null ? via : reason, actor, now));
     if (!(event instanceof OrderEvent.HistoryOnly)) {
       updatedAt = now;
     }

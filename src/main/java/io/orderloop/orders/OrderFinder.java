@@ -105,6 +105,10 @@ class OrderFinder {
               + " WHERE r.order_id = orders.id AND r.status = 'ACTIVE' AND s.location = :location)");
       params.put("location", filter.location());
     }
+    if (filter.customerEmail() != null) {
+      sql.append(" AND lower(customer_email) = :customerEmail");
+      params.put("customerEmail", filter.customerEmail().strip().toLowerCase(Locale.ROOT));
+    }
     if (text != null) {
       sql.append(
           " AND (number = :exact OR lower(customer_name) LIKE :like ESCAPE '\\'"

@@ -65,7 +65,8 @@ public class OrderQueries {
 
   /**
    * Filters of the order list; null fields do not filter. {@code text} matches number, customer and
-   * buyer PO; {@code location} keeps orders with units reserved at that location.
+   * buyer PO; {@code location} keeps orders with units reserved at that location; {@code
+   * customerEmail} keeps one customer's orders.
    */
   public record ListQuery(
       Boolean atRisk,
@@ -78,7 +79,52 @@ public class OrderQueries {
       String text,
       String cursor,
       int limit,
-      String location) {
+      String location,
+      String customerEmail) {
+
+    public ListQuery(
+        Boolean atRisk,
+        Boolean onHold,
+        OrderState state,
+        Channel channel,
+        OrderType type,
+        Instant createdFrom,
+        Instant createdTo,
+        String text,
+        String cursor,
+        int limit,
+        String location) {
+      this(
+          atRisk,
+          onHold,
+          state,
+          channel,
+          type,
+          createdFrom,
+          createdTo,
+          text,
+          cursor,
+          limit,
+          location,
+          null);
+    }
+
+    /** The same filters, kept to one customer's orders (by e-mail, any case). */
+    public ListQuery forCustomer(String email) {
+      return new ListQuery(
+          atRisk,
+          onHold,
+          state,
+          channel,
+          type,
+          createdFrom,
+          createdTo,
+          text,
+          cursor,
+          limit,
+          location,
+          email);
+    }
 
     public ListQuery(
         Boolean atRisk,
@@ -91,7 +137,19 @@ public class OrderQueries {
         String text,
         String cursor,
         int limit) {
-      this(atRisk, onHold, state, channel, type, createdFrom, createdTo, text, cursor, limit, null);
+      this(
+          atRisk,
+          onHold,
+          state,
+          channel,
+          type,
+          createdFrom,
+          createdTo,
+          text,
+          cursor,
+          limit,
+          null,
+          null);
     }
   }
 

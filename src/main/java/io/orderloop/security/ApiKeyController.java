@@ -38,7 +38,10 @@ class ApiKeyController {
           String name,
       @NotEmpty List<String> scopes,
       @jakarta.validation.constraints.Email @jakarta.validation.constraints.Size(max = 320)
-          String customerEmail) {}
+          String customerEmail,
+      @io.swagger.v3.oas.annotations.media.Schema(
+              description = "agent keys only: spending beyond these waits for a person's approval")
+          AgentLimits limits) {}
 
   @Operation(
       operationId = "createApiKey",
@@ -52,7 +55,7 @@ class ApiKeyController {
   @PostMapping
   ResponseEntity<ApiKeys.CreatedApiKey> create(@Valid @RequestBody CreateApiKeyRequest request) {
     ApiKeys.CreatedApiKey created =
-        apiKeys.create(request.name(), request.scopes(), request.customerEmail());
+        apiKeys.create(request.name(), request.scopes(), request.customerEmail(), request.limits());
     return ResponseEntity.created(URI.create("/api/v1/api-keys/" + created.id())).body(created);
   }
 

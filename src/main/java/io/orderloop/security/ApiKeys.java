@@ -4,6 +4,7 @@ import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
 import io.orderloop.common.Digests;
 import io.orderloop.common.Secrets;
+import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.sql.Array;
 import java.sql.SQLException;
@@ -63,6 +64,7 @@ public class ApiKeys {
       String prefix,
       List<String> scopes,
       String customerEmail,
+      AgentLimits limits,
       Instant createdAt,
       String createdBy,
       Instant revokedAt) {}
@@ -74,11 +76,16 @@ public class ApiKeys {
       String prefix,
       List<String> scopes,
       String customerEmail,
+      AgentLimits limits,
       Instant createdAt,
       String key) {}
 
   public CreatedApiKey create(String name, List<String> scopeNames) {
-    return create(name, scopeNames, null);
+    return create(name, scopeNames, null, null);
+  }
+
+  public CreatedApiKey create(String name, List<String> scopeNames, String customerEmail) {
+    return create(name, scopeNames, customerEmail, null);
   }
 
   /**
@@ -86,7 +93,8 @@ public class ApiKeys {
    * agent scopes only, and may be bound to one customer by {@code customerEmail} (a buyer's agent);
    * other keys may not be bound.
    */
-  public CreatedApiKey create(String name, List<String> scopeNames, String customerEmail) {
+  public CreatedApiKey create(
+      String name, List<String> scopeNames, String customerEmail, AgentLimits limits) {
     Set<Scope> scopes = parseScopes(scopeNames);
     boolean agent = scopes.stream().anyMatch(Scope::agent);
     if (agent && !scopes.stream().allMatch(Scope::agent)) {
@@ -107,6 +115,7 @@ public class ApiKeys {
       throw ApiProblem.unprocessable(
           "customerEmail", "only an agent key (agent:read) can be bound to a customer");
     }
+    AgentLimits spending = limits(limits, agent);
     // "ol_" + a public identifier + "_" + 256 random bits: the listed prefix is the identifier
     // only, never a part of the secret.
     String prefix = "ol_" + identifier();
@@ -114,18 +123,62 @@ public class ApiKeys {
         prefix + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32));
     UUID id = UUID.randomUUID();
     Instant now = clock.instant();
-    int inserted = insert(id, name, prefix, key, scopes, customer, Actors.current(), now);
+    int inserted = insert(id, name, prefix, key, scopes, customer, spending, Actors.current(), now);
     activeLoadedAt = Long.MIN_VALUE / 2; // the next check re-reads, and sees this key
     if (inserted == 0) {
       throw ApiProblem.conflict(
           "duplicate-name", "Name taken", "an API key named '" + name + "' already exists");
     }
-    return new CreatedApiKey(id, name, prefix, names(scopes), customer, now, key);
+    return new CreatedApiKey(id, name, prefix, names(scopes), customer, spending, now, key);
+  }
+
+  /** Checked spending limits of an agent key; none (null) when no amount is set. */
+  private static AgentLimits limits(AgentLimits limits, boolean agent) {
+    if (limits == null || limits.none()) {
+      return null;
+    }
+    if (!agent) {
+      throw ApiProblem.unprocessable("limits", "only an agent key (agent:read) has limits");
+    }
+    java.util.Currency currency;
+    try {
+      currency = io.orderloop.common.Currencies.require(limits.currency());
+    } catch (RuntimeException e) {
+      throw ApiProblem.unprocessable(
+          "limits.currency", "give the ISO 4217 code the limits are in, such as USD or EUR");
+    }
+    for (var amount :
+        List.of(
+            java.util.Map.entry("perOrder", java.util.Optional.ofNullable(limits.perOrder())),
+            java.util.Map.entry("perDay", java.util.Optional.ofNullable(limits.perDay())))) {
+      BigDecimal v = amount.getValue().orElse(null);
+      if (v != null
+          && (v.signum() < 0
+              || v.compareTo(new BigDecimal("1000000000000")) >= 0
+              || !io.orderloop.common.Currencies.fitsScale(v, currency))) {
+        throw ApiProblem.unprocessable(
+            "limits." + amount.getKey(),
+            v.toPlainString()
+                + " is not an amount of "
+                + currency.getCurrencyCode()
+                + " between 0 and 999,999,999,999");
+      }
+    }
+    return new AgentLimits(currency.getCurrencyCode(), limits.perOrder(), limits.perDay());
+  }
+
+  private static AgentLimits limits(java.sql.ResultSet rs) throws java.sql.SQLException {
+    String currency = rs.getString("limit_currency");
+    return currency == null
+        ? null
+        : new AgentLimits(
+            currency, rs.getBigDecimal("limit_per_order"), rs.getBigDecimal("limit_per_day"));
   }
 
   public List<ApiKeyView> list() {
     return jdbc.sql(
-            "SELECT id, name, prefix, scopes, customer_email, created_at, created_by, revoked_at FROM api_keys"
+            "SELECT id, name, prefix, scopes, customer_email, limit_currency, limit_per_order,"
+                + " limit_per_day, created_at, created_by, revoked_at FROM api_keys"
                 + " ORDER BY created_at, name")
         .query(
             (rs, n) ->
@@ -135,6 +188,7 @@ public class ApiKeys {
                     rs.getString("prefix"),
                     scopeList(rs.getArray("scopes")),
                     rs.getString("customer_email"),
+                    limits(rs),
                     rs.getTimestamp("created_at").toInstant(),
                     rs.getString("created_by"),
                     Optional.ofNullable(rs.getTimestamp("revoked_at"))
@@ -240,7 +294,8 @@ public class ApiKeys {
     record Row(ApiKeyPrincipal principal, String hash) {}
     Optional<Row> row =
         jdbc.sql(
-                "SELECT id, name, scopes, customer_email, key_hash FROM api_keys"
+                "SELECT id, name, scopes, customer_email, limit_currency, limit_per_order,"
+                    + " limit_per_day, key_hash FROM api_keys"
                     + " WHERE key_hash = ANY(?) AND revoked_at IS NULL")
             .param(accepted.toArray(String[]::new))
             .query(
@@ -253,7 +308,8 @@ public class ApiKeys {
                                 scopeList(rs.getArray("scopes")).stream()
                                     .map(s -> Scope.parse(s).orElseThrow())
                                     .toList()),
-                            rs.getString("customer_email")),
+                            rs.getString("customer_email"),
+                            limits(rs)),
                         rs.getString("key_hash")))
             .optional();
     row.filter(r -> !r.hash().equals(accepted.getFirst()))
@@ -306,6 +362,7 @@ public class ApiKeys {
         key,
         EnumSet.of(Scope.ADMIN),
         null,
+        null,
         Actors.SYSTEM,
         clock.instant());
   }
@@ -317,12 +374,14 @@ public class ApiKeys {
       String key,
       Set<Scope> scopes,
       String customerEmail,
+      AgentLimits limits,
       String actor,
       Instant now) {
     return jdbc.sql(
             """
-            INSERT INTO api_keys (id, name, prefix, key_hash, scopes, customer_email, created_at, created_by)
-            VALUES (?, ?, ?, ?, string_to_array(?, ','), ?, ?, ?) ON CONFLICT DO NOTHING""")
+            INSERT INTO api_keys (id, name, prefix, key_hash, scopes, customer_email,
+                                  limit_currency, limit_per_order, limit_per_day, created_at, created_by)
+            VALUES (?, ?, ?, ?, string_to_array(?, ','), ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")
         .params(
             id,
             name,
@@ -330,6 +389,9 @@ public class ApiKeys {
             secrets.mac("api-keys", key),
             String.join(",", names(scopes)),
             customerEmail,
+            limits == null ? null : limits.currency(),
+            limits == null ? null : limits.perOrder(),
+            limits == null ? null : limits.perDay(),
             Timestamp.from(now),
             actor)
         .update();
