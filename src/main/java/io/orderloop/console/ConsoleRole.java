@@ -61,6 +61,11 @@ public enum ConsoleRole {
     return canCancel();
   }
 
+  /** Decides agent actions held for a person (approve, refuse). */
+  public boolean canApprove() {
+    return canCancel();
+  }
+
   /** Webhook subscriptions: create, pause, resume, replay. */
   public boolean canWebhooks() {
     return this == ADMIN;

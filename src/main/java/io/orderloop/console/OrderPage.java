@@ -40,6 +40,8 @@ class OrderPage implements ConsolePage {
   private final io.orderloop.channels.ChannelDeliveries deliveries;
   private final io.orderloop.channels.ChannelPushes pushes;
 
+  private final io.orderloop.gateway.Approvals approvals;
+
   OrderPage(
       ConsoleUsers users,
       OrderQueries orders,
@@ -47,7 +49,9 @@ class OrderPage implements ConsolePage {
       Fulfillment fulfillment,
       Returns returns,
       io.orderloop.channels.ChannelDeliveries deliveries,
-      io.orderloop.channels.ChannelPushes pushes) {
+      io.orderloop.channels.ChannelPushes pushes,
+      io.orderloop.gateway.Approvals approvals) {
+    this.approvals = approvals;
     this.users = users;
     this.orders = orders;
     this.allocation = allocation;
@@ -131,6 +135,11 @@ class OrderPage implements ConsolePage {
             : List.of());
     model.addAttribute("pushes", fromChannel ? pushes.forOrder(order.id()) : List.of());
     model.addAttribute("can", can);
+    model.addAttribute(
+        "approvals",
+        approvals.forOrder(order.id()).stream()
+            .filter(a -> a.status() == io.orderloop.gateway.Approvals.Status.PENDING)
+            .toList());
     model.addAttribute(
         "moves",
         role.canMove()

@@ -11,6 +11,7 @@
       "fulfillment",
       "returns",
       "events",
-      "channels"
+      "channels",
+      "gateway"
     })
 package io.orderloop.console;

@@ -339,4 +339,55 @@ class GatewayActionsMcpApiTest extends GatewayTest {
       agent.closeGracefully();
     }
   }
+
+  @Test
+  void operators_see_held_actions_in_the_console_and_refuse_them_with_a_note() {
+    String sku = sku("MCPV");
+    receive(sku, location(1), 10);
+    Map<String, Object> body = orderOfType("B2B", sku, 2);
+    body.put("b2b", Map.of("buyerPo", unique("PO"), "paymentTerms", "NET_30"));
+    JsonNode order = createOrder(body);
+    String number = order.get("number").asString();
+    transition(order.get("id").asString(), "FULFILLMENT_QUEUED");
+    McpSyncClient agent = client(writerKey(null));
+    try {
+      Map<String, Object> args = new HashMap<>(Map.of("order", number, "reason", "duplicate PO"));
+      args.put("confirmationToken", field(ok(agent, "cancel_order", args), "confirmationToken"));
+      String approvalId = field(ok(agent, "cancel_order", args), "approvalId");
+
+      String email = unique("cs").toLowerCase() + "@lumbercraft.test";
+      assertThat(
+              api.put(
+                      "/api/v1/console-users/" + email,
+                      Map.of(
+                          "name", "CS person",
+                          "role", "CUSTOMER_SERVICE",
+                          "password", "a-long-password-1"))
+                  .status())
+          .isEqualTo(201);
+      io.orderloop.console.Browser cs = new io.orderloop.console.Browser(port);
+      assertThat(cs.signIn(email, "a-long-password-1").statusCode()).isEqualTo(302);
+      assertThat(cs.get("/console/orders/" + number).body())
+          .contains("Waiting for approval")
+          .contains("CANCEL_ORDER");
+      String page = cs.get("/console/approvals").body();
+      assertThat(page).contains(approvalId).contains("duplicate PO").contains(number);
+
+      String refuse = "/console/approvals/" + approvalId + "/refuse";
+      cs.post(refuse, Map.of("_csrf", cs.csrf("/console/approvals")));
+      assertThat(cs.get("/console/approvals").body()).contains("Say why it is refused");
+      assertThat(api.get("/api/v1/approvals/" + approvalId).json().get("status").asString())
+          .isEqualTo("PENDING");
+      cs.post(
+          refuse, Map.of("_csrf", cs.csrf("/console/approvals"), "note", "call the buyer first"));
+      assertThat(cs.get("/console/approvals").body()).contains("call the buyer first");
+      assertThat(ok(agent, "get_approval", Map.of("approvalId", approvalId)))
+          .contains("\"status\":\"REFUSED\"")
+          .contains("call the buyer first");
+      assertThat(ok(agent, "cancel_order", args)).contains("\"status\":\"REFUSED\"");
+      assertThat(getOrder(number).get("state").asString()).isEqualTo("FULFILLMENT_QUEUED");
+    } finally {
+      agent.closeGracefully();
+    }
+  }
 }
