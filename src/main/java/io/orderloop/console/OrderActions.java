@@ -26,10 +26,54 @@ class OrderActions implements ConsolePage {
 
   private final Acting acting;
   private final Orders orders;
+  private final io.orderloop.orders.OrderQueries queries;
+  private final io.orderloop.portal.PortalLinks portalLinks;
 
-  OrderActions(Acting acting, Orders orders) {
+  OrderActions(
+      Acting acting,
+      Orders orders,
+      io.orderloop.orders.OrderQueries queries,
+      io.orderloop.portal.PortalLinks portalLinks) {
     this.acting = acting;
     this.orders = orders;
+    this.queries = queries;
+    this.portalLinks = portalLinks;
+  }
+
+  /**
+   * Issues the order's customer a one-time portal sign-in link: e-mailed when SMTP is set up,
+   * otherwise shown once here to pass on.
+   */
+  @PostMapping("/console/orders/{number}/portal-link")
+  String portalLink(@PathVariable String number, Principal principal, RedirectAttributes flash) {
+    require(principal, ConsoleRole::canCancel, "send customers portal links");
+    var order = queries.get(number);
+    if (order.customer() == null || order.customer().email() == null) {
+      flash.addFlashAttribute("problem", "This order has no customer e-mail to send a link to.");
+      return "redirect:" + Acting.orderPage(number);
+    }
+    String[] notice = new String[1];
+    String page =
+        act(
+            number,
+            flash,
+            () -> {
+              var link = portalLinks.issue(order.customer().email(), principal.getName());
+              notice[0] =
+                  link.sent()
+                      ? "Sign-in link e-mailed to " + link.email() + "."
+                      : "Sign-in link for "
+                          + link.email()
+                          + " (works once, until "
+                          + link.expiresAt()
+                          + "): "
+                          + link.url();
+            },
+            "Link issued.");
+    if (notice[0] != null) {
+      flash.addFlashAttribute("notice", notice[0]);
+    }
+    return page;
   }
 
   @PostMapping("/console/orders/{number}/transitions")

@@ -12,6 +12,7 @@
       "returns",
       "events",
       "channels",
-      "gateway"
+      "gateway",
+      "portal"
     })
 package io.orderloop.console;

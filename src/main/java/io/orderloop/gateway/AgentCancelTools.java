@@ -9,6 +9,7 @@ import io.orderloop.orders.OrderState;
 import io.orderloop.orders.OrderType;
 import io.orderloop.orders.OrderView;
 import io.orderloop.orders.Orders;
+import io.orderloop.portal.PortalLinks;
 import io.orderloop.returns.ReturnView;
 import io.orderloop.returns.Returns;
 import io.orderloop.security.ApiKeyPrincipal;
@@ -54,6 +55,7 @@ class AgentCancelTools {
   private final Clock clock;
   private final Transactions transactions;
   private final TransactionTemplate dryRun;
+  private final PortalLinks portalLinks;
 
   AgentCancelTools(
       OrderQueries queries,
@@ -64,7 +66,9 @@ class AgentCancelTools {
       JsonMapper json,
       Clock clock,
       Transactions transactions,
-      PlatformTransactionManager transactionManager) {
+      PlatformTransactionManager transactionManager,
+      PortalLinks portalLinks) {
+    this.portalLinks = portalLinks;
     this.queries = queries;
     this.orders = orders;
     this.returns = returns;
@@ -390,6 +394,48 @@ class AgentCancelTools {
               o.number(),
               r.state().name(),
               r.lines().stream().map(l -> new Units(l.sku(), l.quantity())).toList());
+        });
+  }
+
+  /** A sign-in link issued for a customer. */
+  record PortalLink(String email, boolean sent, String url, String expiresAt, String note) {}
+
+  @McpTool(
+      name = "send_portal_link",
+      description =
+          "Give a customer a one-time sign-in link to the customer portal, where they see their"
+              + " own orders, shipments, invoices and returns. When the service sends e-mail the"
+              + " link goes to the customer's mailbox and the answer has no url; otherwise the"
+              + " answer carries the url to pass on to that customer only. A key bound to a"
+              + " customer sends links to that customer only (email may be left out); other keys"
+              + " need agent:write.")
+  PortalLink sendPortalLink(
+      McpTransportContext context,
+      @McpToolParam(description = "the customer's e-mail", required = false) String email) {
+    return Agents.guard(
+        "send_portal_link",
+        () -> {
+          ApiKeyPrincipal agent = Agents.agent(context);
+          String to = email == null || email.isBlank() ? agent.customerEmail() : email.strip();
+          if (to == null) {
+            throw new ToolError("email: give the customer's e-mail");
+          }
+          if (agent.customerEmail() != null && !agent.customerEmail().equalsIgnoreCase(to)) {
+            throw new ToolError(
+                "this key acts for " + agent.customerEmail() + " only: links go to that customer");
+          }
+          if (agent.customerEmail() == null) {
+            Agents.requireWrite(agent, "sending a portal link");
+          }
+          PortalLinks.IssuedLink link = portalLinks.issue(to, Agents.actor(agent.name()));
+          return new PortalLink(
+              link.email(),
+              link.sent(),
+              link.url(),
+              link.expiresAt().toString(),
+              link.sent()
+                  ? "e-mailed to the customer"
+                  : "works once; give it to the customer only, it signs them in");
         });
   }
 

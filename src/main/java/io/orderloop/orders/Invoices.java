@@ -115,12 +115,21 @@ class Invoices {
   }
 
   List<Invoice> ofOrder(UUID orderId) {
+    return select(" WHERE order_id = ? ORDER BY created_at, number", orderId);
+  }
+
+  java.util.Optional<Invoice> byId(UUID id) {
+    return select(" WHERE id = ?", id).stream().findFirst();
+  }
+
+  private List<Invoice> select(String where, UUID param) {
     return jdbc.sql(
             """
             SELECT id, number, order_id, shipment_id, currency, total_amount, payment_terms, issued_on, due_on,
                    lines::text AS lines
-            FROM invoices WHERE order_id = ? ORDER BY created_at, number""")
-        .param(orderId)
+            FROM invoices """
+                + where)
+        .param(param)
         .query(
             (rs, n) -> {
               String currency = rs.getString("currency");

@@ -59,6 +59,11 @@ public class OrderQueries {
     return invoices.ofOrder(id(idOrNumber));
   }
 
+  /** An invoice by its id. */
+  public Optional<Invoice> invoice(UUID id) {
+    return invoices.byId(id);
+  }
+
   private UUID id(String idOrNumber) {
     return repository.resolve(idOrNumber).orElseThrow(() -> OrderCommands.notFound(idOrNumber));
   }

@@ -101,6 +101,22 @@ class ReturnRecords {
         .toList();
   }
 
+  /** One customer's returns (by their orders' e-mail, any case), newest first. */
+  List<ReturnView> ofCustomer(String email, int limit) {
+    record Row(UUID id, String number) {}
+    return jdbc
+        .sql(
+            "SELECT r.id, o.number FROM returns r JOIN orders o ON o.id = r.order_id"
+                + " WHERE lower(o.customer_email) = ? ORDER BY r.created_at DESC, r.number DESC"
+                + " LIMIT ?")
+        .params(email.strip().toLowerCase(java.util.Locale.ROOT), limit)
+        .query((rs, n) -> new Row(rs.getObject("id", UUID.class), rs.getString("number")))
+        .list()
+        .stream()
+        .map(r -> view(find(r.id().toString(), false).orElseThrow(), r.number()))
+        .toList();
+  }
+
   List<Returns.ReturnEvent> history(String idOrNumber) {
     ReturnRow row =
         find(idOrNumber, false)

@@ -405,6 +405,11 @@ public class Returns {
     return records.get(idOrNumber);
   }
 
+  /** One customer's returns, by their orders' e-mail, newest first. */
+  public List<ReturnView> ofCustomer(String email, int limit) {
+    return records.ofCustomer(email, limit);
+  }
+
   public List<ReturnView> forOrder(String orderIdOrNumber) {
     return records.forOrder(orderIdOrNumber);
   }

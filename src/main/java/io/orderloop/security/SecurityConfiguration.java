@@ -123,6 +123,8 @@ class SecurityConfiguration {
                     .hasAuthority(READ_ORDERS)
                     .requestMatchers("/api/v1/shipments/**", "/api/v1/returns/**")
                     .hasAuthority(WRITE_ORDERS)
+                    .requestMatchers("/api/v1/portal-links")
+                    .hasAuthority(WRITE_ORDERS)
                     .requestMatchers(HttpMethod.GET, "/api/v1/approvals", "/api/v1/approvals/**")
                     .hasAuthority(READ_ORDERS)
                     .requestMatchers("/api/v1/approvals", "/api/v1/approvals/**")

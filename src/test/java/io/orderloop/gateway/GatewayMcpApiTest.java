@@ -90,6 +90,11 @@ class GatewayMcpApiTest extends GatewayTest {
                   "quote_order", quoteArgs(sku, 1, "someone-else@example.com")));
       assertThat(foreign.isError()).isTrue();
       assertThat(text(foreign)).contains("orders for " + mine + " only");
+      // It hands its customer a portal link, and only its customer.
+      String link = ok(agent, "send_portal_link", Map.of());
+      assertThat(link).contains("\"email\":\"" + mine + "\"").contains("/portal/sign-in?token=");
+      assertThat(refused(agent, "send_portal_link", Map.of("email", "someone-else@example.com")))
+          .contains(mine + " only");
     } finally {
       agent.closeGracefully();
     }
