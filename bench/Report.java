@@ -114,6 +114,10 @@ final class Report {
     target(md, "Console board at 1,000,000 orders, p99 (signed in, over loopback)", "≤ 150 ms", board, " ms", board <= 150);
     double orderPage = num(map(queries.get("consoleOrder")).get("p99Ms"));
     target(md, "Console order page at 1,000,000 orders, p99", "≤ 150 ms", orderPage, " ms", orderPage <= 150);
+    double mcpOrder = num(map(queries.get("mcpGetOrder")).get("p99Ms"));
+    target(md, "MCP get_order at 1,000,000 orders, p99", "≤ 50 ms", mcpOrder, " ms", mcpOrder <= 50);
+    double mcpStock = num(map(queries.get("mcpCheckAvailability")).get("p99Ms"));
+    target(md, "MCP check_availability at 1,000,000 orders, p99", "≤ 50 ms", mcpStock, " ms", mcpStock <= 50);
     double rss = num(results.get("rssMiBMax"));
     target(md, "Service RSS under load", "≤ 512 MiB", rss, " MiB", rss <= 512);
     double startup = num(results.get("startupSecondsExistingDatabase"));
@@ -179,7 +183,8 @@ final class Report {
     if (!queries.isEmpty()) {
       md.append("## Queries at ").append(queries.get("orders")).append(" orders\n\n| query | requests | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|\n");
       for (String k : List.of("firstPage", "firstPageByState", "deepPageAfter10000", "stateCounts", "stateCountsOneChannel", "textSearch",
-          "consoleBoard", "consoleBoardLive", "consoleBoardOneChannel", "consoleOrderList", "consoleOrder")) {
+          "consoleBoard", "consoleBoardLive", "consoleBoardOneChannel", "consoleOrderList", "consoleOrder",
+          "mcpGetOrder", "mcpCheckAvailability")) {
         Map<String, Object> q = map(queries.get(k));
         if (!q.isEmpty()) {
           row(md, k, q.get("requests"), num(q.get("p50Ms")), num(q.get("p95Ms")), num(q.get("p99Ms")), num(q.get("maxMs")));

@@ -311,8 +311,58 @@ final class Scenarios {
     r.put("stateCountsOneChannel", measureGet("/api/v1/orders/counts?channel=SHOPIFY", 200));
     r.put("textSearch", measureGet("/api/v1/orders?q=customer%20999&limit=50", 20));
     console(r);
+    mcp(r);
     System.err.println("queries " + r);
     return r;
+  }
+
+  /**
+   * The agent gateway at a million orders: get_order (an order in the middle, by number) and
+   * check_availability over MCP (Streamable HTTP, JSON-RPC tools/call with an agent key), each after
+   * 50 unmeasured calls. Each answer must be a result that is not a tool error and names what was
+   * asked.
+   */
+  private void mcp(Map<String, Object> r) throws Exception {
+    var created =
+        http.send("POST", "/api/v1/api-keys", Map.of("name", "bench-agent-" + System.nanoTime(), "scopes", List.of("agent:read")));
+    if (created.statusCode() != 201) {
+      run.fail("agent key not created: " + created.statusCode() + " " + created.body());
+      return;
+    }
+    String key = Http.parse(created.body()).get("key").asString();
+    String middle = "BENCH-ORD-" + config.ordersForQueries() / 2;
+    r.put("mcpGetOrder", measureTool(key, "get_order", Map.of("order", middle), middle));
+    r.put(
+        "mcpCheckAvailability",
+        measureTool(key, "check_availability", Map.of("sku", "BENCH-0000001", "quantity", 5), "BENCH-0000001"));
+  }
+
+  private Map<String, Object> measureTool(String key, String tool, Map<String, Object> args, String expected)
+      throws Exception {
+    String body =
+        Http.json(Map.of("jsonrpc", "2.0", "id", 1, "method", "tools/call", "params", Map.of("name", tool, "arguments", args)));
+    java.net.http.HttpRequest request =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(config.base() + "/mcp"))
+            .header("Authorization", "Bearer " + key)
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json, text/event-stream")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    Measurements.Stats stats = new Measurements.Stats();
+    for (int i = 0; i < 250; i++) {
+      long t0 = System.nanoTime();
+      var answer = http.client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (i >= 50) {
+        stats.add(System.nanoTime() - t0);
+      }
+      if (answer.statusCode() != 200 || !answer.body().contains(expected) || answer.body().contains("\"isError\":true")) {
+        run.fail("MCP " + tool + " answered " + answer.statusCode() + ": " + answer.body());
+        break;
+      }
+    }
+    Map<String, Object> s = stats.summary(0);
+    s.remove("ordersPerSecond");
+    return s;
   }
 
   static final String CONSOLE_EMAIL = "bench-admin@example.com";

@@ -273,6 +273,7 @@ class AgentCancelTools {
     if (needsApproval(o)) {
       Map<String, Object> asked = new LinkedHashMap<>(request);
       asked.put("order", o.number());
+      asked.put("version", o.version());
       Approvals.Approval a =
           approvals.holdCancellation(
               agent.id(),
@@ -407,8 +408,8 @@ class AgentCancelTools {
               + " own orders, shipments, invoices and returns. When the service sends e-mail the"
               + " link goes to the customer's mailbox and the answer has no url; otherwise the"
               + " answer carries the url to pass on to that customer only. A key bound to a"
-              + " customer sends links to that customer only (email may be left out); other keys"
-              + " need agent:write.")
+              + " customer sends links to that customer only (email may be left out). Needs"
+              + " agent:write.")
   PortalLink sendPortalLink(
       McpTransportContext context,
       @McpToolParam(description = "the customer's e-mail", required = false) String email) {
@@ -424,9 +425,8 @@ class AgentCancelTools {
             throw new ToolError(
                 "this key acts for " + agent.customerEmail() + " only: links go to that customer");
           }
-          if (agent.customerEmail() == null) {
-            Agents.requireWrite(agent, "sending a portal link");
-          }
+          // The link signs its holder in as the customer, who may cancel and return.
+          Agents.requireWrite(agent, "sending a portal link");
           PortalLinks.IssuedLink link = portalLinks.issue(to, Agents.actor(agent.name()));
           return new PortalLink(
               link.email(),

@@ -216,8 +216,8 @@ class AgentTools {
                               h.fromState() == null ? null : h.fromState().name(),
                               h.toState() == null ? null : h.toState().name(),
                               h.at().toString(),
-                              h.actor(),
-                              h.reason()))
+                              shownActor(agent, h.actor()),
+                              shownActor(agent, h.actor()).equals(h.actor()) ? h.reason() : null))
                   .toList();
           List<OrderDetail.Parcel> parcels =
               fulfillment.shipments(o.id().toString()).stream()
@@ -249,6 +249,7 @@ class AgentTools {
                   .toList();
           List<OrderDetail.Held> held =
               approvals.forOrder(o.id()).stream()
+                  .filter(a -> agent.customerEmail() == null || a.agent().equals(agent.name()))
                   .map(
                       a ->
                           new OrderDetail.Held(
@@ -291,6 +292,20 @@ class AgentTools {
               returned,
               held);
         });
+  }
+
+  /**
+   * Who acted, as this key may know it: a buyer's (bound) key sees its own actions, the customer's,
+   * and "staff" for everyone else, whose names and reasons are the seller's business.
+   */
+  static String shownActor(ApiKeyPrincipal agent, String actor) {
+    if (agent.customerEmail() == null
+        || actor == null
+        || actor.equals(Agents.actor(agent.name()))
+        || actor.equalsIgnoreCase("customer:" + agent.customerEmail())) {
+      return actor;
+    }
+    return actor.startsWith("system") ? "system" : "staff";
   }
 
   /** The tools that apply to the order now, for this key. */

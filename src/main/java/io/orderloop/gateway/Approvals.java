@@ -66,6 +66,8 @@ public class Approvals {
   private final Transactions transactions;
   private final Placements placements;
   private final Orders orders;
+  private final io.orderloop.orders.OrderQueries queries;
+  private final io.orderloop.security.ApiKeys keys;
 
   Approvals(
       JdbcClient jdbc,
@@ -73,7 +75,11 @@ public class Approvals {
       Clock clock,
       Transactions transactions,
       Placements placements,
-      Orders orders) {
+      Orders orders,
+      io.orderloop.orders.OrderQueries queries,
+      io.orderloop.security.ApiKeys keys) {
+    this.queries = queries;
+    this.keys = keys;
     this.jdbc = jdbc;
     this.json = json;
     this.clock = clock;
@@ -204,6 +210,18 @@ public class Approvals {
     return transactions.inTransaction(
         () -> {
           Row row = lockPending(id);
+          if (by.equals(row.approval.agent())) {
+            throw ApiProblem.conflict(
+                "approval-own",
+                "Not your own",
+                "an agent's action is decided by someone else than the key that asked for it");
+          }
+          if (!keys.active(row.keyId)) {
+            throw ApiProblem.conflict(
+                "approval-key-revoked",
+                "Key revoked",
+                "the agent's key was revoked since it asked: refuse this approval");
+          }
           String how = row.approval.kind() == Kind.PLACE_ORDER ? "place_order" : "cancel_order";
           String via = how + ", approved by " + by;
           String outcome;
@@ -232,6 +250,18 @@ public class Approvals {
                                       (String) l.get("sku"),
                                       ((Number) l.get("quantity")).intValue()))
                           .toList();
+              Object asked = r.get("version");
+              var now = queries.get(row.approval.orderId().toString());
+              if (asked instanceof Number v && v.intValue() != now.version()) {
+                throw ApiProblem.conflict(
+                    "approval-stale",
+                    "Changed since asked",
+                    "order "
+                        + now.number()
+                        + " changed since the agent asked (it is "
+                        + now.state()
+                        + " now): refuse this approval; the agent may preview again");
+              }
               var after =
                   Agents.as(
                       row.approval.agent(),
@@ -241,7 +271,9 @@ public class Approvals {
                               row.approval.orderId().toString(),
                               r.get("reason") + " (via MCP " + via + ")",
                               cancel,
-                              null));
+                              asked instanceof Number v
+                                  ? io.orderloop.common.IfMatch.parse("\"" + v.intValue() + "\"")
+                                  : null));
               outcome = "order " + after.number() + " is " + after.state();
             }
           } catch (IllegalArgumentException | ApiProblem refused) {

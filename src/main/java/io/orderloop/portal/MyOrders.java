@@ -236,10 +236,30 @@ public class MyOrders {
                   + " arrives")
           .with("currentState", o.state());
     }
+    String via = io.orderloop.common.Actors.via();
     String why =
         "customer cancelled in the portal"
-            + (reason == null || reason.isBlank() ? "" : ": " + reason.strip());
-    orders.cancel(o.id().toString(), why, List.of(), null);
+            + (reason == null || reason.isBlank() ? "" : ": " + reason.strip())
+            + (via == null ? "" : " (" + via + ")");
+    try {
+      // At the version just read: an order released to fulfillment meanwhile is not cancelled here.
+      orders.cancel(
+          o.id().toString(),
+          why,
+          List.of(),
+          io.orderloop.common.IfMatch.parse("\"" + o.version() + "\""));
+    } catch (ApiProblem changed) {
+      if (changed.status() != org.springframework.http.HttpStatus.PRECONDITION_FAILED) {
+        throw changed;
+      }
+      throw ApiProblem.conflict(
+          "state-conflict",
+          "Changed meanwhile",
+          "order "
+              + o.number()
+              + " changed while you were cancelling it: look at it again; once it is being"
+              + " prepared it can no longer be cancelled here");
+    }
     return detail(email, o.id().toString());
   }
 

@@ -13,9 +13,12 @@ final class PortalCustomer extends AbstractAuthenticationToken {
 
   private final String email;
 
-  PortalCustomer(String email) {
+  PortalCustomer(String email, String linkIssuedBy) {
     super(List.of(new SimpleGrantedAuthority("ROLE_CUSTOMER")));
     this.email = email;
+    setDetails(
+        new io.orderloop.common.Actors.Via(
+            "via the portal, link issued by " + (linkIssuedBy == null ? "unknown" : linkIssuedBy)));
     setAuthenticated(true);
   }
 

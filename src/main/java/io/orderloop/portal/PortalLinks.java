@@ -45,6 +45,9 @@ public class PortalLinks {
   /** A customer's session: its bearer token (shown once) and when it ends. */
   public record PortalSession(String sessionToken, String email, Instant expiresAt) {}
 
+  /** A used link: whose it was, and who issued it. */
+  record Used(String email, String issuedBy) {}
+
   private final JdbcClient jdbc;
   private final Clock clock;
   private final PortalProperties properties;
@@ -62,6 +65,14 @@ public class PortalLinks {
     this.properties = properties;
     this.mail = mail;
     this.port = port;
+    if (mail.getIfAvailable() != null
+        && (properties.baseUrl() == null || properties.baseUrl().isBlank())) {
+      // An e-mailed link must point at this service whatever Host header the issuing request had.
+      throw new IllegalStateException(
+          "spring.mail.host is set, so portal sign-in links are e-mailed: set"
+              + " orderloop.portal.base-url (ORDERLOOP_PORTAL_BASEURL) to the address customers reach"
+              + " this service at, e.g. https://orders.example.com");
+    }
   }
 
   /** Issues a one-time link for the customer with this e-mail, by {@code issuedBy}. */
@@ -114,45 +125,51 @@ public class PortalLinks {
    * expired.
    */
   public PortalSession redeem(String token) {
-    String email = use(token);
+    Used link = use(token);
+    String email = link.email();
     String session = "olc_" + random();
     Instant now = clock.instant();
     Instant expires = now.plus(properties.sessionTtl());
     jdbc.sql(
-            "INSERT INTO portal_sessions (token_hash, email, created_at, expires_at)"
-                + " VALUES (?, ?, ?, ?)")
-        .params(Digests.sha256Hex(session), email, Timestamp.from(now), Timestamp.from(expires))
+            "INSERT INTO portal_sessions (token_hash, email, issued_by, created_at, expires_at)"
+                + " VALUES (?, ?, ?, ?, ?)")
+        .params(
+            Digests.sha256Hex(session),
+            email,
+            link.issuedBy(),
+            Timestamp.from(now),
+            Timestamp.from(expires))
         .update();
     return new PortalSession(session, email, expires);
   }
 
   /** Uses a link once and answers its e-mail (the pages keep the sign-in in their own session). */
-  String use(String token) {
+  Used use(String token) {
     if (token == null || token.isBlank() || token.length() > 200) {
       throw invalidLink();
     }
     return jdbc.sql(
             "UPDATE portal_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL"
-                + " AND expires_at > ? RETURNING email")
+                + " AND expires_at > ? RETURNING email, issued_by")
         .params(
             Timestamp.from(clock.instant()),
             Digests.sha256Hex(token.strip()),
             Timestamp.from(clock.instant()))
-        .query(String.class)
+        .query((rs, n) -> new Used(rs.getString("email"), rs.getString("issued_by")))
         .optional()
         .orElseThrow(PortalLinks::invalidLink);
   }
 
-  /** The e-mail of a live session token. */
-  Optional<String> authenticate(String sessionToken) {
+  /** The customer of a live session token. */
+  Optional<Used> authenticate(String sessionToken) {
     if (sessionToken == null || !sessionToken.startsWith("olc_") || sessionToken.length() > 200) {
       return Optional.empty();
     }
     return jdbc.sql(
-            "SELECT email FROM portal_sessions WHERE token_hash = ? AND ended_at IS NULL"
+            "SELECT email, issued_by FROM portal_sessions WHERE token_hash = ? AND ended_at IS NULL"
                 + " AND expires_at > ?")
         .params(Digests.sha256Hex(sessionToken), Timestamp.from(clock.instant()))
-        .query(String.class)
+        .query((rs, n) -> new Used(rs.getString("email"), rs.getString("issued_by")))
         .optional();
   }
 

@@ -44,6 +44,13 @@ class PortalPages {
     this.contexts = contexts;
   }
 
+  /** An order's page, the number encoded (a path is no place for a template's braces). */
+  static String orderPage(String number) {
+    return "/portal/orders/"
+        + org.springframework.web.util.UriUtils.encodePathSegment(
+            number, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   @GetMapping("/portal/sign-in")
   String signInPage(@RequestParam(required = false) String token, Model model) {
     model.addAttribute("token", token == null ? "" : token);
@@ -56,9 +63,9 @@ class PortalPages {
       HttpServletRequest request,
       HttpServletResponse response,
       Model model) {
-    String email;
+    PortalLinks.Used used;
     try {
-      email = links.use(token);
+      used = links.use(token);
     } catch (ApiProblem invalid) {
       response.setStatus(HttpStatus.UNAUTHORIZED.value());
       model.addAttribute("token", "");
@@ -68,7 +75,7 @@ class PortalPages {
     request.getSession(true);
     request.changeSessionId(); // a new session id for the signed-in customer
     SecurityContext context = SecurityContextHolder.createEmptyContext();
-    context.setAuthentication(new PortalCustomer(email));
+    context.setAuthentication(new PortalCustomer(used.email(), used.issuedBy()));
     SecurityContextHolder.setContext(context);
     contexts.saveContext(context, request, response);
     return "redirect:/portal";
@@ -126,7 +133,7 @@ class PortalPages {
       }
       flash.addFlashAttribute("problem", refused.getMessage());
     }
-    return "redirect:/portal/orders/" + number;
+    return "redirect:" + orderPage(number);
   }
 
   @PostMapping("/portal/orders/{number}/returns")
@@ -152,13 +159,13 @@ class PortalPages {
         }
       } catch (NumberFormatException e) {
         flash.addFlashAttribute("problem", "Give whole numbers of items to return.");
-        return "redirect:/portal/orders/" + number;
+        return "redirect:" + orderPage(number);
       }
     }
     if (lines.isEmpty() || reason == null || reason.isBlank() || reason.length() > 500) {
       flash.addFlashAttribute(
           "problem", "Choose how many of which items to return, and tell us why.");
-      return "redirect:/portal/orders/" + number;
+      return "redirect:" + orderPage(number);
     }
     try {
       MyOrders.Returned r =
@@ -171,7 +178,7 @@ class PortalPages {
       }
       flash.addFlashAttribute("problem", refused.getMessage());
     }
-    return "redirect:/portal/orders/" + number;
+    return "redirect:" + orderPage(number);
   }
 
   @GetMapping("/portal/returns")

@@ -128,9 +128,9 @@ class PortalSecurity {
         links
             .authenticate(header.substring(7).strip())
             .ifPresent(
-                email ->
+                used ->
                     SecurityContextHolder.getContext()
-                        .setAuthentication(new PortalCustomer(email)));
+                        .setAuthentication(new PortalCustomer(used.email(), used.issuedBy())));
       }
       try {
         chain.doFilter(request, response);

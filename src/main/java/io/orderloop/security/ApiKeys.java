@@ -197,6 +197,15 @@ public class ApiKeys {
         .list();
   }
 
+  /** True when the key exists and is not revoked. */
+  public boolean active(UUID id) {
+    return jdbc.sql("SELECT count(*) FROM api_keys WHERE id = ? AND revoked_at IS NULL")
+            .param(id)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
   /** Revokes a key; its later requests get 401. 404 when there is no such key. */
   public void revoke(UUID id) {
     int updated =

@@ -311,7 +311,17 @@ class GatewayActionsMcpApiTest extends GatewayTest {
       assertThat(refused(agent, "quote_order", bigQuote)).hasSizeLessThan(2_000);
 
       assertThat(refused(agent, "check_availability", Map.of("sku", sku, "quantity", "lots")))
-          .isNotBlank();
+          .isNotBlank()
+          .doesNotContain("io.orderloop")
+          .doesNotContain("tools.jackson")
+          .doesNotContain("java.lang");
+      Map<String, Object> badUnit = quoteArgs(sku, 1, "h@example.com");
+      badUnit.put(
+          "lines",
+          List.of(Map.of("sku", sku, "quantity", 1, "unitPrice", 1, "unitOfMeasure", "CRATE")));
+      assertThat(refused(agent, "quote_order", badUnit))
+          .doesNotContain("io.orderloop")
+          .doesNotContain("tools.jackson");
       assertThat(refused(agent, "check_availability", Map.of("sku", sku, "quantity", -3)))
           .contains("quantity");
       assertThat(refused(agent, "place_order", Map.of("quoteId", "../../etc/passwd")))
@@ -373,6 +383,23 @@ class GatewayActionsMcpApiTest extends GatewayTest {
       String page = cs.get("/console/approvals").body();
       assertThat(page).contains(approvalId).contains("duplicate PO").contains(number);
 
+      // The order changed since the agent asked (part of it shipped): approving is refused, and
+      // the approval stays pending.
+      api.post(
+          "/api/v1/orders/" + order.get("id").asString() + "/shipments",
+          Map.of(
+              "carrier",
+              "UPS",
+              "trackingNumber",
+              "1ZPART",
+              "lines",
+              List.of(Map.of("sku", sku, "quantity", 1))));
+      io.orderloop.Api.Response stale =
+          api.post("/api/v1/approvals/" + approvalId + "/approve", Map.of());
+      assertThat(stale.status()).isEqualTo(409);
+      assertThat(stale.body()).contains("changed since the agent asked");
+      assertThat(getOrder(number).get("state").asString()).isEqualTo("PARTIALLY_SHIPPED");
+
       String refuse = "/console/approvals/" + approvalId + "/refuse";
       cs.post(refuse, Map.of("_csrf", cs.csrf("/console/approvals")));
       assertThat(cs.get("/console/approvals").body()).contains("Say why it is refused");
@@ -385,9 +412,49 @@ class GatewayActionsMcpApiTest extends GatewayTest {
           .contains("\"status\":\"REFUSED\"")
           .contains("call the buyer first");
       assertThat(ok(agent, "cancel_order", args)).contains("\"status\":\"REFUSED\"");
-      assertThat(getOrder(number).get("state").asString()).isEqualTo("FULFILLMENT_QUEUED");
+      assertThat(getOrder(number).get("state").asString()).isEqualTo("PARTIALLY_SHIPPED");
     } finally {
       agent.closeGracefully();
+    }
+  }
+
+  @Test
+  void a_key_may_not_approve_its_own_action_and_a_buyers_key_sees_no_staff_names() {
+    String sku = sku("MCPO");
+    receive(sku, location(1), 10);
+    Map<String, Object> body = orderOfType("B2B", sku, 2);
+    body.put("b2b", Map.of("buyerPo", unique("PO"), "paymentTerms", "NET_30"));
+    String buyer = unique("own").toLowerCase() + "@example.com";
+    body.put("customer", Map.of("name", "Own Buyer", "email", buyer));
+    JsonNode order = createOrder(body);
+    String number = order.get("number").asString();
+    transition(order.get("id").asString(), "FULFILLMENT_QUEUED");
+    // The admin key may use the gateway; what it asks there, someone else decides.
+    McpSyncClient admin = client(io.orderloop.ApiTest.ADMIN_KEY);
+    try {
+      Map<String, Object> args = new HashMap<>(Map.of("order", number, "reason", "mine"));
+      args.put("confirmationToken", field(ok(admin, "cancel_order", args), "confirmationToken"));
+      String approvalId = field(ok(admin, "cancel_order", args), "approvalId");
+      io.orderloop.Api.Response own =
+          api.post("/api/v1/approvals/" + approvalId + "/approve", null);
+      assertThat(own.status()).isEqualTo(409);
+      assertThat(own.body()).contains("someone else");
+    } finally {
+      admin.closeGracefully();
+    }
+    api.post(
+        "/api/v1/orders/" + order.get("id").asString() + "/hold",
+        Map.of("reason", "fraud check by j.smith"));
+    McpSyncClient bound = client(agentKey(buyer));
+    try {
+      String seen = ok(bound, "get_order", Map.of("order", number));
+      assertThat(seen)
+          .doesNotContain("fraud check")
+          .doesNotContain("bootstrap")
+          .contains("\"actor\":\"staff\"")
+          .doesNotContain("\"approvalId\"");
+    } finally {
+      bound.closeGracefully();
     }
   }
 }

@@ -90,11 +90,18 @@ class GatewayMcpApiTest extends GatewayTest {
                   "quote_order", quoteArgs(sku, 1, "someone-else@example.com")));
       assertThat(foreign.isError()).isTrue();
       assertThat(text(foreign)).contains("orders for " + mine + " only");
-      // It hands its customer a portal link, and only its customer.
-      String link = ok(agent, "send_portal_link", Map.of());
-      assertThat(link).contains("\"email\":\"" + mine + "\"").contains("/portal/sign-in?token=");
-      assertThat(refused(agent, "send_portal_link", Map.of("email", "someone-else@example.com")))
-          .contains(mine + " only");
+      // A portal link signs its holder in as the customer: a read-only key may not hand one out;
+      // a bound acting key hands its customer one, and only its customer.
+      assertThat(refused(agent, "send_portal_link", Map.of())).contains("agent:write");
+      McpSyncClient writer = client(agentKey(mine, List.of("agent:read", "agent:write")));
+      try {
+        String link = ok(writer, "send_portal_link", Map.of());
+        assertThat(link).contains("\"email\":\"" + mine + "\"").contains("/portal/sign-in?token=");
+        assertThat(refused(writer, "send_portal_link", Map.of("email", "someone-else@example.com")))
+            .contains(mine + " only");
+      } finally {
+        writer.closeGracefully();
+      }
     } finally {
       agent.closeGracefully();
     }

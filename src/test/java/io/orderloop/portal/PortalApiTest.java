@@ -206,6 +206,9 @@ class PortalApiTest extends ApiTest {
         .isEqualTo("CANCELLED");
     assertThat(history(open.get("number").asString()).getLast().get("actor").asString())
         .isEqualTo("customer:" + carol.email());
+    assertThat(history(open.get("number").asString()).getLast().get("reason").asString())
+        .contains("changed my mind")
+        .contains("link issued by");
     JsonNode queued = orderFor(carol.email(), "DTC", sku, 1);
     transition(queued.get("id").asString(), "FULFILLMENT_QUEUED");
     Api.Response late =
@@ -283,6 +286,12 @@ class PortalApiTest extends ApiTest {
     assertThat(theirs.body()).contains("We could not find that").doesNotContain(erin.email());
     assertThat(browser.get("/portal/invoices/" + erin.invoice()).statusCode()).isEqualTo(404);
     assertThat(browser.get("/portal/invoices/" + dave.invoice()).body()).contains("Invoice");
+    // A forged form to a path that is not an order: no 500.
+    var forged =
+        browser.post(
+            "/portal/orders/%7Bx%7D/returns",
+            Map.of("_csrf", browser.csrf("/portal"), "sku", "X", "quantity", "abc", "reason", "r"));
+    assertThat(forged.statusCode()).isIn(302, 404);
     // Signed into the portal is not signed into the console.
     assertThat(browser.get("/console/orders").statusCode()).isEqualTo(302);
     // The used link does not sign in again.
