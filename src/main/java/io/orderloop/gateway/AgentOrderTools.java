@@ -98,7 +98,8 @@ class AgentOrderTools {
   record Line(
       String sku,
       @Schema(description = "units, or cases when unitOfMeasure is CASE") int quantity,
-      @Schema(description = "price per unit (per case for CASE lines)") BigDecimal unitPrice,
+      @Schema(description = "price per unit (per case for CASE lines), a JSON number such as 12.50")
+          BigDecimal unitPrice,
       @Schema(
               requiredMode = Schema.RequiredMode.NOT_REQUIRED,
               description = "EACH (default) or CASE")
