@@ -100,7 +100,8 @@ class ConsoleBrowserTest extends DemoConsoleTest {
     admin.driver.get(base() + "/");
     admin.scriptErrors();
     List<String> pages =
-        List.of("Orders", "Fulfillment", "Inventory", "Channels", "Webhooks", "New order");
+        List.of(
+            "Orders", "Fulfillment", "Inventory", "Approvals", "Channels", "Webhooks", "New order");
     for (String page : pages) {
       admin.driver.findElement(By.cssSelector("header nav")).findElement(By.linkText(page)).click();
       admin
@@ -238,6 +239,34 @@ class ConsoleBrowserTest extends DemoConsoleTest {
         .driver
         .findElement(By.cssSelector("[data-state=" + state + "] .count"))
         .getText();
+  }
+
+  @Test
+  void a_customer_opens_the_portal_from_a_link_and_cancels_an_order_before_it_is_prepared() {
+    OrderView order = order("portal");
+    String email = order.customer().email();
+    // The order page issues the link; the customer's browser is another one.
+    admin.driver.get(base() + "/console/orders/" + order.number());
+    admin.driver.findElement(By.cssSelector("[data-action=portal-link]")).click();
+    admin.waitForText(By.cssSelector("p.note"), "/portal/sign-in?token=");
+    String notice = admin.driver.findElement(By.cssSelector("p.note")).getText();
+    String link = notice.substring(notice.indexOf("http"));
+    try (Chromium customer = Chromium.start()) {
+      customer.driver.get(link);
+      customer.driver.findElement(By.cssSelector("[data-action=sign-in]")).click();
+      customer.waitForText(By.tagName("h1"), "Your orders");
+      assertThat(customer.driver.findElement(By.cssSelector("header .who")).getText())
+          .isEqualTo(email);
+      customer.driver.findElement(By.linkText(order.number())).click();
+      customer.waitForText(By.tagName("h1"), order.number());
+      customer.screenshot("portal-order");
+      customer.confirm(By.cssSelector("[data-action=cancel]"));
+      customer.waitForText(By.cssSelector("p.note"), "is cancelled");
+      assertThat(customer.driver.findElement(By.cssSelector("[data-status]")).getText())
+          .isEqualTo("Cancelled");
+      assertThat(customer.scriptErrors()).isEmpty();
+    }
+    assertThat(queries.get(order.number()).state()).isEqualTo(OrderState.CANCELLED);
   }
 
   private OrderView order(String label) {
