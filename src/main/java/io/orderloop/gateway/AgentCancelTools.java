@@ -9,9 +9,6 @@ import io.orderloop.orders.OrderState;
 import io.orderloop.orders.OrderType;
 import io.orderloop.orders.OrderView;
 import io.orderloop.orders.Orders;
-import io.orderloop.portal.PortalLinks;
-import io.orderloop.returns.ReturnView;
-import io.orderloop.returns.Returns;
 import io.orderloop.security.ApiKeyPrincipal;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
@@ -34,11 +31,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Cancelling and returning through the gateway. A cancellation is two calls: the first previews
- * (the loop's own cancellation run and rolled back, so the preview is exactly what would happen)
- * and answers a {@code confirmationToken}; the second, with the same arguments and that token,
- * cancels, unless the order changed meanwhile. A B2B order past ALLOCATED (picking has begun, or
- * part of it shipped) is not cancelled by an agent alone: the confirmation waits for a person.
+ * Cancelling through the gateway. A cancellation is two calls: the first previews (the loop's own
+ * cancellation run and rolled back, so the preview is exactly what would happen) and answers a
+ * {@code confirmationToken}; the second, with the same arguments and that token, cancels, unless
+ * the order changed meanwhile. A B2B order past ALLOCATED (picking has begun, or part of it
+ * shipped) is not cancelled by an agent alone: the confirmation waits for a person.
  */
 @Component
 class AgentCancelTools {
@@ -48,30 +45,24 @@ class AgentCancelTools {
 
   private final OrderQueries queries;
   private final Orders orders;
-  private final Returns returns;
   private final Approvals approvals;
   private final JdbcClient jdbc;
   private final JsonMapper json;
   private final Clock clock;
   private final Transactions transactions;
   private final TransactionTemplate dryRun;
-  private final PortalLinks portalLinks;
 
   AgentCancelTools(
       OrderQueries queries,
       Orders orders,
-      Returns returns,
       Approvals approvals,
       JdbcClient jdbc,
       JsonMapper json,
       Clock clock,
       Transactions transactions,
-      PlatformTransactionManager transactionManager,
-      PortalLinks portalLinks) {
-    this.portalLinks = portalLinks;
+      PlatformTransactionManager transactionManager) {
     this.queries = queries;
     this.orders = orders;
-    this.returns = returns;
     this.approvals = approvals;
     this.jdbc = jdbc;
     this.json = json;
@@ -79,9 +70,6 @@ class AgentCancelTools {
     this.transactions = transactions;
     this.dryRun = new TransactionTemplate(transactionManager);
   }
-
-  /** Units of one SKU. */
-  record Units(String sku, Integer quantity) {}
 
   /** A B2B order past ALLOCATED waits for a person before an agent's cancellation is done. */
   static boolean needsApproval(OrderView o) {
@@ -128,7 +116,7 @@ class AgentCancelTools {
       @McpToolParam(description = "why, e.g. 'customer asked' (kept in the order's history)")
           String reason,
       @McpToolParam(description = "units to cancel; none cancels the whole order", required = false)
-          List<Units> lines,
+          List<Arguments.Units> lines,
       @McpToolParam(
               description = "the preview's confirmationToken, to carry the cancellation out",
               required = false)
@@ -139,8 +127,8 @@ class AgentCancelTools {
           ApiKeyPrincipal agent = Agents.agent(context);
           Agents.requireWrite(agent, "cancelling");
           OrderView o = AgentTools.visibleOrder(queries, agent, order);
-          String why = reason(reason);
-          List<Orders.CancelLine> cancel = lines(lines);
+          String why = Arguments.reason(reason);
+          List<Orders.CancelLine> cancel = Arguments.lines(lines);
           Map<String, Object> request = new LinkedHashMap<>();
           request.put("reason", why);
           request.put(
@@ -352,122 +340,6 @@ class AgentCancelTools {
         needsApproval,
         approvalId,
         note);
-  }
-
-  record Requested(String returnId, String number, String order, String state, List<Units> lines) {}
-
-  @McpTool(
-      name = "request_return",
-      description =
-          "Ask to return delivered units of an order (DELIVERED or CLOSED): lines [{sku,"
-              + " quantity}] and a reason. Answers the return, REQUESTED; operators authorise"
-              + " and receive it. Needs a key with agent:write.")
-  Requested requestReturn(
-      McpTransportContext context,
-      @McpToolParam(description = "the order's id or number") String order,
-      @McpToolParam(description = "units to return") List<Units> lines,
-      @McpToolParam(description = "why, e.g. 'arrived damaged'") String reason) {
-    return Agents.guard(
-        "request_return",
-        () -> {
-          ApiKeyPrincipal agent = Agents.agent(context);
-          Agents.requireWrite(agent, "requesting a return");
-          OrderView o = AgentTools.visibleOrder(queries, agent, order);
-          String why = reason(reason);
-          List<Orders.CancelLine> asked = lines(lines);
-          if (asked.isEmpty()) {
-            throw new ToolError("lines: give at least one {sku, quantity} to return");
-          }
-          ReturnView r =
-              Agents.as(
-                  agent.name(),
-                  "request_return",
-                  () ->
-                      returns.create(
-                          o.id().toString(),
-                          asked.stream()
-                              .map(l -> new Returns.RequestedLine(l.sku(), l.quantity()))
-                              .toList(),
-                          why + " (via MCP request_return)"));
-          return new Requested(
-              r.id().toString(),
-              r.number(),
-              o.number(),
-              r.state().name(),
-              r.lines().stream().map(l -> new Units(l.sku(), l.quantity())).toList());
-        });
-  }
-
-  /** A sign-in link issued for a customer. */
-  record PortalLink(String email, boolean sent, String url, String expiresAt, String note) {}
-
-  @McpTool(
-      name = "send_portal_link",
-      description =
-          "Give a customer a one-time sign-in link to the customer portal, where they see their"
-              + " own orders, shipments, invoices and returns. When the service sends e-mail the"
-              + " link goes to the customer's mailbox and the answer has no url; otherwise the"
-              + " answer carries the url to pass on to that customer only. A key bound to a"
-              + " customer sends links to that customer only (email may be left out). Needs"
-              + " agent:write.")
-  PortalLink sendPortalLink(
-      McpTransportContext context,
-      @McpToolParam(description = "the customer's e-mail", required = false) String email) {
-    return Agents.guard(
-        "send_portal_link",
-        () -> {
-          ApiKeyPrincipal agent = Agents.agent(context);
-          String to = email == null || email.isBlank() ? agent.customerEmail() : email.strip();
-          if (to == null) {
-            throw new ToolError("email: give the customer's e-mail");
-          }
-          if (agent.customerEmail() != null && !agent.customerEmail().equalsIgnoreCase(to)) {
-            throw new ToolError(
-                "this key acts for " + agent.customerEmail() + " only: links go to that customer");
-          }
-          // The link signs its holder in as the customer, who may cancel and return.
-          Agents.requireWrite(agent, "sending a portal link");
-          PortalLinks.IssuedLink link = portalLinks.issue(to, Agents.actor(agent.name()));
-          return new PortalLink(
-              link.email(),
-              link.sent(),
-              link.url(),
-              link.expiresAt().toString(),
-              link.sent()
-                  ? "e-mailed to the customer"
-                  : "works once; give it to the customer only, it signs them in");
-        });
-  }
-
-  private static String reason(String reason) {
-    if (reason == null || reason.isBlank()) {
-      throw new ToolError("reason: say why, e.g. 'customer asked'");
-    }
-    if (reason.length() > 500) {
-      throw new ToolError("reason: at most 500 characters");
-    }
-    return reason.strip();
-  }
-
-  private static List<Orders.CancelLine> lines(List<Units> lines) {
-    if (lines == null) {
-      return List.of();
-    }
-    if (lines.size() > 200) {
-      throw new ToolError("lines: at most 200");
-    }
-    List<Orders.CancelLine> out = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      Units u = lines.get(i);
-      if (u == null || u.sku() == null || u.sku().isBlank() || u.sku().length() > 64) {
-        throw new ToolError("lines[" + i + "].sku: give the SKU code");
-      }
-      if (u.quantity() == null || u.quantity() < 1 || u.quantity() > 1_000_000) {
-        throw new ToolError("lines[" + i + "].quantity: 1 to 1,000,000");
-      }
-      out.add(new Orders.CancelLine(u.sku().strip(), u.quantity()));
-    }
-    return out;
   }
 
   private static IfMatch version(int version) {

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.springframework.ai.mcp.annotation.McpTool;
 import org.springframework.ai.mcp.annotation.McpToolParam;
 import org.springframework.stereotype.Component;
@@ -333,55 +332,6 @@ class AgentTools {
               "request_return", "for delivered units: lines [{sku, quantity}] and a reason"));
     }
     return actions;
-  }
-
-  /** An approval as its agent sees it. */
-  record ApprovalState(
-      String approvalId,
-      String kind,
-      String status,
-      String why,
-      String createdAt,
-      String decidedAt,
-      String note,
-      String outcome,
-      String orderId) {}
-
-  @McpTool(
-      name = "get_approval",
-      description =
-          "An action of this key that waits for a person (place_order or cancel_order answered"
-              + " PENDING_APPROVAL): PENDING, APPROVED (with the outcome: the order placed or"
-              + " cancelled) or REFUSED (with the person's note).")
-  ApprovalState getApproval(
-      McpTransportContext context,
-      @McpToolParam(description = "the approvalId place_order or cancel_order returned")
-          String approvalId) {
-    return Agents.guard(
-        "get_approval",
-        () -> {
-          ApiKeyPrincipal agent = Agents.agent(context);
-          UUID id;
-          try {
-            id = UUID.fromString(approvalId == null ? "" : approvalId.strip());
-          } catch (IllegalArgumentException e) {
-            throw new ToolError("no approval '" + Texts.clip(approvalId) + "'");
-          }
-          Approvals.Approval a =
-              approvals
-                  .ofKey(id, agent.id())
-                  .orElseThrow(() -> new ToolError("no approval '" + id + "'"));
-          return new ApprovalState(
-              a.id().toString(),
-              a.kind().name(),
-              a.status().name(),
-              a.why(),
-              a.createdAt().toString(),
-              a.decidedAt() == null ? null : a.decidedAt().toString(),
-              a.decisionNote(),
-              a.outcome(),
-              a.orderId() == null ? null : a.orderId().toString());
-        });
   }
 
   /** What can be had now. */

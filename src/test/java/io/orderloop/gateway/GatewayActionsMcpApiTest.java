@@ -29,6 +29,16 @@ class GatewayActionsMcpApiTest extends GatewayTest {
     return r.json().get("key").asString();
   }
 
+  /** A B2B order of 2 units, released to fulfillment: past ALLOCATED. */
+  private JsonNode queuedB2b(String sku, String email) {
+    Map<String, Object> body = orderOfType("B2B", sku, 2);
+    body.put("b2b", Map.of("buyerPo", unique("PO"), "paymentTerms", "NET_30"));
+    body.put("customer", Map.of("name", "B2B Buyer", "email", email));
+    JsonNode order = createOrder(body);
+    transition(order.get("id").asString(), "FULFILLMENT_QUEUED");
+    return order;
+  }
+
   @Test
   void a_cancellation_is_previewed_without_change_then_confirmed_with_its_token() {
     String sku = sku("MCPK");
@@ -111,11 +121,8 @@ class GatewayActionsMcpApiTest extends GatewayTest {
   void a_b2b_cancellation_past_allocated_waits_for_a_person_who_approves_it() {
     String sku = sku("MCPA");
     receive(sku, location(1), 10);
-    Map<String, Object> body = orderOfType("B2B", sku, 2);
-    body.put("b2b", Map.of("buyerPo", unique("PO"), "paymentTerms", "NET_30"));
-    JsonNode order = createOrder(body);
+    JsonNode order = queuedB2b(sku, "ada@example.com");
     String number = order.get("number").asString();
-    transition(order.get("id").asString(), "FULFILLMENT_QUEUED");
     McpSyncClient agent = client(writerKey(null));
     try {
       Map<String, Object> args = new HashMap<>(Map.of("order", number, "reason", "PO withdrawn"));
@@ -354,11 +361,8 @@ class GatewayActionsMcpApiTest extends GatewayTest {
   void operators_see_held_actions_in_the_console_and_refuse_them_with_a_note() {
     String sku = sku("MCPV");
     receive(sku, location(1), 10);
-    Map<String, Object> body = orderOfType("B2B", sku, 2);
-    body.put("b2b", Map.of("buyerPo", unique("PO"), "paymentTerms", "NET_30"));
-    JsonNode order = createOrder(body);
+    JsonNode order = queuedB2b(sku, "ada@example.com");
     String number = order.get("number").asString();
-    transition(order.get("id").asString(), "FULFILLMENT_QUEUED");
     McpSyncClient agent = client(writerKey(null));
     try {
       Map<String, Object> args = new HashMap<>(Map.of("order", number, "reason", "duplicate PO"));
@@ -422,13 +426,9 @@ class GatewayActionsMcpApiTest extends GatewayTest {
   void a_key_may_not_approve_its_own_action_and_a_buyers_key_sees_no_staff_names() {
     String sku = sku("MCPO");
     receive(sku, location(1), 10);
-    Map<String, Object> body = orderOfType("B2B", sku, 2);
-    body.put("b2b", Map.of("buyerPo", unique("PO"), "paymentTerms", "NET_30"));
     String buyer = unique("own").toLowerCase() + "@example.com";
-    body.put("customer", Map.of("name", "Own Buyer", "email", buyer));
-    JsonNode order = createOrder(body);
+    JsonNode order = queuedB2b(sku, buyer);
     String number = order.get("number").asString();
-    transition(order.get("id").asString(), "FULFILLMENT_QUEUED");
     // The admin key may use the gateway; what it asks there, someone else decides.
     McpSyncClient admin = client(io.orderloop.ApiTest.ADMIN_KEY);
     try {
