@@ -83,13 +83,17 @@ class AgentTools {
           "Find orders, newest first. 'text' matches the order number, the customer's name or"
               + " e-mail and the buyer's PO; 'state' is one of RECEIVED, ALLOCATED,"
               + " FULFILLMENT_QUEUED, PARTIALLY_SHIPPED, SHIPPED, DELIVERED, CLOSED, CANCELLED;"
-              + " 'limit' is 1 to 50 (default 20); pass 'cursor' (the answer's nextCursor) for"
-              + " the next page. A key bound to a customer finds only that customer's orders.")
+              + " 'customer' keeps one customer's orders (their e-mail, exactly); 'po' finds a"
+              + " buyer's PO; 'limit' is 1 to 50 (default 20); pass 'cursor' (the answer's"
+              + " nextCursor) for the next page. A key bound to a customer finds only that"
+              + " customer's orders.")
   Found findOrders(
       McpTransportContext context,
       @McpToolParam(description = "number, customer name or e-mail, or PO", required = false)
           String text,
       @McpToolParam(description = "an order state", required = false) String state,
+      @McpToolParam(description = "the customer's e-mail", required = false) String customer,
+      @McpToolParam(description = "a buyer's PO number", required = false) String po,
       @McpToolParam(description = "how many, 1 to 50 (default 20)", required = false) Integer limit,
       @McpToolParam(description = "nextCursor of the previous page", required = false)
           String cursor) {
@@ -107,17 +111,36 @@ class AgentTools {
               s = OrderState.valueOf(state.strip().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
               throw new ToolError(
-                  "state '" + state + "' is not one of " + List.of(OrderState.values()));
+                  "state '"
+                      + Texts.clip(state)
+                      + "' is not one of "
+                      + List.of(OrderState.values()));
             }
           }
-          if (text != null && text.length() > 200) {
-            throw new ToolError("text: at most 200 characters");
+          for (String given : new String[] {text, customer, po}) {
+            if (given != null && given.length() > 200) {
+              throw new ToolError("text, customer and po: at most 200 characters each");
+            }
           }
-          String q = text == null || text.isBlank() ? null : text.strip();
+          if (text != null && !text.isBlank() && po != null && !po.isBlank()) {
+            throw new ToolError("give text or po, not both (text matches POs too)");
+          }
+          String q =
+              text != null && !text.isBlank()
+                  ? text.strip()
+                  : po != null && !po.isBlank() ? po.strip() : null;
           OrderQueries.ListQuery query =
               new OrderQueries.ListQuery(null, null, s, null, null, null, null, q, cursor, n);
+          String who = customer == null || customer.isBlank() ? null : customer.strip();
           if (agent.customerEmail() != null) {
-            query = query.forCustomer(agent.customerEmail());
+            if (who != null && !who.equalsIgnoreCase(agent.customerEmail())) {
+              throw new ToolError(
+                  "this key sees " + agent.customerEmail() + "'s orders only: leave customer out");
+            }
+            who = agent.customerEmail();
+          }
+          if (who != null) {
+            query = query.forCustomer(who);
           }
           OrderQueries.Page page;
           try {

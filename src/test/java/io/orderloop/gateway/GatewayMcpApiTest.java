@@ -45,6 +45,8 @@ class GatewayMcpApiTest extends GatewayTest {
           agent.callTool(new McpSchema.CallToolRequest("get_inventory", Map.of("sku", sku)));
       assertThat(text(inventory)).contains("\"onHand\":7").contains("\"reserved\":1");
 
+      String byCustomer = ok(agent, "find_orders", Map.of("customer", "READER@example.com"));
+      assertThat(byCustomer).contains(order.get("number").asString());
       McpSchema.CallToolResult unknown =
           agent.callTool(new McpSchema.CallToolRequest("get_order", Map.of("order", "NOPE-1")));
       assertThat(unknown.isError()).isTrue();
@@ -81,6 +83,8 @@ class GatewayMcpApiTest extends GatewayTest {
                   new McpSchema.CallToolRequest(
                       "find_orders", Map.of("text", other.get("number").asString()))));
       assertThat(found).doesNotContain(other.get("number").asString()).contains("\"count\":0");
+      assertThat(refused(agent, "find_orders", Map.of("customer", "someone-else@example.com")))
+          .contains(mine + "'s orders only");
       String all = text(agent.callTool(new McpSchema.CallToolRequest("find_orders", Map.of())));
       assertThat(all).contains(own.get("number").asString()).doesNotContain("someone-else");
       // It quotes for its customer only.

@@ -279,8 +279,20 @@ class PortalApiTest extends ApiTest {
     assertThat(orders)
         .contains(dave.delivered().get("number").asString())
         .doesNotContain(erin.delivered().get("number").asString());
-    String mine = browser.get("/portal/orders/" + dave.delivered().get("number").asString()).body();
-    assertThat(mine).contains("Shipments").contains("Timeline");
+    String davesOrder = "/portal/orders/" + dave.delivered().get("number").asString();
+    String mine = browser.get(davesOrder).body();
+    assertThat(mine).contains("Shipments").contains("Timeline").contains("data-action=\"return\"");
+    // Ask for a return from the page: the one unit not already on its way back.
+    Map<String, String> ret = new HashMap<>();
+    ret.put("_csrf", browser.csrf(davesOrder));
+    ret.put("sku", sku);
+    ret.put("quantity", "1");
+    ret.put("reason", "scratched");
+    assertThat(browser.post(davesOrder + "/returns", ret).statusCode()).isEqualTo(302);
+    assertThat(browser.get(davesOrder).body())
+        .contains("requested")
+        .doesNotContain("data-action=\"return\"");
+    assertThat(browser.get("/portal/returns").body()).contains("scratched");
     var theirs = browser.get("/portal/orders/" + erin.delivered().get("number").asString());
     assertThat(theirs.statusCode()).isEqualTo(404);
     assertThat(theirs.body()).contains("We could not find that").doesNotContain(erin.email());
