@@ -174,7 +174,10 @@ public class Approvals {
     return forQuote(quoteId).orElseThrow();
   }
 
-  /** Holds a previewed cancellation; confirmed again with the same preview, the same approval. */
+  /**
+   * Holds a previewed cancellation (and records it on the order's history, once); confirmed again
+   * with the same preview, the same approval.
+   */
   Approval holdCancellation(
       UUID keyId,
       String agent,
@@ -197,7 +200,17 @@ public class Approvals {
             why,
             Timestamp.from(clock.instant()))
         .update();
-    return forPreview(previewHash).orElseThrow();
+    Approval held = forPreview(previewHash).orElseThrow();
+    if (held.id().equals(id)) {
+      Agents.as(
+          agent,
+          "cancel_order",
+          () -> {
+            recordHeld(held);
+            return null;
+          });
+    }
+    return held;
   }
 
   /**
@@ -223,6 +236,8 @@ public class Approvals {
                 "the agent's key was revoked since it asked: refuse this approval");
           }
           String how = row.approval.kind() == Kind.PLACE_ORDER ? "place_order" : "cancel_order";
+          // The decision first, then what it lets happen (undone together if that cannot).
+          recordDecision(row.approval, "APPROVED", note);
           String via = how + ", approved by " + by;
           String outcome;
           UUID orderId = row.approval.orderId();
@@ -298,8 +313,33 @@ public class Approvals {
         () -> {
           Row row = lockPending(id);
           decide(id, Status.REFUSED, by, note, "not done", row.approval.orderId());
+          recordDecision(row.approval, "REFUSED", note);
           return get(id);
         });
+  }
+
+  /** A decision on a held action about an existing order lands on its history, by the decider. */
+  private void recordDecision(Approval a, String decision, String note) {
+    if (a.kind() == Kind.CANCEL_ORDER && a.orderId() != null) {
+      orders.record(
+          a.orderId(),
+          new io.orderloop.orders.OrderEvent.ApprovalDecided(
+              a.id().toString(), a.kind().name(), decision, note),
+          decision.toLowerCase(java.util.Locale.ROOT)
+              + ": "
+              + Agents.actor(a.agent())
+              + "'s cancel_order"
+              + (note == null || note.isBlank() ? "" : " (" + note.strip() + ")"));
+    }
+  }
+
+  /** A held cancellation lands on its order's history, by the agent (the order unchanged). */
+  void recordHeld(Approval a) {
+    orders.record(
+        a.orderId(),
+        new io.orderloop.orders.OrderEvent.ApprovalRequested(
+            a.id().toString(), a.kind().name(), a.why()),
+        null);
   }
 
   private record Row(Approval approval, UUID keyId, UUID quoteId) {}

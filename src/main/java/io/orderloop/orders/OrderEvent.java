@@ -272,6 +272,24 @@ public sealed interface OrderEvent {
   record ChannelChangeNotApplied(long channelRevision, List<String> changes)
       implements HistoryOnly {}
 
+  /**
+   * An agent asked for something on this order that a person must approve first (a cancellation of
+   * a B2B order past ALLOCATED): nothing changed yet. Recorded by the gateway.
+   */
+  @Type(
+      value = "order.approval_requested",
+      doc =
+          "An agent's action on the order waits for a person's approval (nothing changed yet):"
+              + " the approval, the action, why it waits.")
+  record ApprovalRequested(String approvalId, String action, String why) implements HistoryOnly {}
+
+  /** A person decided an agent's held action on this order. Recorded by the gateway. */
+  @Type(
+      value = "order.approval_decided",
+      doc = "A person approved or refused an agent's held action on the order.")
+  record ApprovalDecided(String approvalId, String action, String decision, String note)
+      implements HistoryOnly {}
+
   /** A return's stage, as recorded on its order. */
   enum ReturnStage {
     REQUESTED,

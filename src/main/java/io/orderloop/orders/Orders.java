@@ -106,11 +106,19 @@ public class Orders {
    * version does not move: a return changes the return, not the order.
    */
   public void recordReturn(UUID orderId, OrderEvent.ReturnProgressed milestone, String reason) {
+    record(orderId, milestone, reason);
+  }
+
+  /**
+   * Records what another module did about the order on its history (joins the caller's
+   * transaction), the order itself unchanged: a return's stage, an agent's held action.
+   */
+  public void record(UUID orderId, OrderEvent.HistoryOnly event, String reason) {
     commands.call(
         orderId.toString(),
         null,
         order -> {
-          order.record(milestone, reason);
+          order.record(event, reason);
           return null;
         },
         nothing -> null);

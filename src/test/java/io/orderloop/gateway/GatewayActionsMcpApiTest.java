@@ -134,6 +134,10 @@ class GatewayActionsMcpApiTest extends GatewayTest {
       String approvalId = field(held, "approvalId");
       assertThat(field(ok(agent, "cancel_order", args), "approvalId")).isEqualTo(approvalId);
       assertThat(getOrder(number).get("state").asString()).isEqualTo("FULFILLMENT_QUEUED");
+      JsonNode asked = history(number).getLast();
+      assertThat(asked.get("type").asString()).isEqualTo("order.approval_requested");
+      assertThat(asked.get("actor").asString()).startsWith("agent:");
+      assertThat(asked.get("details").get("approvalId").asString()).isEqualTo(approvalId);
       assertThat(ok(agent, "get_order", Map.of("order", number)))
           .contains(approvalId)
           .contains("\"status\":\"PENDING\"");
@@ -148,6 +152,9 @@ class GatewayActionsMcpApiTest extends GatewayTest {
       JsonNode last = history(number).getLast();
       assertThat(last.get("actor").asString()).startsWith("agent:");
       assertThat(last.get("reason").asString()).contains("PO withdrawn").contains("approved by");
+      assertThat(history(number).stream().map(h -> h.get("type").asString()))
+          .containsSubsequence(
+              "order.approval_requested", "order.approval_decided", "order.cancelled");
       assertThat(ok(agent, "get_approval", Map.of("approvalId", approvalId)))
           .contains("\"status\":\"APPROVED\"");
       // Decided once.
