@@ -393,6 +393,8 @@ class GatewayActionsMcpApiTest extends GatewayTest {
           .contains("CANCEL_ORDER");
       String page = cs.get("/console/approvals").body();
       assertThat(page).contains(approvalId).contains("duplicate PO").contains(number);
+      // Every page's bar counts what waits.
+      assertThat(cs.get("/console/orders").body()).contains("data-pending-approvals");
 
       // The order changed since the agent asked (part of it shipped): approving is refused, and
       // the approval stays pending.
