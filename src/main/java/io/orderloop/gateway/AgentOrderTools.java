@@ -164,7 +164,16 @@ class AgentOrderTools {
       @McpToolParam(description = "where it ships") ShipTo shipTo,
       @McpToolParam(description = "ISO 4217 code, e.g. USD") String currency,
       @McpToolParam(description = "the lines") List<Line> lines,
-      @McpToolParam(description = "B2B terms; makes it a B2B order", required = false) B2b b2b) {
+      @McpToolParam(description = "B2B terms; makes it a B2B order", required = false) B2b b2b,
+      @McpToolParam(description = "where the invoice goes, when not shipTo", required = false)
+          ShipTo billTo,
+      @McpToolParam(
+              description =
+                  "SHIP_PARTIAL (ship what is in stock, backorder the rest; the default for"
+                      + " DTC) or SHIP_COMPLETE (ship when every unit is reserved; the default"
+                      + " for B2B)",
+              required = false)
+          io.orderloop.orders.FulfillmentPolicy fulfillmentPolicy) {
     return Agents.guard(
         "quote_order",
         () -> {
@@ -181,7 +190,9 @@ class AgentOrderTools {
             money = io.orderloop.common.Currencies.require(currency);
           } catch (ApiProblem | IllegalArgumentException | NullPointerException bad) {
             throw new ToolError(
-                "currency: '" + currency + "' is not an ISO 4217 code such as USD or EUR");
+                "currency: '"
+                    + Texts.clip(currency)
+                    + "' is not an ISO 4217 code such as USD or EUR");
           }
           CreateOrder.Customer buyer = new CreateOrder.Customer(customer.name(), customer.email());
           if (agent.customerEmail() != null) {
@@ -201,9 +212,9 @@ class AgentOrderTools {
                   b2b == null ? OrderType.DTC : OrderType.B2B,
                   buyer,
                   shipTo.address(),
-                  null,
+                  billTo == null ? null : billTo.address(),
                   currency,
-                  null,
+                  fulfillmentPolicy,
                   lines.stream().map(Line::line).toList(),
                   b2b == null ? null : b2b.terms(),
                   null);
@@ -405,7 +416,10 @@ class AgentOrderTools {
   /** Forgets quotes never placed, a day after they expired. */
   @org.springframework.scheduling.annotation.Scheduled(fixedDelayString = "PT1H")
   void forgetExpiredQuotes() {
-    jdbc.sql("DELETE FROM agent_quotes WHERE order_id IS NULL AND expires_at < ?")
+    // A quote whose placement waits for a person is kept until it is decided.
+    jdbc.sql(
+            "DELETE FROM agent_quotes q WHERE order_id IS NULL AND expires_at < ? AND NOT EXISTS"
+                + " (SELECT 1 FROM agent_approvals a WHERE a.quote_id = q.id AND a.status = 'PENDING')")
         .param(Timestamp.from(clock.instant().minus(Duration.ofDays(1))))
         .update();
   }

@@ -32,13 +32,16 @@ class AgentTools {
   private final Fulfillment fulfillment;
   private final Returns returns;
   private final Approvals approvals;
+  private final io.orderloop.inventory.Catalogue catalogue;
 
   AgentTools(
       OrderQueries orders,
       StockLedger stock,
       Fulfillment fulfillment,
       Returns returns,
-      Approvals approvals) {
+      Approvals approvals,
+      io.orderloop.inventory.Catalogue catalogue) {
+    this.catalogue = catalogue;
     this.orders = orders;
     this.stock = stock;
     this.fulfillment = fulfillment;
@@ -390,6 +393,18 @@ class AgentTools {
           }
           StockView view =
               stock.stock(sku).orElseThrow(() -> new ToolError("no SKU '" + Texts.clip(sku) + "'"));
+          if (location != null
+              && !location.isBlank()
+              && catalogue.location(location.strip()).isEmpty()) {
+            throw new ToolError(
+                "no location '"
+                    + Texts.clip(location)
+                    + "'; leave it out for every location, or give one of "
+                    + catalogue.locations().stream()
+                        .map(io.orderloop.inventory.Catalogue.LocationInfo::code)
+                        .limit(20)
+                        .toList());
+          }
           List<Availability.Where> where =
               view.lots().stream()
                   .filter(

@@ -68,7 +68,10 @@ final class Agents {
     } catch (ApiProblem refused) {
       throw new ToolError(refused.getMessage());
     } catch (IllegalArgumentException refused) {
-      throw new ToolError(refused.getMessage());
+      // Another library's refusal of an argument: its message, kept short.
+      String message =
+          refused.getMessage() == null ? "an argument was refused" : refused.getMessage();
+      throw new ToolError(message.length() <= 300 ? message : message.substring(0, 300) + "…");
     } catch (RuntimeException failed) {
       String reference = java.util.UUID.randomUUID().toString().substring(0, 8);
       log.error("MCP tool {} failed (reference {})", tool, reference, failed);

@@ -251,8 +251,23 @@ class GatewayActionsMcpApiTest extends GatewayTest {
     api.post("/api/v1/shipments/" + shipment + "/delivery", null);
     McpSyncClient agent = client(writerKey(null));
     try {
-      assertThat(agent.listTools().tools().stream().map(McpSchema.Tool::name).toList())
+      List<McpSchema.Tool> tools = agent.listTools().tools();
+      assertThat(tools).allSatisfy(t -> assertThat(t.description()).hasSizeGreaterThan(40));
+      McpSchema.Tool quote =
+          tools.stream().filter(t -> t.name().equals("quote_order")).findFirst().orElseThrow();
+      @SuppressWarnings("unchecked")
+      Map<String, Object> properties = (Map<String, Object>) quote.inputSchema().get("properties");
+      assertThat(properties)
+          .containsKeys(
+              "customer", "shipTo", "currency", "lines", "b2b", "billTo", "fulfillmentPolicy");
+      @SuppressWarnings("unchecked")
+      List<String> required = (List<String>) quote.inputSchema().get("required");
+      assertThat(required)
+          .contains("customer", "shipTo", "currency", "lines")
+          .doesNotContain("b2b", "billTo", "fulfillmentPolicy");
+      assertThat(tools.stream().map(McpSchema.Tool::name).toList())
           .contains(
+              "send_portal_link",
               "find_orders",
               "get_order",
               "check_availability",
@@ -279,6 +294,12 @@ class GatewayActionsMcpApiTest extends GatewayTest {
                   "lines",
                   List.of(Map.of("sku", sku, "quantity", 1))));
       assertThat(requested).contains("\"state\":\"REQUESTED\"");
+      JsonNode entry = history(id).getLast();
+      assertThat(entry.get("type").asString()).isEqualTo("return.requested");
+      assertThat(entry.get("actor").asString()).startsWith("agent:agent-");
+      assertThat(entry.get("reason").asString())
+          .contains("arrived damaged")
+          .contains("request_return");
       JsonNode returns = api.get("/api/v1/orders/" + id + "/returns").json();
       assertThat(returns.toString()).contains("arrived damaged");
 
@@ -323,6 +344,17 @@ class GatewayActionsMcpApiTest extends GatewayTest {
       assertThat(noOrder).contains("no order").hasSizeLessThan(500);
       Map<String, Object> bigQuote = quoteArgs(huge, 1, "h@example.com");
       assertThat(refused(agent, "quote_order", bigQuote)).hasSizeLessThan(2_000);
+      Map<String, Object> bigCurrency = quoteArgs(sku, 1, "h@example.com");
+      bigCurrency.put("currency", huge);
+      assertThat(refused(agent, "quote_order", bigCurrency))
+          .contains("ISO 4217")
+          .hasSizeLessThan(500);
+      assertThat(
+              refused(
+                  agent,
+                  "check_availability",
+                  Map.of("sku", sku, "quantity", 1, "location", "MARS")))
+          .contains("no location 'MARS'");
 
       assertThat(refused(agent, "check_availability", Map.of("sku", sku, "quantity", "lots")))
           .isNotBlank()
@@ -451,6 +483,30 @@ class GatewayActionsMcpApiTest extends GatewayTest {
     } finally {
       admin.closeGracefully();
     }
+    // A key revoked after it asked: what it asked is not carried out.
+    JsonNode second = queuedB2b(sku, buyer);
+    io.orderloop.Api.Response made =
+        api.post(
+            "/api/v1/api-keys",
+            Map.of("name", unique("agent"), "scopes", List.of("agent:read", "agent:write")));
+    McpSyncClient revoked = client(made.json().get("key").asString());
+    String heldId;
+    try {
+      Map<String, Object> args =
+          new HashMap<>(Map.of("order", second.get("number").asString(), "reason", "gone"));
+      args.put("confirmationToken", field(ok(revoked, "cancel_order", args), "confirmationToken"));
+      heldId = field(ok(revoked, "cancel_order", args), "approvalId");
+    } finally {
+      revoked.closeGracefully();
+    }
+    assertThat(api.delete("/api/v1/api-keys/" + made.json().get("id").asString()).status())
+        .isEqualTo(204);
+    io.orderloop.Api.Response afterRevoke =
+        api.post("/api/v1/approvals/" + heldId + "/approve", null);
+    assertThat(afterRevoke.status()).isEqualTo(409);
+    assertThat(afterRevoke.body()).contains("revoked");
+    assertThat(getOrder(second.get("number").asString()).get("state").asString())
+        .isEqualTo("FULFILLMENT_QUEUED");
     api.post(
         "/api/v1/orders/" + order.get("id").asString() + "/hold",
         Map.of("reason", "fraud check by j.smith"));

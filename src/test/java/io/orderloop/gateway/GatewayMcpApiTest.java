@@ -75,7 +75,14 @@ class GatewayMcpApiTest extends GatewayTest {
         McpSchema.CallToolResult refused =
             agent.callTool(new McpSchema.CallToolRequest("get_order", Map.of("order", id)));
         assertThat(refused.isError()).isTrue();
-        assertThat(text(refused)).contains("no order").doesNotContain("someone-else");
+        // Exactly the answer for an order that does not exist: nothing of the other's order.
+        assertThat(text(refused))
+            .contains("no order '" + id + "'")
+            .doesNotContain(
+                other.get("id").asString().equals(id)
+                    ? other.get("number").asString()
+                    : other.get("id").asString())
+            .doesNotContain("ALLOCATED");
       }
       String found =
           text(
@@ -200,7 +207,10 @@ class GatewayMcpApiTest extends GatewayTest {
       // Another key's quote is not this key's to place.
       McpSchema.CallToolResult foreign =
           writer.callTool(new McpSchema.CallToolRequest("place_order", Map.of("quoteId", id)));
+      assertThat(foreign.isError()).isTrue();
       assertThat(text(foreign)).contains("no quote");
+      assertThat(count("SELECT count(*) FROM orders WHERE external_id = ?", "quote:" + id))
+          .isZero();
 
       String mine =
           quoteId(

@@ -122,11 +122,33 @@ class PortalApiTest extends ApiTest {
       assertThat(r.body()).doesNotContain(alice.email()).doesNotContain("Name of");
     }
     // Nor in lists and searches.
-    String list =
-        asBob
-            .get("/api/v1/portal/orders?text=" + alice.delivered().get("number").asString())
-            .body();
-    assertThat(list).doesNotContain(alice.delivered().get("number").asString());
+    Api.Response search =
+        asBob.get("/api/v1/portal/orders?text=" + alice.delivered().get("number").asString());
+    assertThat(search.status()).isEqualTo(200);
+    assertThat(search.json().get("items").size()).isZero();
+    String alicePo = alice.b2b().get("b2b").get("buyerPo").asString();
+    assertThat(asBob.get("/api/v1/portal/orders?text=" + alicePo).json().get("items").size())
+        .isZero();
+    // The same searches find Bob's own: by number and by his PO.
+    assertThat(
+            asBob
+                .get("/api/v1/portal/orders?text=" + bob.delivered().get("number").asString())
+                .json()
+                .get("items")
+                .get(0)
+                .get("number")
+                .asString())
+        .isEqualTo(bob.delivered().get("number").asString());
+    String bobPo = bob.b2b().get("b2b").get("buyerPo").asString();
+    assertThat(
+            asBob
+                .get("/api/v1/portal/orders?text=" + bobPo)
+                .json()
+                .get("items")
+                .get(0)
+                .get("number")
+                .asString())
+        .isEqualTo(bob.b2b().get("number").asString());
     String all = asBob.get("/api/v1/portal/orders").body();
     assertThat(all)
         .contains(bob.delivered().get("number").asString())
@@ -242,6 +264,14 @@ class PortalApiTest extends ApiTest {
     // No session, an API key, or an ended session: 401.
     assertThat(api.as(null).get("/api/v1/portal/orders").status()).isEqualTo(401);
     assertThat(api.get("/api/v1/portal/orders").status()).isEqualTo(401);
+    // A session ends after orderloop.portal.session-ttl (12 hours).
+    String shortLived = signIn(carol.email());
+    clock.shift(Duration.ofHours(13));
+    try {
+      assertThat(portal(shortLived).get("/api/v1/portal/orders").status()).isEqualTo(401);
+    } finally {
+      clock.reset();
+    }
     assertThat(asCarol.send("DELETE", "/api/v1/portal/sessions/current", null).status())
         .isEqualTo(204);
     assertThat(asCarol.get("/api/v1/portal/orders").status()).isEqualTo(401);
@@ -293,6 +323,17 @@ class PortalApiTest extends ApiTest {
         .contains("requested")
         .doesNotContain("data-action=\"return\"");
     assertThat(browser.get("/portal/returns").body()).contains("scratched");
+    assertThat(browser.get("/portal?text=" + erin.delivered().get("number").asString()).body())
+        .contains("No orders yet")
+        .doesNotContain(erin.delivered().get("number").asString() + "</a>");
+    JsonNode erinsOpen = orderFor(erin.email(), "DTC", sku, 1);
+    var cancelTheirs =
+        browser.post(
+            "/portal/orders/" + erinsOpen.get("number").asString() + "/cancel",
+            Map.of("_csrf", browser.csrf("/portal")));
+    assertThat(cancelTheirs.statusCode()).isEqualTo(404);
+    assertThat(getOrder(erinsOpen.get("number").asString()).get("state").asString())
+        .isEqualTo("ALLOCATED");
     var theirs = browser.get("/portal/orders/" + erin.delivered().get("number").asString());
     assertThat(theirs.statusCode()).isEqualTo(404);
     assertThat(theirs.body()).contains("We could not find that").doesNotContain(erin.email());
