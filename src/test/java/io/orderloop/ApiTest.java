@@ -47,7 +47,9 @@ import tools.jackson.databind.JsonNode;
       "orderloop.console.bootstrap-admin-email=" + ApiTest.CONSOLE_ADMIN,
       "orderloop.console.bootstrap-admin-password=" + ApiTest.CONSOLE_PASSWORD,
       // The HTTP tests send many bad requests on purpose; ErrorBudgetApiTest tests the budget.
-      "orderloop.security.error-budget.burst=1000000"
+      "orderloop.security.error-budget.burst=1000000",
+      // The operations gauges refresh every second here (30 s in production).
+      "orderloop.metrics.gauge-interval=PT1S"
     })
 @Import(ApiTest.TestClockConfiguration.class)
 public abstract class ApiTest {

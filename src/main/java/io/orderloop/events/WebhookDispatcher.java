@@ -53,7 +53,9 @@ class WebhookDispatcher {
       JsonMapper json,
       Clock clock,
       io.orderloop.common.Transactions transactions,
-      WebhookTargets targets) {
+      WebhookTargets targets,
+      EventMetrics metrics) {
+    this.metrics = metrics;
     this.jdbc = jdbc;
     this.transactions = transactions;
     this.feed = feed;
@@ -65,6 +67,8 @@ class WebhookDispatcher {
     this.lease = properties.timeout().multipliedBy(3);
     this.http = new WebhookClient(targets, properties.timeout(), WebhookTargets.Resolver.SYSTEM);
   }
+
+  private final EventMetrics metrics;
 
   record Claim(
       UUID id, String url, String[] eventTypes, String secret, long cursor, int attempts) {}
@@ -147,6 +151,7 @@ class WebhookDispatcher {
         continue;
       }
       WebhookClient.Outcome outcome = post(claim, event);
+      metrics.attempt(outcome.ok());
       attempts++;
       log.add(
           new Attempt(

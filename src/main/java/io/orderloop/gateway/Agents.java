@@ -62,17 +62,23 @@ final class Agents {
    */
   static <T> T guard(String tool, Supplier<T> work) {
     try {
-      return work.get();
+      T answer = work.get();
+      calls(tool, "ok");
+      return answer;
     } catch (ToolError refused) {
+      calls(tool, "refused");
       throw refused;
     } catch (ApiProblem refused) {
+      calls(tool, "refused");
       throw new ToolError(refused.getMessage());
     } catch (IllegalArgumentException refused) {
+      calls(tool, "refused");
       // Another library's refusal of an argument: its message, kept short.
       String message =
           refused.getMessage() == null ? "an argument was refused" : refused.getMessage();
       throw new ToolError(message.length() <= 300 ? message : message.substring(0, 300) + "…");
     } catch (RuntimeException failed) {
+      calls(tool, "failed");
       String reference = java.util.UUID.randomUUID().toString().substring(0, 8);
       log.error("MCP tool {} failed (reference {})", tool, reference, failed);
       throw new ToolError(
@@ -81,6 +87,13 @@ final class Agents {
               + reference
               + "); try again, or give an operator the reference");
     }
+  }
+
+  /** Tool calls by tool and outcome (the global registry Spring Boot's registry joins). */
+  private static void calls(String tool, String outcome) {
+    io.micrometer.core.instrument.Metrics.counter(
+            "orderloop.agent.calls", "tool", tool, "outcome", outcome)
+        .increment();
   }
 
   /** Runs work as the agent acting through {@code tool}. */

@@ -77,7 +77,12 @@ public class Approvals {
       Placements placements,
       Orders orders,
       io.orderloop.orders.OrderQueries queries,
-      io.orderloop.security.ApiKeys keys) {
+      io.orderloop.security.ApiKeys keys,
+      io.micrometer.core.instrument.MeterRegistry meters) {
+    io.micrometer.core.instrument.Gauge.builder(
+            "orderloop.approvals.pending", this, Approvals::pendingCount)
+        .description("Agent actions waiting for a person's decision")
+        .register(meters);
     this.queries = queries;
     this.keys = keys;
     this.jdbc = jdbc;

@@ -36,12 +36,16 @@ public class StockLedger {
   private final Catalogue catalogue;
   private final StockRows rows;
 
+  private final InventoryMetrics metrics;
+
   StockLedger(
       JdbcClient jdbc,
       Transactions transactions,
       ApplicationEventPublisher events,
       Catalogue catalogue,
-      StockRows rows) {
+      StockRows rows,
+      InventoryMetrics metrics) {
+    this.metrics = metrics;
     this.jdbc = jdbc;
     this.transactions = transactions;
     this.events = events;
@@ -199,6 +203,7 @@ public class StockLedger {
                       .param(stockId.get())
                       .query(Rows.of(StockRowCounts.class))
                       .single();
+              metrics.refusedBelowReserved();
               throw ApiProblem.unprocessable(
                   "quantity",
                   "cannot remove "

@@ -10,6 +10,9 @@ import java.util.UUID;
  * @param sequence the entry's number in the order's history (1, 2, 3, … with no gaps)
  * @param fromState the state left, for events that enter a state; else null
  * @param toState the state entered, for events that enter a state; else null
+ * @param orderCreatedAt when the order was received (its age at {@code at}, for the loop's timings)
+ * @param channel the order's channel
+ * @param type the order's type
  */
 public record OrderEventRecorded(
     UUID orderId,
@@ -20,4 +23,7 @@ public record OrderEventRecorded(
     Instant at,
     String actor,
     String reason,
-    OrderEvent event) {}
+    OrderEvent event,
+    Instant orderCreatedAt,
+    Channel channel,
+    OrderType type) {}

@@ -199,7 +199,10 @@ class OrderRepository {
               r.at(),
               r.actor(),
               r.reason(),
-              r.event()));
+              r.event(),
+              o.createdAt,
+              o.channel,
+              o.type));
     }
     batchOrOne(INSERT_EVENT, history);
     writeRow(o);

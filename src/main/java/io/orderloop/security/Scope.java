@@ -15,6 +15,8 @@ public enum Scope {
   AGENT_READ("agent:read"),
   /** An agent may also place and cancel orders and request returns (with {@code agent:read}). */
   AGENT_WRITE("agent:write"),
+  /** Reads {@code /actuator/prometheus}: the key a Prometheus server scrapes with. */
+  METRICS_READ("metrics:read"),
   ADMIN("admin");
 
   private final String value;

@@ -152,6 +152,8 @@ class SecurityConfiguration {
                         "/api/v1/locations",
                         "/api/v1/locations/**")
                     .hasAuthority(WRITE_INVENTORY)
+                    .requestMatchers("/actuator/prometheus")
+                    .hasAuthority(Scope.METRICS_READ.authority())
                     .requestMatchers("/actuator/**")
                     .hasAuthority(ADMIN)
                     .anyRequest()

@@ -10,9 +10,12 @@ import org.springframework.stereotype.Component;
 class PartnerAcknowledgments {
 
   private final EdiDocuments documents;
+  private final io.micrometer.core.instrument.MeterRegistry meters;
 
-  PartnerAcknowledgments(EdiDocuments documents) {
+  PartnerAcknowledgments(
+      EdiDocuments documents, io.micrometer.core.instrument.MeterRegistry meters) {
     this.documents = documents;
+    this.meters = meters;
   }
 
   /** A partner's 997 group: each AK2/AK5 (or the AK9 for the whole group) marks our document. */
@@ -55,6 +58,15 @@ class PartnerAcknowledgments {
           case "E" -> "ACCEPTED_WITH_ERRORS";
           default -> "REJECTED";
         };
+    // What partners say of our documents: a rising count of rejections is worth an alert.
+    meters
+        .counter(
+            "orderloop.edi.acknowledgments",
+            "partner",
+            p.partnerId(),
+            "status",
+            status.toLowerCase(java.util.Locale.ROOT))
+        .increment();
     return documents.acknowledge(
         p.partnerId(), group, set, status, "the partner's 997 (" + ack.control + ") says " + code);
   }

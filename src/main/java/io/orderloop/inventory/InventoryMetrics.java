@@ -1,0 +1,53 @@
+package io.orderloop.inventory;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stock's meters: problems the periodic reconciliation finds (a stock row whose reserved units do
+ * not match its active reservations, or that holds more reserved than on hand), and removals
+ * refused because they would take stock below what is reserved (an oversell stopped). The check
+ * reads every stock row, so it runs every {@code orderloop.metrics.reconcile-interval} (10
+ * minutes), not per scrape.
+ */
+@Component
+class InventoryMetrics {
+
+  private final StockReconciliation reconciliation;
+  private final AtomicLong problems = new AtomicLong();
+  private final AtomicLong rowsChecked = new AtomicLong();
+  private final Counter belowReserved;
+
+  InventoryMetrics(MeterRegistry registry, StockReconciliation reconciliation) {
+    this.reconciliation = reconciliation;
+    Gauge.builder("orderloop.inventory.reconciliation.problems", problems, AtomicLong::get)
+        .description("Stock rows the last reconciliation found inconsistent (0 when clean)")
+        .register(registry);
+    Gauge.builder("orderloop.inventory.reconciliation.rows", rowsChecked, AtomicLong::get)
+        .description("Stock rows the last reconciliation checked")
+        .register(registry);
+    belowReserved =
+        Counter.builder("orderloop.inventory.refused")
+            .description("Stock changes refused because they would oversell, by reason")
+            .tag("reason", "below_reserved")
+            .register(registry);
+  }
+
+  /** A removal refused: it would have taken on hand below what orders hold. */
+  void refusedBelowReserved() {
+    belowReserved.increment();
+  }
+
+  @Scheduled(
+      initialDelayString = "${orderloop.metrics.gauge-interval:PT30S}",
+      fixedDelayString = "${orderloop.metrics.reconcile-interval:PT10M}")
+  void reconcile() {
+    Reconciliation r = reconciliation.reconcile();
+    problems.set(r.problems().size());
+    rowsChecked.set(r.rowsChecked());
+  }
+}

@@ -1,0 +1,236 @@
+package io.orderloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Operations over HTTP: the Prometheus exposition behind its scope, meters that move when the loop
+ * moves (an order through the whole loop counts each transition once), the event backlog a failing
+ * webhook receiver builds, the health probes, and {@code promtool} accepting the exposition and the
+ * alert rules (skipped with a message where promtool is missing outside CI).
+ */
+class OperationsApiTest extends ApiTest {
+
+  private String metricsKey() {
+    return api.post(
+            "/api/v1/api-keys",
+            Map.of("name", unique("prometheus"), "scopes", List.of("metrics:read")))
+        .json()
+        .get("key")
+        .asString();
+  }
+
+  private String scrape(String key) {
+    Api.Response r = api.as(key).get("/actuator/prometheus");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.body();
+  }
+
+  /** A sample's value (0 when the series is absent). */
+  static double value(String exposition, String series) {
+    Matcher m =
+        Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(exposition);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
+  private static String moved(String from, String to) {
+    return "orderloop_orders_transitions_total{from=\"" + from + "\",to=\"" + to + "\"}";
+  }
+
+  @Test
+  void the_exposition_needs_its_scope_and_the_probes_are_public() {
+    assertThat(api.as(null).get("/actuator/prometheus").status()).isEqualTo(401);
+    String reader =
+        api.post(
+                "/api/v1/api-keys",
+                Map.of("name", unique("reader"), "scopes", List.of("orders:read")))
+            .json()
+            .get("key")
+            .asString();
+    assertThat(api.as(reader).get("/actuator/prometheus").status()).isEqualTo(403);
+    String body = scrape(metricsKey());
+    assertThat(body)
+        .contains("orderloop_orders{state=\"RECEIVED\"}")
+        .contains("orderloop_orders_stuck{state=\"ALLOCATED\"}")
+        .contains("orderloop_outbox_unpositioned")
+        .contains("http_server_requests_seconds_bucket");
+    // No order ids, numbers, SKUs or e-mails in any tag.
+    assertThat(body).doesNotContainPattern("LMB-ORD-").doesNotContain("@example.com");
+    // The gateway's tool calls are counted by tool and outcome.
+    String agent =
+        api.post(
+                "/api/v1/api-keys",
+                Map.of("name", unique("agent"), "scopes", List.of("agent:read")))
+            .json()
+            .get("key")
+            .asString();
+    Api.Response call =
+        api.as(agent)
+            .with("Accept", "application/json, text/event-stream")
+            .post(
+                "/mcp",
+                Map.of(
+                    "jsonrpc",
+                    "2.0",
+                    "id",
+                    1,
+                    "method",
+                    "tools/call",
+                    "params",
+                    Map.of("name", "get_order", "arguments", Map.of("order", "NOPE-0"))));
+    assertThat(call.status()).as(call.body()).isEqualTo(200);
+    assertThat(
+            value(
+                scrape(metricsKey()),
+                "orderloop_agent_calls_total{outcome=\"refused\",tool=\"get_order\"}"))
+        .isGreaterThanOrEqualTo(1);
+    for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
+      Api.Response r = api.as(null).get(probe);
+      assertThat(r.status()).as(probe).isEqualTo(200);
+      assertThat(r.json().get("status").asString()).isEqualTo("UP");
+    }
+    assertThat(api.as(null).get("/actuator/health").json().get("status").asString())
+        .isEqualTo("UP");
+  }
+
+  @Test
+  void an_order_through_the_whole_loop_counts_each_transition_once() {
+    String key = metricsKey();
+    String sku = sku("OPS");
+    receive(sku, location(1), 5);
+    List<String> steps =
+        List.of(
+            moved("NONE", "RECEIVED"),
+            moved("RECEIVED", "ALLOCATED"),
+            moved("ALLOCATED", "FULFILLMENT_QUEUED"),
+            moved("FULFILLMENT_QUEUED", "SHIPPED"),
+            moved("SHIPPED", "DELIVERED"),
+            moved("DELIVERED", "CLOSED"),
+            "orderloop_orders_received_total{channel=\"MANUAL\",type=\"DTC\"}",
+            "orderloop_orders_time_to_state_seconds_count{state=\"SHIPPED\"}",
+            "orderloop_orders_time_to_state_seconds_count{state=\"CLOSED\"}");
+    String before = scrape(key);
+    JsonNode order = createOrder(order(sku, 2));
+    String id = order.get("id").asString();
+    transition(id, "FULFILLMENT_QUEUED");
+    String shipment =
+        api.post(
+                "/api/v1/orders/" + id + "/shipments",
+                Map.of(
+                    "carrier",
+                    "UPS",
+                    "trackingNumber",
+                    "1ZOPS",
+                    "lines",
+                    List.of(Map.of("sku", sku, "quantity", 2))))
+            .json()
+            .get("id")
+            .asString();
+    api.post("/api/v1/shipments/" + shipment + "/delivery", null);
+    assertThat(getOrder(id).get("state").asString()).isEqualTo("CLOSED");
+    String after = scrape(key);
+    for (String series : steps) {
+      assertThat(value(after, series) - value(before, series)).as(series).isEqualTo(1.0);
+    }
+    assertThat(
+            value(after, "orderloop_inventory_units_total{change=\"reserved\"}")
+                - value(before, "orderloop_inventory_units_total{change=\"reserved\"}"))
+        .isEqualTo(2.0);
+  }
+
+  @Test
+  void a_failing_webhook_receiver_builds_a_backlog_the_gauges_show() {
+    String key = metricsKey();
+    int closed;
+    try (var socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    double failedBefore =
+        value(scrape(key), "orderloop_webhooks_attempts_total{outcome=\"failed\"}");
+    String subscription =
+        api.post(
+                "/api/v1/webhook-subscriptions",
+                Map.of("url", "http://127.0.0.1:" + closed + "/hook"))
+            .json()
+            .get("id")
+            .asString();
+    try {
+      String sku = sku("OPW");
+      receive(sku, location(1), 5);
+      createOrder(order(sku, 1));
+      String backlog =
+          "orderloop_webhooks_backlog{state=\"DEAD\",subscription=\"" + subscription + "\"}";
+      await("the subscription is dead with a backlog", () -> value(scrape(key), backlog) > 0);
+      clock.shift(Duration.ofMinutes(20));
+      try {
+        await(
+            "the oldest undelivered event is 20 minutes old",
+            () -> value(scrape(key), "orderloop_webhooks_oldest_undelivered_seconds") >= 1200);
+      } finally {
+        clock.reset();
+      }
+      String now = scrape(key);
+      assertThat(value(now, "orderloop_webhooks_dead")).isGreaterThanOrEqualTo(1);
+      assertThat(value(now, "orderloop_webhooks_attempts_total{outcome=\"failed\"}"))
+          .isGreaterThan(failedBefore);
+    } finally {
+      api.delete("/api/v1/webhook-subscriptions/" + subscription);
+    }
+  }
+
+  @Test
+  void promtool_accepts_the_exposition_and_the_alert_rules() throws Exception {
+    Path promtool = Path.of("/usr/bin/promtool");
+    if (!Files.isExecutable(promtool)) {
+      if ("true".equals(System.getenv("CI"))) {
+        throw new AssertionError("promtool is missing: .ci/run installs Debian's prometheus");
+      }
+      Assumptions.abort("promtool missing (Debian: apt-get install prometheus); not checked");
+    }
+    String exposition = scrape(metricsKey());
+    Process metrics =
+        new ProcessBuilder(promtool.toString(), "check", "metrics")
+            .redirectErrorStream(true)
+            .start();
+    metrics.getOutputStream().write(exposition.getBytes(StandardCharsets.UTF_8));
+    metrics.getOutputStream().close();
+    String said = new String(metrics.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(metrics.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(metrics.exitValue()).as(said).isZero();
+    Process rules =
+        new ProcessBuilder(promtool.toString(), "check", "rules", "ops/alerts.yml")
+            .redirectErrorStream(true)
+            .start();
+    String rulesSaid = new String(rules.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(rules.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(rules.exitValue()).as(rulesSaid).isZero();
+    // Every series the alerts use is one the service exposes.
+    for (String series :
+        List.of(
+            "orderloop_orders_stuck",
+            "orderloop_outbox_unpositioned",
+            "orderloop_webhooks_oldest_undelivered_seconds",
+            "orderloop_webhooks_dead",
+            "orderloop_inventory_reconciliation_problems",
+            "orderloop_approvals_pending",
+            "http_server_requests_seconds_count")) {
+      assertThat(exposition).as(series).contains(series);
+      assertThat(Files.readString(Path.of("ops/alerts.yml"))).contains(series);
+    }
+  }
+}
