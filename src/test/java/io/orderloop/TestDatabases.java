@@ -59,6 +59,25 @@ public final class TestDatabases {
     return m.group(1) + name + m.group(3);
   }
 
+  /** Runs SQL as the server's administrator (e.g. to take a test database away and back). */
+  public static void admin(String sql) {
+    try (Connection c = DriverManager.getConnection(adminUrl());
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  /** The database name in a JDBC URL {@link #fresh()} gave. */
+  public static String name(String jdbcUrl) {
+    Matcher m = JDBC_URL.matcher(jdbcUrl);
+    if (!m.matches()) {
+      throw new IllegalStateException("not a PostgreSQL JDBC URL: " + jdbcUrl);
+    }
+    return m.group(2);
+  }
+
   private static String adminUrl() {
     if (adminUrl != null) {
       return adminUrl;
