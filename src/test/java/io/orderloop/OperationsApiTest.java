@@ -194,6 +194,39 @@ class OperationsApiTest extends ApiTest {
   }
 
   @Test
+  void the_dashboard_reads_only_series_the_service_exposes() throws Exception {
+    JsonNode dashboard =
+        tools.jackson.databind.json.JsonMapper.builder()
+            .build()
+            .readTree(Files.readString(Path.of("ops/grafana-dashboard.json")));
+    assertThat(dashboard.get("panels").size()).isGreaterThan(10);
+    String exposition = scrape(metricsKey());
+    // Series of a multi-gauge exist only once there is a row: a Kafka topic, a channel delivery.
+    List<String> mayBeEmpty =
+        List.of(
+            "orderloop_kafka_backlog",
+            "orderloop_webhooks_backlog",
+            "orderloop_channel_last_delivery_age_seconds",
+            "orderloop_channel_deliveries_waiting",
+            "orderloop_channel_pushes_waiting",
+            "orderloop_channel_deliveries_total",
+            "orderloop_channel_deliveries_refused_total",
+            "orderloop_agent_calls_total");
+    Matcher names =
+        Pattern.compile("(orderloop_[a-z_]+|http_server_requests_seconds_[a-z]+)")
+            .matcher(dashboard.toString());
+    int checked = 0;
+    while (names.find()) {
+      String name = names.group(1);
+      if (!mayBeEmpty.contains(name)) {
+        assertThat(exposition).as(name).containsPattern("(?m)^" + Pattern.quote(name) + "[{ ]");
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(15);
+  }
+
+  @Test
   void promtool_accepts_the_exposition_and_the_alert_rules() throws Exception {
     Path promtool = Path.of("/usr/bin/promtool");
     if (!Files.isExecutable(promtool)) {
