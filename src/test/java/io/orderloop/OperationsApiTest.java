@@ -97,6 +97,11 @@ class OperationsApiTest extends ApiTest {
                 scrape(metricsKey()),
                 "orderloop_agent_calls_total{outcome=\"refused\",tool=\"get_order\"}"))
         .isGreaterThanOrEqualTo(1);
+    // A problem names its trace, whether from the API or from the security filters.
+    assertThat(api.get("/api/v1/orders/NOPE-0").json().get("traceId").asString())
+        .matches("[0-9a-f]{32}");
+    assertThat(api.as(null).get("/api/v1/orders").json().get("traceId").asString())
+        .matches("[0-9a-f]{32}");
     for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
       Api.Response r = api.as(null).get(probe);
       assertThat(r.status()).as(probe).isEqualTo(200);

@@ -24,6 +24,10 @@ public final class WebhookReceiver implements AutoCloseable {
   public final List<JsonNode> received = new CopyOnWriteArrayList<>();
   public final List<String> badSignatures = new CopyOnWriteArrayList<>();
   public final AtomicInteger requests = new AtomicInteger();
+
+  /** The W3C traceparent header of each request (absent ones not listed). */
+  public final List<String> traceparents = new CopyOnWriteArrayList<>();
+
   public volatile int failFirst;
   public volatile boolean failing;
   public volatile String secret;
@@ -35,6 +39,10 @@ public final class WebhookReceiver implements AutoCloseable {
         "/hook",
         exchange -> {
           byte[] body = exchange.getRequestBody().readAllBytes();
+          String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
+          if (traceparent != null) {
+            traceparents.add(traceparent);
+          }
           int n = requests.incrementAndGet();
           int status = failing || n <= this.failFirst ? 500 : 204;
           if (status == 204) {

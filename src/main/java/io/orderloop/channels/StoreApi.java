@@ -92,6 +92,8 @@ class StoreApi {
   private Answer send(Store store, HttpRequest.Builder request)
       throws IOException, InterruptedException {
     store.headers().forEach(request::header);
+    // The store sees the trace of the request or job that called it.
+    io.orderloop.common.Traces.traceparent().ifPresent(t -> request.header("traceparent", t));
     HttpResponse<byte[]> response =
         client.send(
             request

@@ -160,6 +160,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       if (problem.getDetail() == null || problem.getDetail().isBlank()) {
         problem.setDetail(problem.getTitle());
       }
+      ProblemTypes.traced(problem);
     }
     return super.handleExceptionInternal(ex, body, headers, statusCode, request);
   }
@@ -500,6 +501,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
   }
 
   private static ResponseEntity<ProblemDetail> respond(ProblemDetail body) {
+    ProblemTypes.traced(body);
     return ResponseEntity.status(body.getStatus()).headers(problemHeaders()).body(body);
   }
 

@@ -41,6 +41,12 @@ public final class ProblemTypes {
     ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), detail);
     body.setType(of(slug));
     body.setTitle(title);
+    return traced(body);
+  }
+
+  /** Adds the current trace id ({@code traceId}), to quote when asking about the request. */
+  public static ProblemDetail traced(ProblemDetail body) {
+    Traces.traceId().ifPresent(id -> body.setProperty("traceId", id));
     return body;
   }
 

@@ -136,7 +136,7 @@ class ConsoleSecurity {
       if (users.find(email).isEmpty()) {
         users.put(
             email, new ConsoleUsers.Settings("Administrator", ConsoleRole.ADMIN, password, true));
-        log.info("console admin {} created from ORDERLOOP_BOOTSTRAP_ADMIN_EMAIL", email);
+        log.info("a console admin was created from ORDERLOOP_BOOTSTRAP_ADMIN_EMAIL");
       }
     };
   }

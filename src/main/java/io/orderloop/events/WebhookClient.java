@@ -116,6 +116,8 @@ final class WebhookClient implements AutoCloseable {
       throws IOException {
     HttpPost post = new HttpPost(url);
     headers.forEach(post::setHeader);
+    // The receiver sees the trace of the delivery job (W3C Trace Context).
+    io.orderloop.common.Traces.traceparent().ifPresent(t -> post.setHeader("traceparent", t));
     post.setEntity(
         new StringEntity(
             body, ContentType.create("application/cloudevents+json", StandardCharsets.UTF_8)));

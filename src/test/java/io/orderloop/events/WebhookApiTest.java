@@ -134,6 +134,10 @@ class WebhookApiTest extends ApiTest {
     assertThat(replay.json().get("state").asString()).isEqualTo("ACTIVE");
     int expected = history(order).size();
     await("the backlog arrives", () -> of(receiver, Set.of(order)).size() >= expected);
+    // Each delivery carries the trace of the job that made it (W3C Trace Context).
+    assertThat(receiver.traceparents)
+        .isNotEmpty()
+        .allMatch(t -> t.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"));
   }
 
   @Test
