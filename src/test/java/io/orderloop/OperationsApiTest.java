@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -180,12 +181,16 @@ class OperationsApiTest extends ApiTest {
       createOrder(order(sku, 1));
       String backlog =
           "orderloop_webhooks_backlog{state=\"DEAD\",subscription=\"" + subscription + "\"}";
+      String oldest =
+          "orderloop_webhooks_oldest_undelivered_seconds{state=\"DEAD\",subscription=\""
+              + subscription
+              + "\"}";
       await("the subscription is dead with a backlog", () -> value(scrape(key), backlog) > 0);
       clock.shift(Duration.ofMinutes(20));
       try {
         await(
             "the oldest undelivered event is 20 minutes old",
-            () -> value(scrape(key), "orderloop_webhooks_oldest_undelivered_seconds") >= 1200);
+            () -> value(scrape(key), oldest) >= 1200);
       } finally {
         clock.reset();
       }
@@ -198,6 +203,56 @@ class OperationsApiTest extends ApiTest {
     }
   }
 
+  /**
+   * Series of a multi-gauge or a lazily made counter exist only once there is a row (a Kafka topic,
+   * a channel delivery, a tool call): for those, the meter's registration in the code is checked.
+   */
+  static final List<String> MAY_BE_EMPTY =
+      List.of(
+          "orderloop_kafka_backlog",
+          "orderloop_webhooks_backlog",
+          "orderloop_webhooks_oldest_undelivered_seconds",
+          "orderloop_channel_last_delivery_age_seconds",
+          "orderloop_channel_deliveries_waiting",
+          "orderloop_channel_pushes_waiting",
+          "orderloop_channel_deliveries_total",
+          "orderloop_channel_deliveries_refused_total",
+          "orderloop_edi_acknowledgments_total",
+          "orderloop_agent_calls_total");
+
+  /** Checks every series a text (alert rules, a dashboard) reads; answers how many. */
+  private static int checkSeries(String text, String exposition) throws IOException {
+    Matcher names =
+        Pattern.compile("\\b(orderloop_[a-z_]+|http_server_requests_seconds_[a-z]+)").matcher(text);
+    String code;
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      code =
+          files
+              .filter(p -> p.toString().endsWith(".java"))
+              .map(
+                  p -> {
+                    try {
+                      return Files.readString(p);
+                    } catch (IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  })
+              .reduce("", String::concat);
+    }
+    int checked = 0;
+    while (names.find()) {
+      String name = names.group(1);
+      if (MAY_BE_EMPTY.contains(name)) {
+        String meter = name.replaceAll("_(seconds|total)$", "").replace('_', '.');
+        assertThat(code).as(name + " registered as " + meter).contains("\"" + meter + "\"");
+      } else {
+        assertThat(exposition).as(name).containsPattern("(?m)^" + Pattern.quote(name) + "[{ ]");
+      }
+      checked++;
+    }
+    return checked;
+  }
+
   @Test
   void the_dashboard_reads_only_series_the_service_exposes() throws Exception {
     JsonNode dashboard =
@@ -206,29 +261,7 @@ class OperationsApiTest extends ApiTest {
             .readTree(Files.readString(Path.of("ops/grafana-dashboard.json")));
     assertThat(dashboard.get("panels").size()).isGreaterThan(10);
     String exposition = scrape(metricsKey());
-    // Series of a multi-gauge exist only once there is a row: a Kafka topic, a channel delivery.
-    List<String> mayBeEmpty =
-        List.of(
-            "orderloop_kafka_backlog",
-            "orderloop_webhooks_backlog",
-            "orderloop_channel_last_delivery_age_seconds",
-            "orderloop_channel_deliveries_waiting",
-            "orderloop_channel_pushes_waiting",
-            "orderloop_channel_deliveries_total",
-            "orderloop_channel_deliveries_refused_total",
-            "orderloop_agent_calls_total");
-    Matcher names =
-        Pattern.compile("(orderloop_[a-z_]+|http_server_requests_seconds_[a-z]+)")
-            .matcher(dashboard.toString());
-    int checked = 0;
-    while (names.find()) {
-      String name = names.group(1);
-      if (!mayBeEmpty.contains(name)) {
-        assertThat(exposition).as(name).containsPattern("(?m)^" + Pattern.quote(name) + "[{ ]");
-        checked++;
-      }
-    }
-    assertThat(checked).isGreaterThan(15);
+    assertThat(checkSeries(dashboard.toString(), exposition)).isGreaterThan(15);
   }
 
   @Test
@@ -258,17 +291,7 @@ class OperationsApiTest extends ApiTest {
     assertThat(rules.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(rules.exitValue()).as(rulesSaid).isZero();
     // Every series the alerts use is one the service exposes.
-    for (String series :
-        List.of(
-            "orderloop_orders_stuck",
-            "orderloop_outbox_unpositioned",
-            "orderloop_webhooks_oldest_undelivered_seconds",
-            "orderloop_webhooks_dead",
-            "orderloop_inventory_reconciliation_problems",
-            "orderloop_approvals_pending",
-            "http_server_requests_seconds_count")) {
-      assertThat(exposition).as(series).contains(series);
-      assertThat(Files.readString(Path.of("ops/alerts.yml"))).contains(series);
-    }
+    assertThat(checkSeries(Files.readString(Path.of("ops/alerts.yml")), exposition))
+        .isGreaterThan(8);
   }
 }

@@ -28,9 +28,9 @@ class EventMetrics {
   private final JdbcClient jdbc;
   private final Clock clock;
   private final AtomicLong unpositioned = new AtomicLong();
-  private final AtomicLong oldestUndeliveredSeconds = new AtomicLong();
   private final AtomicLong dead = new AtomicLong();
   private final MultiGauge subscriptionBacklog;
+  private final MultiGauge oldestUndelivered;
   private final MultiGauge topicBacklog;
   private final Counter delivered;
   private final Counter failed;
@@ -41,18 +41,18 @@ class EventMetrics {
     Gauge.builder("orderloop.outbox.unpositioned", unpositioned, AtomicLong::get)
         .description("Committed events not yet given their feed position (should stay near 0)")
         .register(registry);
-    Gauge.builder(
-            "orderloop.webhooks.oldest.undelivered", oldestUndeliveredSeconds, AtomicLong::get)
-        .description(
-            "Age of the oldest event an active or dead webhook subscription has not delivered")
-        .baseUnit("seconds")
-        .register(registry);
     Gauge.builder("orderloop.webhooks.dead", dead, AtomicLong::get)
         .description("Webhook subscriptions DEAD after their retries ran out")
         .register(registry);
     subscriptionBacklog =
         MultiGauge.builder("orderloop.webhooks.backlog")
             .description("Events after a webhook subscription's cursor (filtered types included)")
+            .register(registry);
+    oldestUndelivered =
+        MultiGauge.builder("orderloop.webhooks.oldest.undelivered")
+            .description(
+                "Age of the oldest event a webhook subscription (active or dead) has not delivered")
+            .baseUnit("seconds")
             .register(registry);
     topicBacklog =
         MultiGauge.builder("orderloop.kafka.backlog")
@@ -93,7 +93,7 @@ class EventMetrics {
                 (rs, n) -> new Sub(rs.getString("id"), rs.getString("state"), rs.getLong("cursor")))
             .list();
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    long oldest = 0;
+    List<MultiGauge.Row<?>> ages = new ArrayList<>();
     for (Sub s : subs) {
       rows.add(
           MultiGauge.Row.of(
@@ -108,12 +108,15 @@ class EventMetrics {
                 .map(java.sql.Timestamp::toInstant)
                 .orElse(null);
         if (first != null) {
-          oldest = Math.max(oldest, Duration.between(first, clock.instant()).toSeconds());
+          ages.add(
+              MultiGauge.Row.of(
+                  Tags.of("subscription", s.id(), "state", s.state()),
+                  Math.max(0, Duration.between(first, clock.instant()).toSeconds())));
         }
       }
     }
     subscriptionBacklog.register(rows, true);
-    oldestUndeliveredSeconds.set(oldest);
+    oldestUndelivered.register(ages, true);
     dead.set(subs.stream().filter(s -> "DEAD".equals(s.state())).count());
     List<MultiGauge.Row<?>> topics = new ArrayList<>();
     jdbc.sql("SELECT topic, cursor FROM kafka_relay")

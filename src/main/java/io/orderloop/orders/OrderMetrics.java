@@ -102,9 +102,20 @@ class OrderMetrics {
           Timer.builder("orderloop.orders.time.to.state")
               .description("Time from an order's receipt to entering the state")
               .tag("state", s.name())
-              .publishPercentileHistogram()
-              .minimumExpectedValue(Duration.ofMillis(1))
-              .maximumExpectedValue(Duration.ofDays(30))
+              // A dozen buckets from a second to two weeks (not a ~140-bucket percentile
+              // histogram).
+              .serviceLevelObjectives(
+                  Duration.ofSeconds(1),
+                  Duration.ofMinutes(1),
+                  Duration.ofMinutes(15),
+                  Duration.ofHours(1),
+                  Duration.ofHours(4),
+                  Duration.ofHours(12),
+                  Duration.ofDays(1),
+                  Duration.ofDays(2),
+                  Duration.ofDays(4),
+                  Duration.ofDays(7),
+                  Duration.ofDays(14))
               .register(registry));
     }
   }

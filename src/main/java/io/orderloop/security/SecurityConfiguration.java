@@ -191,6 +191,9 @@ class SecurityConfiguration {
         || path.startsWith("/api/v1/locations")) {
       return read ? "inventory:read" : "inventory:write";
     }
+    if (path.equals("/actuator/prometheus")) {
+      return "metrics:read";
+    }
     return "admin";
   }
 

@@ -58,16 +58,24 @@ class PartnerAcknowledgments {
           case "E" -> "ACCEPTED_WITH_ERRORS";
           default -> "REJECTED";
         };
-    // What partners say of our documents: a rising count of rejections is worth an alert.
-    meters
-        .counter(
-            "orderloop.edi.acknowledgments",
-            "partner",
+    int marked =
+        documents.acknowledge(
             p.partnerId(),
-            "status",
-            status.toLowerCase(java.util.Locale.ROOT))
-        .increment();
-    return documents.acknowledge(
-        p.partnerId(), group, set, status, "the partner's 997 (" + ack.control + ") says " + code);
+            group,
+            set,
+            status,
+            "the partner's 997 (" + ack.control + ") says " + code);
+    if (marked > 0) {
+      // What partners say of our documents: a rising count of rejections is worth an alert.
+      meters
+          .counter(
+              "orderloop.edi.acknowledgments",
+              "partner",
+              p.partnerId(),
+              "status",
+              status.toLowerCase(java.util.Locale.ROOT))
+          .increment(marked);
+    }
+    return marked;
   }
 }
