@@ -29,6 +29,21 @@ class CommonConfiguration {
    * at its scale ({@code "1200.00"}), as finance systems and Shopify's API read amounts; decimals
    * are read from strings or numbers alike.
    */
+  /**
+   * {@code GET /actuator/health} stays exactly {@code {"status":"UP"}} (SPEC §9) although the
+   * liveness and readiness groups exist: the list of group names is left out of the body.
+   */
+  @Bean
+  JsonMapperBuilderCustomizer healthWithoutGroupNames() {
+    return builder ->
+        builder.addMixIn(
+            org.springframework.boot.health.actuate.endpoint.SystemHealthDescriptor.class,
+            WithoutGroups.class);
+  }
+
+  @com.fasterxml.jackson.annotation.JsonIgnoreProperties("groups")
+  abstract static class WithoutGroups {}
+
   @Bean
   JsonMapperBuilderCustomizer decimalsAsStrings() {
     return builder ->
