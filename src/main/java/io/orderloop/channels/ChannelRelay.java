@@ -58,8 +58,11 @@ class ChannelRelay {
       if (due.isEmpty()) {
         return;
       }
+      // Each sender carries the relay cycle's trace: its calls to the store send traceparent.
+      io.micrometer.context.ContextSnapshot trace =
+          io.micrometer.context.ContextSnapshotFactory.builder().build().captureAll();
       List<Thread> senders =
-          due.stream().map(p -> Thread.ofVirtual().start(() -> sendLogged(p))).toList();
+          due.stream().map(p -> Thread.ofVirtual().start(trace.wrap(() -> sendLogged(p)))).toList();
       for (Thread t : senders) {
         try {
           t.join();

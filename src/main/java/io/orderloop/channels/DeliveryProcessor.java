@@ -50,7 +50,11 @@ class DeliveryProcessor implements DisposableBean {
   private final ChannelProperties properties;
   private final JsonMapper json;
   private final Clock clock;
-  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  // Each task runs in the trace of the request or job that handed it over.
+  private final ExecutorService executor =
+      io.micrometer.context.ContextExecutorService.wrap(
+          Executors.newVirtualThreadPerTaskExecutor(),
+          () -> io.micrometer.context.ContextSnapshotFactory.builder().build().captureAll());
 
   DeliveryProcessor(
       ChannelDeliveries deliveries,

@@ -33,7 +33,11 @@ class BackorderFiller implements DisposableBean {
   private final OrderAllocation allocation;
   private final OrderFinder finder;
   private final StockLedger inventory;
-  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  // Each fill runs in the trace of the receipt or sweep that started it.
+  private final ExecutorService executor =
+      io.micrometer.context.ContextExecutorService.wrap(
+          Executors.newVirtualThreadPerTaskExecutor(),
+          () -> io.micrometer.context.ContextSnapshotFactory.builder().build().captureAll());
   private final ConcurrentMap<String, AtomicBoolean> running = new ConcurrentHashMap<>();
 
   /**

@@ -691,6 +691,14 @@ class ShopifyChannelApiTest extends ChannelApiTest {
     shopify.verify(
         2,
         postRequestedFor(urlEqualTo(cancel)).withHeader("X-Shopify-Access-Token", equalTo(token)));
+    // The relay's calls carry its cycle's trace (W3C Trace Context).
+    shopify.verify(
+        2,
+        postRequestedFor(urlEqualTo(cancel))
+            .withHeader(
+                "traceparent",
+                com.github.tomakehurst.wiremock.client.WireMock.matching(
+                    "00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]")));
     assertThat(pushes(orderId).get(0).get("attemptLog").toString()).contains("503", "200");
   }
 
