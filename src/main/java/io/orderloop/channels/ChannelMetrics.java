@@ -22,7 +22,9 @@ import org.springframework.stereotype.Component;
 @Component
 class ChannelMetrics {
 
-  static final List<String> CHANNELS = List.of("shopify", "square");
+  /** Each channel and the table of its connected accounts. */
+  static final java.util.Map<String, String> CONNECTED =
+      java.util.Map.of("shopify", "channel_shopify_shops", "square", "channel_square_merchants");
 
   private final JdbcClient jdbc;
   private final Clock clock;
@@ -45,7 +47,8 @@ class ChannelMetrics {
             .register(registry);
     silence =
         MultiGauge.builder("orderloop.channel.last.delivery.age")
-            .description("Time since a channel's newest delivery (channels that ever sent one)")
+            .description(
+                "Time since a connected channel's newest delivery (channels that ever sent one)")
             .baseUnit("seconds")
             .register(registry);
   }
@@ -83,7 +86,14 @@ class ChannelMetrics {
             });
     pushes.register(pushed, true);
     List<MultiGauge.Row<?>> ages = new ArrayList<>();
-    for (String channel : CHANNELS) {
+    for (var c : CONNECTED.entrySet()) {
+      String channel = c.getKey();
+      // Only a channel with a connected account can fall silent (a disconnected one is quiet).
+      if (!jdbc.sql("SELECT EXISTS (SELECT 1 FROM " + c.getValue() + ")")
+          .query(Boolean.class)
+          .single()) {
+        continue;
+      }
       jdbc.sql("SELECT max(received_at) FROM channel_deliveries WHERE channel = ?")
           .param(channel)
           .query(Timestamp.class)
