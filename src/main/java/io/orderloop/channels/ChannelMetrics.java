@@ -53,38 +53,38 @@ class ChannelMetrics {
             .register(registry);
   }
 
+  /** Rows of a query answering (channel, status, n), as gauge rows tagged by channel and status. */
+  private List<MultiGauge.Row<?>> countsByChannelAndStatus(String sql) {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    jdbc.sql(sql)
+        .query(
+            rs -> {
+              rows.add(
+                  MultiGauge.Row.of(
+                      Tags.of("channel", rs.getString("channel"), "status", rs.getString("status")),
+                      rs.getLong("n")));
+            });
+    return rows;
+  }
+
   @Scheduled(
       initialDelayString = "${orderloop.metrics.gauge-interval:PT30S}",
       fixedDelayString = "${orderloop.metrics.gauge-interval:PT30S}")
   void refresh() {
-    List<MultiGauge.Row<?>> waiting = new ArrayList<>();
-    jdbc.sql(
+    deliveries.register(
+        countsByChannelAndStatus(
             "SELECT channel, status, count(*) AS n FROM channel_deliveries"
                 + " WHERE status IN ('RECEIVED', 'FAILED') AND next_attempt_at IS NOT NULL"
                 + " GROUP BY 1, 2 UNION ALL SELECT channel, status, count(*) FROM channel_deliveries"
-                + " WHERE status = 'HELD' GROUP BY 1, 2")
-        .query(
-            rs -> {
-              waiting.add(
-                  MultiGauge.Row.of(
-                      Tags.of("channel", rs.getString("channel"), "status", rs.getString("status")),
-                      rs.getLong("n")));
-            });
-    deliveries.register(waiting, true);
-    List<MultiGauge.Row<?>> pushed = new ArrayList<>();
-    jdbc.sql(
+                + " WHERE status = 'HELD' GROUP BY 1, 2"),
+        true);
+    pushes.register(
+        countsByChannelAndStatus(
             "SELECT channel, status, count(*) AS n FROM channel_pushes"
                 + " WHERE status IN ('PENDING', 'FAILED') GROUP BY 1, 2 UNION ALL"
                 + " SELECT channel, status, count(*) FROM channel_pushes WHERE status = 'GAVE_UP'"
-                + " GROUP BY 1, 2")
-        .query(
-            rs -> {
-              pushed.add(
-                  MultiGauge.Row.of(
-                      Tags.of("channel", rs.getString("channel"), "status", rs.getString("status")),
-                      rs.getLong("n")));
-            });
-    pushes.register(pushed, true);
+                + " GROUP BY 1, 2"),
+        true);
     List<MultiGauge.Row<?>> ages = new ArrayList<>();
     for (var c : CONNECTED.entrySet()) {
       String channel = c.getKey();
