@@ -260,6 +260,23 @@ public abstract class ApiTest {
     return r.json();
   }
 
+  /** Ships {@code quantity} of {@code sku} on the order; answers the shipment (201). */
+  protected JsonNode ship(
+      String orderId, String sku, int quantity, String carrier, String tracking) {
+    Api.Response shipped =
+        api.post(
+            "/api/v1/orders/" + orderId + "/shipments",
+            Map.of(
+                "carrier",
+                carrier,
+                "trackingNumber",
+                tracking,
+                "lines",
+                List.of(Map.of("sku", sku, "quantity", quantity))));
+    assertThat(shipped.status()).as(shipped.toString()).isEqualTo(201);
+    return shipped.json();
+  }
+
   protected JsonNode getOrder(String idOrNumber) {
     Api.Response r = api.get("/api/v1/orders/" + idOrNumber);
     assertThat(r.status()).as(r.toString()).isEqualTo(200);

@@ -132,19 +132,7 @@ class OperationsApiTest extends ApiTest {
     JsonNode order = createOrder(order(sku, 2));
     String id = order.get("id").asString();
     transition(id, "FULFILLMENT_QUEUED");
-    String shipment =
-        api.post(
-                "/api/v1/orders/" + id + "/shipments",
-                Map.of(
-                    "carrier",
-                    "UPS",
-                    "trackingNumber",
-                    "1ZOPS",
-                    "lines",
-                    List.of(Map.of("sku", sku, "quantity", 2))))
-            .json()
-            .get("id")
-            .asString();
+    String shipment = ship(id, sku, 2, "UPS", "1ZOPS").get("id").asString();
     api.post("/api/v1/shipments/" + shipment + "/delivery", null);
     assertThat(getOrder(id).get("state").asString()).isEqualTo("CLOSED");
     String after = scrape(key);

@@ -273,24 +273,24 @@ class AgentCancelTools {
       return effect(
           "PENDING_APPROVAL", o, o, null, null, true, a.id().toString(), "waiting for a person");
     }
-    OrderView after;
-    try {
-      after =
-          Agents.as(
-              agent.name(),
-              "cancel_order",
-              () ->
-                  orders.cancel(
-                      o.id().toString(),
-                      reason + " (via MCP cancel_order)",
-                      cancel,
-                      version(p.version())));
-    } catch (IllegalArgumentException e) {
-      if (e.getMessage() != null && e.getMessage().contains("version")) {
-        throw new ToolError("the order changed since the preview; preview again");
-      }
-      throw e;
-    }
+    OrderView after =
+        Agents.as(
+            agent.name(),
+            "cancel_order",
+            () -> {
+              try {
+                return orders.cancel(
+                    o.id().toString(),
+                    reason + " (via MCP cancel_order)",
+                    cancel,
+                    version(p.version()));
+              } catch (io.orderloop.common.ApiProblem stale) {
+                if (stale.status() == org.springframework.http.HttpStatus.PRECONDITION_FAILED) {
+                  throw new ToolError("the order changed since the preview; preview again");
+                }
+                throw stale;
+              }
+            });
     jdbc.sql("UPDATE agent_cancel_previews SET done_at = ? WHERE token_hash = ?")
         .params(Timestamp.from(clock.instant()), hash)
         .update();

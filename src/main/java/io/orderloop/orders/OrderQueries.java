@@ -142,19 +142,7 @@ public class OrderQueries {
         String text,
         String cursor,
         int limit) {
-      this(
-          atRisk,
-          onHold,
-          state,
-          channel,
-          type,
-          createdFrom,
-          createdTo,
-          text,
-          cursor,
-          limit,
-          null,
-          null);
+      this(atRisk, onHold, state, channel, type, createdFrom, createdTo, text, cursor, limit, null);
     }
   }
 

@@ -2,31 +2,11 @@ package io.orderloop.channels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orderloop.Api;
 import io.orderloop.ApiTest;
-import java.util.List;
-import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
-/** What the channel tests share: shipping an order through the API and watching its pushes. */
+/** What the channel tests share: watching an order's pushes. */
 abstract class ChannelApiTest extends ApiTest {
-
-  /** Ships {@code quantity} of {@code sku} on the order; answers the shipment (201). */
-  protected JsonNode ship(
-      String orderId, String sku, int quantity, String carrier, String tracking) {
-    Api.Response shipped =
-        api.post(
-            "/api/v1/orders/" + orderId + "/shipments",
-            Map.of(
-                "carrier",
-                carrier,
-                "trackingNumber",
-                tracking,
-                "lines",
-                List.of(Map.of("sku", sku, "quantity", quantity))));
-    assertThat(shipped.status()).as(shipped.toString()).isEqualTo(201);
-    return shipped.json();
-  }
 
   protected JsonNode pushes(String orderId) {
     return api.get("/api/v1/channels/pushes?order=" + orderId).json().get("items");

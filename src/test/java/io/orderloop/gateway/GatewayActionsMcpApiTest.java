@@ -235,19 +235,7 @@ class GatewayActionsMcpApiTest extends GatewayTest {
     JsonNode order = createOrder(order(sku, 2));
     String id = order.get("id").asString();
     transition(id, "FULFILLMENT_QUEUED");
-    String shipment =
-        api.post(
-                "/api/v1/orders/" + id + "/shipments",
-                Map.of(
-                    "carrier",
-                    "UPS",
-                    "trackingNumber",
-                    "1Z999",
-                    "lines",
-                    List.of(Map.of("sku", sku, "quantity", 2))))
-            .json()
-            .get("id")
-            .asString();
+    String shipment = ship(id, sku, 2, "UPS", "1Z999").get("id").asString();
     api.post("/api/v1/shipments/" + shipment + "/delivery", null);
     McpSyncClient agent = client(writerKey(null));
     try {
@@ -430,15 +418,7 @@ class GatewayActionsMcpApiTest extends GatewayTest {
 
       // The order changed since the agent asked (part of it shipped): approving is refused, and
       // the approval stays pending.
-      api.post(
-          "/api/v1/orders/" + order.get("id").asString() + "/shipments",
-          Map.of(
-              "carrier",
-              "UPS",
-              "trackingNumber",
-              "1ZPART",
-              "lines",
-              List.of(Map.of("sku", sku, "quantity", 1))));
+      ship(order.get("id").asString(), sku, 1, "UPS", "1ZPART");
       io.orderloop.Api.Response stale =
           api.post("/api/v1/approvals/" + approvalId + "/approve", Map.of());
       assertThat(stale.status()).isEqualTo(409);

@@ -28,21 +28,6 @@ class PortalApiTest extends ApiTest {
       String invoice,
       JsonNode returned) {}
 
-  private String ship(String orderId, String sku, int quantity) {
-    Api.Response r =
-        api.post(
-            "/api/v1/orders/" + orderId + "/shipments",
-            Map.of(
-                "carrier",
-                "UPS",
-                "trackingNumber",
-                unique("1Z"),
-                "lines",
-                List.of(Map.of("sku", sku, "quantity", quantity))));
-    assertThat(r.status()).as(r.body()).isEqualTo(201);
-    return r.json().get("id").asString();
-  }
-
   private JsonNode orderFor(String email, String type, String sku, int quantity) {
     Map<String, Object> body = orderOfType(type, sku, quantity);
     body.put("customer", Map.of("name", "Name of " + email, "email", email));
@@ -69,11 +54,11 @@ class PortalApiTest extends ApiTest {
     JsonNode delivered = orderFor(email, "DTC", sku, 2);
     String id = delivered.get("id").asString();
     transition(id, "FULFILLMENT_QUEUED");
-    String shipment = ship(id, sku, 2);
+    String shipment = ship(id, sku, 2, "UPS", unique("1Z")).get("id").asString();
     api.post("/api/v1/shipments/" + shipment + "/delivery", null);
     JsonNode b2b = orderFor(email, "B2B", sku, 1);
     transition(b2b.get("id").asString(), "FULFILLMENT_QUEUED");
-    ship(b2b.get("id").asString(), sku, 1);
+    ship(b2b.get("id").asString(), sku, 1, "UPS", unique("1Z"));
     Api.Response invoices = api.get("/api/v1/orders/" + b2b.get("id").asString() + "/invoices");
     assertThat(invoices.json().get("items")).as(invoices.body()).isNotNull();
     String invoice = invoices.json().get("items").get(0).get("id").asString();
