@@ -24,11 +24,14 @@ public class IdempotentRequests {
   public static final Duration RETENTION = Duration.ofHours(24);
 
   private final JdbcClient jdbc;
+  private final DeferredWrites deferred;
   private final Transactions transactions;
   private final Clock clock;
 
-  IdempotentRequests(JdbcClient jdbc, Transactions transactions, Clock clock) {
+  IdempotentRequests(
+      JdbcClient jdbc, DeferredWrites deferred, Transactions transactions, Clock clock) {
     this.jdbc = jdbc;
+    this.deferred = deferred;
     this.transactions = transactions;
     this.clock = clock;
   }
@@ -67,22 +70,31 @@ public class IdempotentRequests {
     return transactions.inTransaction(
         () -> {
           Instant now = clock.instant();
-          jdbc.sql("DELETE FROM idempotency_keys WHERE owner = ? AND key = ? AND created_at < ?")
-              .params(owner, key, java.sql.Timestamp.from(now.minus(RETENTION)))
-              .update();
-          int inserted =
+          // One statement claims the key: a new row, or one whose stored answer has expired.
+          int claimed =
               jdbc.sql(
                       """
           INSERT INTO idempotency_keys (owner, key, fingerprint, created_at) VALUES (?, ?, ?, ?)
-          ON CONFLICT (owner, key) DO NOTHING""")
-                  .params(owner, key, fingerprint, java.sql.Timestamp.from(now))
+          ON CONFLICT (owner, key) DO UPDATE
+              SET fingerprint = EXCLUDED.fingerprint, created_at = EXCLUDED.created_at, status = NULL,
+                  body = NULL, location = NULL
+              WHERE idempotency_keys.created_at < ?""")
+                  .params(
+                      owner,
+                      key,
+                      fingerprint,
+                      java.sql.Timestamp.from(now),
+                      java.sql.Timestamp.from(now.minus(RETENTION)))
                   .update();
-          if (inserted == 1) {
+          if (claimed == 1) {
             StoredResponse response = action.get();
-            jdbc.sql(
-                    "UPDATE idempotency_keys SET status = ?, body = ?, location = ? WHERE owner = ? AND key = ?")
-                .params(response.status(), response.body(), response.location(), owner, key)
-                .update();
+            deferred.add(
+                "UPDATE idempotency_keys SET status = ?, body = ?, location = ? WHERE owner = ? AND key = ?",
+                response.status(),
+                response.body(),
+                response.location(),
+                owner,
+                key);
             return response;
           }
           Optional<Row> existing =

@@ -33,7 +33,15 @@ public class Transactions {
     }
     for (int attempt = 1; ; attempt++) {
       try {
-        return template.execute(status -> work.get());
+        return template.execute(
+            status -> {
+              RETRIES_WHOLE.set(Boolean.TRUE);
+              try {
+                return work.get();
+              } finally {
+                RETRIES_WHOLE.remove();
+              }
+            });
       } catch (ConcurrencyFailureException e) {
         if (attempt >= MAX_ATTEMPTS) {
           throw e;
@@ -43,6 +51,18 @@ public class Transactions {
         sleepQuietly(ThreadLocalRandom.current().nextLong(1, 5L * attempt * attempt));
       }
     }
+  }
+
+  /** Marks the thread while it runs work that {@link #inTransaction} owns and retries whole. */
+  private static final ThreadLocal<Boolean> RETRIES_WHOLE = new ThreadLocal<>();
+
+  /**
+   * Whether the running transaction is one {@link #inTransaction} began (so a {@link
+   * org.springframework.dao.ConcurrencyFailureException} anywhere in it, even at its commit, runs
+   * the whole work again).
+   */
+  public static boolean retriesWhole() {
+    return RETRIES_WHOLE.get() != null;
   }
 
   public void run(Runnable work) {

@@ -1,21 +1,18 @@
 package io.orderloop.events;
 
+import io.orderloop.common.DeferredWrites;
 import io.orderloop.inventory.StockArrived;
 import io.orderloop.orders.CustomerErased;
 import io.orderloop.orders.OrderEventRecorded;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.context.event.EventListener;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -23,9 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
  * synchronously in the publisher's transaction, so the history entry (or stock change) and its
  * outbox row commit together or not at all.
  *
- * <p>Inside a transaction the rows are kept until just before it commits and then written in one
- * batch (one round trip however many events the command appended), still inside the transaction and
- * in the order they were appended.
+ * <p>Inside a transaction the rows are held back ({@link DeferredWrites}) and travel with the
+ * transaction's other held-back writes, in the order they were appended, at the latest with its
+ * commit.
  */
 @Component
 class Outbox {
@@ -34,13 +31,13 @@ class Outbox {
       "INSERT INTO outbox (id, type, subject, order_id, time, data) VALUES (?, ?, ?, ?, ?, ?::jsonb)";
 
   private final JdbcClient jdbc;
-  private final JdbcTemplate batch;
+  private final DeferredWrites deferred;
   private final JsonMapper json;
   private final Clock clock;
 
-  Outbox(JdbcClient jdbc, JdbcTemplate batch, JsonMapper json, Clock clock) {
+  Outbox(JdbcClient jdbc, DeferredWrites deferred, JsonMapper json, Clock clock) {
     this.jdbc = jdbc;
-    this.batch = batch;
+    this.deferred = deferred;
     this.json = json;
     this.clock = clock;
   }
@@ -122,39 +119,6 @@ class Outbox {
       UUID orderId,
       Timestamp time,
       Map<String, Object> data) {
-    Object[] row = {id, type, subject, orderId, time, json.writeValueAsString(data)};
-    if (!TransactionSynchronizationManager.isActualTransactionActive()
-        || !TransactionSynchronizationManager.isSynchronizationActive()) {
-      jdbc.sql(INSERT).params(row).update();
-      return;
-    }
-    pending().add(row);
-  }
-
-  /** This transaction's rows not yet written; the first call arranges the write before commit. */
-  @SuppressWarnings("unchecked")
-  private List<Object[]> pending() {
-    List<Object[]> rows = (List<Object[]>) TransactionSynchronizationManager.getResource(this);
-    if (rows == null) {
-      List<Object[]> fresh = new ArrayList<>();
-      TransactionSynchronizationManager.bindResource(this, fresh);
-      TransactionSynchronizationManager.registerSynchronization(
-          new TransactionSynchronization() {
-            @Override
-            public void beforeCommit(boolean readOnly) {
-              if (!fresh.isEmpty()) {
-                batch.batchUpdate(INSERT, List.copyOf(fresh));
-                fresh.clear();
-              }
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-              TransactionSynchronizationManager.unbindResourceIfPossible(Outbox.this);
-            }
-          });
-      rows = fresh;
-    }
-    return rows;
+    deferred.add(INSERT, id, type, subject, orderId, time, json.writeValueAsString(data));
   }
 }

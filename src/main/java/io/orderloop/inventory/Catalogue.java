@@ -4,6 +4,7 @@ import io.orderloop.common.ApiProblem;
 import io.orderloop.common.Rows;
 import io.orderloop.common.Transactions;
 import io.orderloop.inventory.internal.StockRows;
+import io.orderloop.inventory.reservations.Reservations;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.Collection;
@@ -26,8 +27,10 @@ public class Catalogue {
   private final JdbcClient jdbc;
   private final Transactions transactions;
   private final StockRows rows;
+  private final Reservations reservations;
 
-  Catalogue(JdbcClient jdbc, Transactions transactions, StockRows rows) {
+  Catalogue(JdbcClient jdbc, Transactions transactions, StockRows rows, Reservations reservations) {
+    this.reservations = reservations;
     this.jdbc = jdbc;
     this.transactions = transactions;
     this.rows = rows;
@@ -88,6 +91,15 @@ public class Catalogue {
         .list()
         .forEach(s -> found.put(s.code(), s));
     return found;
+  }
+
+  /**
+   * The known SKUs among {@code codes}, by code, read together with their available stock for the
+   * reservation that follows in this transaction (an order's intake: one read for its checks and
+   * its allocation plan).
+   */
+  public Map<String, SkuInfo> skusForOrder(Collection<String> codes) {
+    return reservations.skusForReservation(codes);
   }
 
   /** A page of SKUs ordered by code, starting after {@code after}. */

@@ -41,6 +41,7 @@ public class OrderIntake {
   private final Stock stock;
   private final Transactions transactions;
   private final OrderProperties properties;
+  private final OrderNumbers numbers;
 
   OrderIntake(
       OrderRepository repository,
@@ -48,7 +49,9 @@ public class OrderIntake {
       Catalogue inventory,
       Stock stock,
       Transactions transactions,
-      OrderProperties properties) {
+      OrderProperties properties,
+      OrderNumbers numbers) {
+    this.numbers = numbers;
     this.repository = repository;
     this.commands = commands;
     this.inventory = inventory;
@@ -81,24 +84,21 @@ public class OrderIntake {
               return new Intake(existingView(existing.get()), false);
             }
           }
+          // One read: the SKUs with their available stock. Then the plan, and every write held
+          // back to go with the commit (the row once, in its final state): two round trips.
           Order order = receive(command, externalId);
           order.channelOrder = channel;
           if (channelCommand != null && channelCommand.notes() != null) {
             order.notes = channelCommand.notes();
           }
           int year = order.createdAt.atZone(ZoneOffset.UTC).getYear();
-          Optional<String> number = repository.insertNew(order, properties.numberPrefix(), year);
-          if (number.isEmpty()) {
-            // A concurrent request with the same channel order id committed first: that order is
-            // the answer.
-            UUID existing = repository.idByExternalId(command.channel(), externalId).orElseThrow();
-            return new Intake(existingView(existing), false);
-          }
-          order.number = number.get();
+          order.number = numbers.next(properties.numberPrefix(), year);
           order.accept(stock, command.holdReason());
           if (channelCommand != null) {
             order.channelRules().holdAtIntake(channelCommand);
           }
+          // A concurrent request that stored the same channel order first makes this insert fail
+          // the transaction, which runs again and answers that order above.
           repository.save(order);
           return new Intake(OrderView.of(order), true);
         });
@@ -113,7 +113,7 @@ public class OrderIntake {
     Currency currency = currency(c.currency());
     validateB2b(c);
     Map<String, SkuInfo> skus =
-        inventory.skus(c.lines().stream().map(CreateOrder.Line::sku).toList());
+        inventory.skusForOrder(c.lines().stream().map(CreateOrder.Line::sku).toList());
     List<OrderLine> lines = new ArrayList<>();
     BigDecimal total = BigDecimal.ZERO;
     for (int i = 0; i < c.lines().size(); i++) {

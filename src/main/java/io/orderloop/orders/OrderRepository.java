@@ -1,5 +1,6 @@
 package io.orderloop.orders;
 
+import io.orderloop.common.DeferredWrites;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -21,9 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Loads and saves the {@link Order} aggregate with explicit SQL. {@link #save} writes what the
- * command changed — new and changed lines, the order's row with its version moved once, and the
- * recorded events as history rows — in a few batched round trips, and publishes each event as
- * {@link OrderEventRecorded} inside the transaction.
+ * command changed — a new order's row in its final state or the row with its version moved once,
+ * new and changed lines, and the recorded events as history rows — as writes held back to travel
+ * together in one round trip ({@link DeferredWrites}), and publishes each event as {@link
+ * OrderEventRecorded} inside the transaction.
  */
 @Repository
 class OrderRepository {
@@ -56,14 +57,14 @@ class OrderRepository {
       new tools.jackson.core.type.TypeReference<>() {};
 
   private final JdbcClient jdbc;
-  private final JdbcTemplate batch;
+  private final DeferredWrites deferred;
   private final JsonMapper json;
   private final ApplicationEventPublisher events;
 
   OrderRepository(
-      JdbcClient jdbc, JdbcTemplate batch, JsonMapper json, ApplicationEventPublisher events) {
+      JdbcClient jdbc, DeferredWrites deferred, JsonMapper json, ApplicationEventPublisher events) {
     this.jdbc = jdbc;
-    this.batch = batch;
+    this.deferred = deferred;
     this.json = json;
     this.events = events;
   }
@@ -71,53 +72,10 @@ class OrderRepository {
   // ------------------------------------------------------------------ writing
 
   /**
-   * Inserts a new order's row (state, hold and history follow with {@link #save}) and returns its
-   * number, or empty when the channel already has this external id.
-   */
-  Optional<String> insertNew(Order o, String prefix, int year) {
-    CreateOrder.DeliveryWindow window = o.b2b == null ? null : o.b2b.deliveryWindow();
-    return jdbc.sql(
-            """
-            INSERT INTO orders (id, number, channel, external_id, type, state, fulfillment_policy, customer_name,
-                customer_email, ship_to, bill_to, currency, total_amount, buyer_po, payment_terms, window_from,
-                window_to, version, created_at, updated_at, created_by, notes, channel_order)
-            VALUES (:id, orderloop_number(:prefix, 'ORD', :year, nextval('order_number_seq')),
-                :channel, :externalId, :type, :state, :policy, :customerName, :customerEmail, :shipTo::jsonb,
-                :billTo::jsonb, :currency, :total, :buyerPo, :terms, :windowFrom, :windowTo, 0, :now, :now, :actor,
-                :notes, :channelOrder::jsonb)
-            ON CONFLICT (channel, external_id) DO NOTHING
-            RETURNING number""")
-        .param("id", o.id)
-        .param("prefix", prefix)
-        .param("year", String.valueOf(year))
-        .param("channel", o.channel.name())
-        .param("externalId", o.externalId)
-        .param("type", o.type.name())
-        .param("state", o.state.name())
-        .param("policy", o.policy.name())
-        .param("customerName", o.customer.name())
-        .param("customerEmail", o.customer.email())
-        .param("shipTo", json.writeValueAsString(o.shipTo))
-        .param("billTo", o.billTo == null ? null : json.writeValueAsString(o.billTo))
-        .param("currency", o.currency)
-        .param("total", o.total)
-        .param("buyerPo", o.b2b == null ? null : o.b2b.buyerPo())
-        .param("terms", o.b2b == null ? null : o.b2b.paymentTerms())
-        .param("windowFrom", window == null ? null : window.from())
-        .param("windowTo", window == null ? null : window.to())
-        .param("now", Timestamp.from(o.createdAt))
-        .param("actor", o.actor())
-        .param("notes", o.notes)
-        .param("channelOrder", channelJson(o))
-        .query(String.class)
-        .optional();
-  }
-
-  /**
-   * Writes what the running command changed: new lines (one batch; a new order's lines are written
-   * once, with their first allocation), changed lines (one batch), the history (one batch) and the
-   * row. An order that existed moves its version once; one whose command recorded nothing is left
-   * alone.
+   * Writes what the running command changed: a new order's row (once, in its final state) or the
+   * changed row, new lines (a new order's lines are written once, with their first allocation),
+   * changed lines and the history, all held back to travel in one round trip. An order that existed
+   * moves its version once; one whose command recorded nothing is left alone.
    */
   void save(Order o) {
     List<Order.Recorded> recorded = o.recorded();
@@ -165,8 +123,6 @@ class OrderRepository {
     if (recorded.isEmpty() && inserts.isEmpty() && updates.isEmpty() && !o.headerChanged) {
       return;
     }
-    batchOrOne(INSERT_LINE, inserts);
-    batchOrOne(UPDATE_LINE, updates);
     boolean existed = !o.isNew;
     if (existed
         && (o.headerChanged
@@ -204,60 +160,116 @@ class OrderRepository {
               o.channel,
               o.type));
     }
-    batchOrOne(INSERT_EVENT, history);
-    writeRow(o);
+    // Held back (DeferredWrites): the row first (its lines and history refer to it), then the
+    // lines and the history; they travel together, at the latest with the commit.
+    if (existed) {
+      writeRow(o);
+    } else {
+      insertRow(o);
+    }
+    inserts.forEach(row -> deferred.add(INSERT_LINE, row));
+    updates.forEach(row -> deferred.add(UPDATE_LINE, row));
+    history.forEach(row -> deferred.add(INSERT_EVENT, row));
     published.forEach(events::publishEvent);
     o.saved();
+  }
+
+  /**
+   * A new order's row, written once in the state its intake left it in (no insert-then-update). A
+   * channel order's {@code (channel, external_id)} may have been stored by a concurrent delivery
+   * since intake looked: then the insert changes nothing and the transaction is run again, and
+   * finds that order ({@link DeferredWrites#addExpecting}).
+   */
+  private void insertRow(Order o) {
+    String sql =
+        """
+        INSERT INTO orders (id, number, channel, external_id, type, state, fulfillment_policy, customer_name,
+            customer_email, ship_to, bill_to, currency, total_amount, buyer_po, payment_terms, window_from,
+            window_to, version, created_at, updated_at, created_by, notes, channel_order, last_event_seq, holds,
+            hold_reason, hold_by, hold_at, at_risk, delivered_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb,
+            ?, ?, ?, ?, ?)""";
+    Order.Hold first = o.holds.isEmpty() ? null : o.holds.getFirst();
+    CreateOrder.DeliveryWindow window = o.b2b == null ? null : o.b2b.deliveryWindow();
+    Object[] params = {
+      o.id,
+      o.number,
+      o.channel.name(),
+      o.externalId,
+      o.type.name(),
+      o.state.name(),
+      o.policy.name(),
+      o.customer.name(),
+      o.customer.email(),
+      json.writeValueAsString(o.shipTo),
+      o.billTo == null ? null : json.writeValueAsString(o.billTo),
+      o.currency,
+      o.total,
+      o.b2b == null ? null : o.b2b.buyerPo(),
+      o.b2b == null ? null : o.b2b.paymentTerms(),
+      window == null ? null : window.from(),
+      window == null ? null : window.to(),
+      o.version,
+      Timestamp.from(o.createdAt),
+      Timestamp.from(o.updatedAt),
+      o.actor(),
+      o.notes,
+      channelJson(o),
+      o.lastEventSeq,
+      json.writeValueAsString(o.holds),
+      first == null ? null : first.reason(),
+      first == null ? null : first.by(),
+      first == null ? null : Timestamp.from(first.at()),
+      o.atRisk,
+      o.deliveredAt == null ? null : Timestamp.from(o.deliveredAt)
+    };
+    if (o.externalId == null) {
+      deferred.add(sql, params);
+    } else {
+      deferred.addExpecting(
+          1,
+          o.channel + " order " + o.externalId + " was stored meanwhile",
+          sql + "\nON CONFLICT (channel, external_id) DO NOTHING",
+          params);
+    }
   }
 
   private void writeRow(Order o) {
     Order.Hold first = o.holds.isEmpty() ? null : o.holds.getFirst();
     CreateOrder.DeliveryWindow window = o.b2b == null ? null : o.b2b.deliveryWindow();
-    jdbc.sql(
-            """
-            UPDATE orders SET state = :state, version = :version, updated_at = :updatedAt,
-                last_event_seq = :seq, holds = :holds::jsonb, hold_reason = :holdReason, hold_by = :holdBy,
-                hold_at = :holdAt,
-                at_risk = :atRisk, delivered_at = :deliveredAt, customer_name = :customerName,
-                customer_email = :customerEmail, ship_to = :shipTo::jsonb, bill_to = :billTo::jsonb,
-                total_amount = :total, buyer_po = :buyerPo, payment_terms = :terms, window_from = :windowFrom,
-                window_to = :windowTo, notes = :notes, channel_order = :channelOrder::jsonb
-            WHERE id = :id""")
-        .param("state", o.state.name())
-        .param("version", o.version)
-        .param("updatedAt", Timestamp.from(o.updatedAt))
-        .param("seq", o.lastEventSeq)
-        .param("holds", json.writeValueAsString(o.holds))
-        .param("holdReason", first == null ? null : first.reason())
-        .param("holdBy", first == null ? null : first.by())
-        .param("holdAt", first == null ? null : Timestamp.from(first.at()))
-        .param("atRisk", o.atRisk)
-        .param("deliveredAt", o.deliveredAt == null ? null : Timestamp.from(o.deliveredAt))
-        .param("customerName", o.customer.name())
-        .param("customerEmail", o.customer.email())
-        .param("shipTo", json.writeValueAsString(o.shipTo))
-        .param("billTo", o.billTo == null ? null : json.writeValueAsString(o.billTo))
-        .param("total", o.total)
-        .param("buyerPo", o.b2b == null ? null : o.b2b.buyerPo())
-        .param("terms", o.b2b == null ? null : o.b2b.paymentTerms())
-        .param("windowFrom", window == null ? null : window.from())
-        .param("windowTo", window == null ? null : window.to())
-        .param("notes", o.notes)
-        .param("channelOrder", channelJson(o))
-        .param("id", o.id)
-        .update();
+    deferred.add(
+        """
+        UPDATE orders SET state = ?, version = ?, updated_at = ?, last_event_seq = ?, holds = ?::jsonb,
+            hold_reason = ?, hold_by = ?, hold_at = ?, at_risk = ?, delivered_at = ?, customer_name = ?,
+            customer_email = ?, ship_to = ?::jsonb, bill_to = ?::jsonb, total_amount = ?, buyer_po = ?,
+            payment_terms = ?, window_from = ?, window_to = ?, notes = ?, channel_order = ?::jsonb
+        WHERE id = ?""",
+        o.state.name(),
+        o.version,
+        Timestamp.from(o.updatedAt),
+        o.lastEventSeq,
+        json.writeValueAsString(o.holds),
+        first == null ? null : first.reason(),
+        first == null ? null : first.by(),
+        first == null ? null : Timestamp.from(first.at()),
+        o.atRisk,
+        o.deliveredAt == null ? null : Timestamp.from(o.deliveredAt),
+        o.customer.name(),
+        o.customer.email(),
+        json.writeValueAsString(o.shipTo),
+        o.billTo == null ? null : json.writeValueAsString(o.billTo),
+        o.total,
+        o.b2b == null ? null : o.b2b.buyerPo(),
+        o.b2b == null ? null : o.b2b.paymentTerms(),
+        window == null ? null : window.from(),
+        window == null ? null : window.to(),
+        o.notes,
+        channelJson(o),
+        o.id);
   }
 
   private String channelJson(Order o) {
     return o.channelOrder == null ? null : json.writeValueAsString(o.channelOrder);
-  }
-
-  private void batchOrOne(String sql, List<Object[]> rows) {
-    if (rows.size() == 1) {
-      jdbc.sql(sql).params(rows.getFirst()).update();
-    } else if (!rows.isEmpty()) {
-      batch.batchUpdate(sql, rows);
-    }
   }
 
   // ------------------------------------------------------------------ reading

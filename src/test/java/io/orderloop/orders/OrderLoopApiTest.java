@@ -338,7 +338,11 @@ class OrderLoopApiTest extends ApiTest {
     String sku = sku("MANY");
     receive(sku, location(1), 5);
     jdbc.sql("SELECT setval('order_number_seq', 99998)").query(Long.class).single();
-    String a = createOrder(order(sku, 1)).get("number").asString();
+    // Numbers are taken a block at a time (OrderNumbers): the block in hand is used up first.
+    String a = "";
+    for (int i = 0; i <= OrderNumbers.BLOCK && !a.endsWith("-99999"); i++) {
+      a = createOrder(order(sku, 1)).get("number").asString();
+    }
     String b = createOrder(order(sku, 1)).get("number").asString();
     assertThat(a).endsWith("-99999");
     assertThat(b).endsWith("-100000");

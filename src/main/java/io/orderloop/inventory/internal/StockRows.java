@@ -2,6 +2,7 @@ package io.orderloop.inventory.internal;
 
 import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
+import io.orderloop.common.DeferredWrites;
 import io.orderloop.common.Rows;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -10,7 +11,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -23,12 +23,12 @@ import org.springframework.stereotype.Component;
 public class StockRows {
 
   private final JdbcClient jdbc;
-  private final JdbcTemplate batch;
+  private final DeferredWrites deferred;
   private final Clock clock;
 
-  StockRows(JdbcClient jdbc, JdbcTemplate batch, Clock clock) {
+  StockRows(JdbcClient jdbc, DeferredWrites deferred, Clock clock) {
     this.jdbc = jdbc;
-    this.batch = batch;
+    this.deferred = deferred;
     this.clock = clock;
   }
 
@@ -104,11 +104,21 @@ public class StockRows {
       INSERT INTO stock_movements (stock_id, kind, on_hand_delta, reserved_delta, reason, order_id, actor, at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
 
+  /**
+   * A ledger row, held back to travel with the transaction's other writes ({@link DeferredWrites}).
+   */
   public void movement(
       long stockId, String kind, int onHandDelta, int reservedDelta, String reason, UUID orderId) {
-    jdbc.sql(MOVEMENT)
-        .params(stockId, kind, onHandDelta, reservedDelta, reason, orderId, Actors.current(), now())
-        .update();
+    deferred.add(
+        MOVEMENT,
+        stockId,
+        kind,
+        onHandDelta,
+        reservedDelta,
+        reason,
+        orderId,
+        Actors.current(),
+        now());
   }
 
   public Timestamp now() {
@@ -119,10 +129,8 @@ public class StockRows {
     return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
   }
 
-  /** Several movement rows in one round trip ({@link #MOVEMENT}'s parameters). */
+  /** Several movement rows ({@link #MOVEMENT}'s parameters), held back like {@link #movement}. */
   public void movements(List<Object[]> rows) {
-    if (!rows.isEmpty()) {
-      batch.batchUpdate(MOVEMENT, rows);
-    }
+    rows.forEach(row -> deferred.add(MOVEMENT, row));
   }
 }

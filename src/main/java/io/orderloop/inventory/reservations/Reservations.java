@@ -2,7 +2,9 @@ package io.orderloop.inventory.reservations;
 
 import io.orderloop.common.Actors;
 import io.orderloop.common.ApiProblem;
+import io.orderloop.common.DeferredWrites;
 import io.orderloop.common.Rows;
+import io.orderloop.inventory.SkuInfo;
 import io.orderloop.inventory.StockArrived;
 import io.orderloop.inventory.internal.StockRows;
 import java.sql.Timestamp;
@@ -20,6 +22,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Reservation commands for order lines: reserve what is available (FEFO/FIFO by the {@link
@@ -37,12 +40,18 @@ public class Reservations {
 
   private final JdbcClient jdbc;
   private final JdbcTemplate batch;
+  private final DeferredWrites deferred;
   private final ApplicationEventPublisher events;
   private final StockRows stockRows;
 
   Reservations(
-      JdbcClient jdbc, JdbcTemplate batch, ApplicationEventPublisher events, StockRows rows) {
+      JdbcClient jdbc,
+      JdbcTemplate batch,
+      DeferredWrites deferred,
+      ApplicationEventPublisher events,
+      StockRows rows) {
     this.jdbc = jdbc;
+    this.deferred = deferred;
     this.batch = batch;
     this.events = events;
     this.stockRows = rows;
@@ -85,7 +94,10 @@ public class Reservations {
       if (open.isEmpty()) {
         break;
       }
-      Available available = availableRows(skus);
+      Available available = round == 0 ? prefetched(skus) : null;
+      if (available == null) {
+        available = availableRows(skus);
+      }
       List<AllocationPlanner.StockRow> rows = available.rows();
       AllocationPlanner.Plan plan =
           AllocationPlanner.plan(open, rows, stockRows.today(), available.requiringPin());
@@ -97,16 +109,32 @@ public class Reservations {
       List<AllocationPlanner.Take> takes = new ArrayList<>(plan.takes());
       // In stock id order, so two orders taking the same rows lock them in the same order.
       takes.sort(java.util.Comparator.comparingLong(AllocationPlanner.Take::stockId));
-      // Each conditional update succeeds or changes nothing on its own; the batch only saves round
-      // trips (the driver sends the statements as one pipeline and they run in this order).
-      int[] updated =
-          batch.batchUpdate(
-              """
-              UPDATE stock SET reserved = reserved + ?, version = version + 1
-              WHERE id = ? AND on_hand - reserved >= ?""",
-              takes.stream()
-                  .map(t -> new Object[] {t.quantity(), t.stockId(), t.quantity()})
-                  .toList());
+      // Each conditional update succeeds or changes nothing on its own. Held back where the
+      // transaction is retried whole (the order's intake): each carries its check, the takes go
+      // with the commit, and a take that finds too little left fails the transaction, which runs
+      // again from a fresh read — so a stock row stays locked only from the commit's round trip
+      // to its end. Elsewhere the batch runs now (one pipeline, in this order) and a take that
+      // lost a race is planned again below.
+      int[] updated = new int[takes.size()];
+      if (deferred.guardsRetry()) {
+        for (AllocationPlanner.Take t : takes) {
+          deferred.addExpecting(
+              1,
+              "stock row " + t.stockId() + " no longer has " + t.quantity() + " available",
+              TAKE,
+              t.quantity(),
+              t.stockId(),
+              t.quantity());
+        }
+        java.util.Arrays.fill(updated, 1);
+      } else {
+        updated =
+            batch.batchUpdate(
+                TAKE,
+                takes.stream()
+                    .map(t -> new Object[] {t.quantity(), t.stockId(), t.quantity()})
+                    .toList());
+      }
       boolean lostARace = false;
       List<Object[]> reservationRows = new ArrayList<>();
       List<Object[]> movementRows = new ArrayList<>();
@@ -135,14 +163,8 @@ public class Reservations {
             .computeIfAbsent(take.lineNo(), k -> new ArrayList<>())
             .add(new LineReservation.Slice(row.lot(), row.location(), take.quantity()));
       }
-      if (!reservationRows.isEmpty()) {
-        batch.batchUpdate(
-            """
-            INSERT INTO reservations (order_id, line_no, stock_id, quantity, pinned, status, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, 'ACTIVE', ?, ?)""",
-            reservationRows);
-        stockRows.movements(movementRows);
-      }
+      reservationRows.forEach(row -> deferred.add(INSERT_RESERVATION, row));
+      stockRows.movements(movementRows);
       if (!lostARace) {
         break;
       }
@@ -155,6 +177,111 @@ public class Reservations {
       result.add(new LineReservation(d.lineNo(), d.sku(), reserved, pinnedLot, lineSlices));
     }
     return result;
+  }
+
+  private static final String TAKE =
+      """
+      UPDATE stock SET reserved = reserved + ?, version = version + 1
+      WHERE id = ? AND on_hand - reserved >= ?""";
+
+  private static final String INSERT_RESERVATION =
+      """
+      INSERT INTO reservations (order_id, line_no, stock_id, quantity, pinned, status, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, 'ACTIVE', ?, ?)""";
+
+  /**
+   * The known SKUs among {@code codes} and, read in the same query, their stock rows with units
+   * available, which this transaction's next {@link #reserve} of those SKUs plans from instead of
+   * reading them again: an order's intake reads what its checks and its plan need in one round
+   * trip.
+   */
+  public Map<String, SkuInfo> skusForReservation(java.util.Collection<String> codes) {
+    if (codes.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, SkuInfo> skus = new HashMap<>();
+    Set<String> requiringPin = new HashSet<>();
+    List<AllocationPlanner.StockRow> rows = new ArrayList<>();
+    jdbc.sql(
+            """
+            SELECT k.code, k.name, k.case_pack, k.pallet_quantity, k.lot_controlled, k.requires_pinned_lot,
+                   k.allows_loose_units, s.id, s.location, loc.priority, l.code AS lot, l.expires_on,
+                   coalesce(l.received_on, (s.received_at AT TIME ZONE 'UTC')::date) AS received_on,
+                   s.on_hand - s.reserved AS available
+            FROM skus k
+            LEFT JOIN (stock s JOIN locations loc ON loc.code = s.location)
+                ON s.sku = k.code AND s.on_hand > s.reserved
+            LEFT JOIN lots l ON l.id = s.lot_id
+            WHERE k.code IN (:codes)""")
+        .param("codes", Set.copyOf(codes))
+        .query(
+            (rs, n) -> {
+              String code = rs.getString(1);
+              SkuInfo sku =
+                  skus.computeIfAbsent(
+                      code,
+                      c -> {
+                        try {
+                          return new SkuInfo(
+                              c,
+                              rs.getString(2),
+                              rs.getInt(3),
+                              (Integer) rs.getObject(4),
+                              rs.getBoolean(5),
+                              rs.getBoolean(6),
+                              rs.getBoolean(7));
+                        } catch (java.sql.SQLException e) {
+                          throw new IllegalStateException(e);
+                        }
+                      });
+              if (sku.requiresPinnedLot()) {
+                requiringPin.add(code);
+              }
+              if (rs.getObject(8) != null) {
+                rows.add(
+                    new AllocationPlanner.StockRow(
+                        rs.getLong(8),
+                        code,
+                        rs.getString(9),
+                        rs.getInt(10),
+                        rs.getString(11),
+                        rs.getObject(12, LocalDate.class),
+                        rs.getObject(13, LocalDate.class),
+                        rs.getInt(14),
+                        sku.lotControlled()));
+              }
+              return code;
+            })
+        .list();
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.unbindResourceIfPossible(PREFETCHED);
+      TransactionSynchronizationManager.bindResource(
+          PREFETCHED, new Prefetched(Set.copyOf(skus.keySet()), new Available(rows, requiringPin)));
+      TransactionSynchronizationManager.registerSynchronization(
+          new org.springframework.transaction.support.TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+              TransactionSynchronizationManager.unbindResourceIfPossible(PREFETCHED);
+            }
+          });
+    }
+    return skus;
+  }
+
+  /** The transaction's key for rows {@link #skusForReservation} read for the next reservation. */
+  private static final Object PREFETCHED = new Object();
+
+  private record Prefetched(Set<String> skus, Available available) {}
+
+  /** The rows read with the SKUs for this reservation, once; null when they were not. */
+  private Available prefetched(Set<String> skus) {
+    if (!TransactionSynchronizationManager.isSynchronizationActive()
+        || !(TransactionSynchronizationManager.unbindResourceIfPossible(PREFETCHED)
+            instanceof Prefetched p)
+        || !p.skus().containsAll(skus)) {
+      return null;
+    }
+    return p.available();
   }
 
   /** Planning rounds before a reservation gives up on rows other transactions keep taking first. */
