@@ -21,6 +21,34 @@ import tools.jackson.databind.JsonNode;
 /** HTTP: the pull feed carries every history entry, in commit order, without gaps or repeats. */
 class FeedApiTest extends ApiTest {
 
+  @org.springframework.beans.factory.annotation.Autowired EventPump pump;
+
+  /**
+   * A commit wakes the sequencer at once (the polls stay as the fallback): the pump runs after an
+   * order commits, and the order's events are in the feed.
+   */
+  @Test
+  void an_order_commit_wakes_the_event_pump_and_its_events_reach_the_feed() {
+    String sku = sku("PUMP");
+    receive(sku, location(1), 3);
+    String cursor = tail();
+    long before = pump.runs();
+    String id = createOrder(order(sku, 1)).get("id").asString();
+    await("the pump to run after the commit", () -> pump.runs() > before);
+    await(
+        "the order's events in the feed",
+        () -> {
+          JsonNode page = api.get("/api/v1/events?limit=100&after=" + cursor).json();
+          int mine = 0;
+          for (JsonNode e : page.get("items")) {
+            if (e.get("subject").asString().equals(id)) {
+              mine++;
+            }
+          }
+          return mine == 3;
+        });
+  }
+
   private String tail() {
     String cursor = null;
     while (true) {
