@@ -50,19 +50,22 @@ public class Feed {
           if (!mine) {
             return 0;
           }
+          // The positions are drawn once, in a materialized CTE, in seq order: as a plain subquery
+          // in the join, a plan that rescanned it (a nested loop with it inside, seen in the bench
+          // with stale statistics) drew nextval again per rescan, and an order's events got
+          // positions out of their order.
           // A plain index scan of the partial index marks the entries of rows positioned earlier as
-          // dead
-          // as it passes them, so the scan stays short even where autovacuum is slow or off; a
-          // bitmap
-          // scan would visit every row ever written until a vacuum ran.
+          // dead as it passes them, so the scan stays short even where autovacuum is slow or off; a
+          // bitmap scan would visit every row ever written until a vacuum ran.
           jdbc.sql("SET LOCAL enable_bitmapscan = off").update();
           return jdbc.sql(
                   """
+                  WITH p AS MATERIALIZED (
+                      SELECT seq, nextval('outbox_position_seq') AS position
+                      FROM (SELECT seq FROM outbox WHERE position IS NULL ORDER BY seq LIMIT 5000) w
+                      ORDER BY seq)
                   UPDATE outbox o SET position = p.position
-                  FROM (SELECT seq, nextval('outbox_position_seq') AS position
-                        FROM (SELECT seq FROM outbox WHERE position IS NULL ORDER BY seq LIMIT 5000) w
-                        ORDER BY seq) p
-                  WHERE o.seq = p.seq""")
+                  FROM p WHERE o.seq = p.seq AND o.position IS NULL""")
               .update();
         });
   }
