@@ -134,67 +134,105 @@ class WebhookDispatcher {
       Instant at) {}
 
   /**
-   * Sends the events after the cursor in order. Progress and the delivery log are saved together in
-   * one transaction per batch (and before any failure is recorded), so one commit covers many
-   * deliveries; a crash repeats at most the unsaved part of a batch.
+   * Sends the events after the cursor: the events of one subject (an order) one after another, in
+   * order; different subjects in up to {@code orderloop.webhooks.concurrency} lanes at once. Each
+   * lane stops at its first failure; the cursor then moves to just before the earliest failed event
+   * (everything before it was delivered), so the failed event and what follows it are sent again
+   * later — events of other orders past that point may reach the receiver twice (delivery is at
+   * least once; {@code webhook-id} tells a repeat), never an order's event before an earlier one of
+   * the same order. Progress and the delivery log are saved together in one transaction per batch.
    */
   private void deliver(Claim claim, UUID token) {
-    int attempts = claim.attempts();
     List<Feed.Positioned> events = feed.after(claim.cursor(), 100);
-    List<Attempt> log = new ArrayList<>();
-    long cursor = claim.cursor();
-    long lastSave = System.nanoTime();
+    if (events.isEmpty()) {
+      return;
+    }
+    List<String> wantedTypes = claim.eventTypes() == null ? null : List.of(claim.eventTypes());
+    Map<Integer, List<Feed.Positioned>> lanes = new java.util.TreeMap<>();
+    int laneCount = Math.max(1, properties.concurrency());
+    long head = -1;
     for (Feed.Positioned p : events) {
-      CloudEvent event = p.event();
-      if (claim.eventTypes() != null && !List.of(claim.eventTypes()).contains(event.type())) {
-        cursor = p.position();
+      if (wantedTypes != null && !wantedTypes.contains(p.event().type())) {
         continue;
       }
+      if (head < 0) {
+        head = p.position();
+      }
+      String subject = p.event().subject() == null ? "" : p.event().subject();
+      lanes
+          .computeIfAbsent(Math.floorMod(subject.hashCode(), laneCount), k -> new ArrayList<>())
+          .add(p);
+    }
+    List<Attempt> log = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.ConcurrentSkipListMap<Long, WebhookClient.Outcome> failures =
+        new java.util.concurrent.ConcurrentSkipListMap<>();
+    long first = head;
+    Runnable[] work =
+        lanes.values().stream()
+            .map(lane -> (Runnable) () -> sendLane(claim, lane, first, log, failures))
+            .toArray(Runnable[]::new);
+    if (work.length == 1) {
+      work[0].run();
+    } else {
+      try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        for (Runnable lane : work) {
+          pool.execute(lane);
+        }
+      }
+    }
+    log.sort(java.util.Comparator.comparingLong(Attempt::position));
+    if (failures.isEmpty()) {
+      save(claim, token, log, events.getLast().position());
+      return;
+    }
+    Map.Entry<Long, WebhookClient.Outcome> failed = failures.firstEntry();
+    save(claim, token, log, failed.getKey() - 1);
+    int attempts = failed.getKey() == head ? claim.attempts() + 1 : 1;
+    boolean dead = attempts >= properties.maxAttempts();
+    jdbc.sql(
+            """
+            UPDATE webhook_subscriptions SET attempts = ?, next_attempt_at = ?, last_error = ?, state = ?,
+                updated_at = ?
+            WHERE lease_token = ?""")
+        .params(
+            attempts,
+            Timestamp.from(clock.instant().plus(backoff(attempts))),
+            failed.getValue().error(),
+            dead ? "DEAD" : "ACTIVE",
+            Timestamp.from(clock.instant()),
+            token)
+        .update();
+    if (dead) {
+      WebhookDispatcher.log.warn(
+          "webhook subscription {} is DEAD after {} attempts", claim.id(), attempts);
+    }
+  }
+
+  /** Sends one lane's events in order, stopping at the first failure. */
+  private void sendLane(
+      Claim claim,
+      List<Feed.Positioned> lane,
+      long head,
+      List<Attempt> log,
+      Map<Long, WebhookClient.Outcome> failures) {
+    for (Feed.Positioned p : lane) {
+      CloudEvent event = p.event();
       WebhookClient.Outcome outcome = post(claim, event);
       metrics.attempt(outcome.ok());
-      attempts++;
       log.add(
           new Attempt(
               UUID.fromString(event.id()),
               p.position(),
               event.type(),
-              attempts,
+              p.position() == head ? claim.attempts() + 1 : 1,
               outcome,
               clock.instant()));
-      if (outcome.ok()) {
-        cursor = p.position();
-        attempts = 0;
-        if (System.nanoTime() - lastSave > SAVE_EVERY.toNanos()) {
-          save(claim, token, log, cursor);
-          lastSave = System.nanoTime();
-        }
-        continue;
+      if (!outcome.ok()) {
+        failures.put(p.position(), outcome);
+        return;
       }
-      save(claim, token, log, cursor);
-      boolean dead = attempts >= properties.maxAttempts();
-      jdbc.sql(
-              """
-              UPDATE webhook_subscriptions SET attempts = ?, next_attempt_at = ?, last_error = ?, state = ?,
-                  updated_at = ?
-              WHERE lease_token = ?""")
-          .params(
-              attempts,
-              Timestamp.from(clock.instant().plus(backoff(attempts))),
-              outcome.error(),
-              dead ? "DEAD" : "ACTIVE",
-              Timestamp.from(clock.instant()),
-              token)
-          .update();
-      if (dead) {
-        WebhookDispatcher.log.warn(
-            "webhook subscription {} is DEAD after {} attempts", claim.id(), attempts);
-      }
-      return;
     }
-    save(claim, token, log, cursor);
   }
-
-  private static final Duration SAVE_EVERY = Duration.ofMillis(200);
 
   private void save(Claim claim, UUID token, List<Attempt> log, long cursor) {
     transactions.run(

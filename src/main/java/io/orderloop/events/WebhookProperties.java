@@ -21,6 +21,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     ORDERLOOP_WEBHOOKS_ALLOW_PRIVATE_TARGETS}, default false)
  * @param pollInterval how often an instance looks for subscriptions with events to deliver ({@code
  *     orderloop.webhooks.poll-interval}, default 100 ms)
+ * @param concurrency requests in flight to one subscription at once, each carrying the events of
+ *     other orders: one order's events always go one after another, in order ({@code
+ *     orderloop.webhooks.concurrency}, default 8; 1 sends every event in feed order)
  */
 @ConfigurationProperties("orderloop.webhooks")
 public record WebhookProperties(
@@ -29,4 +32,5 @@ public record WebhookProperties(
     @DefaultValue("12") int maxAttempts,
     @DefaultValue("PT10S") Duration timeout,
     @DefaultValue("false") boolean allowPrivateTargets,
-    @DefaultValue("PT0.1S") Duration pollInterval) {}
+    @DefaultValue("PT0.1S") Duration pollInterval,
+    @DefaultValue("8") int concurrency) {}
