@@ -38,6 +38,7 @@ class WebhookDispatcher {
   private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
 
   private final JdbcClient jdbc;
+  private final io.orderloop.common.DeferredWrites deferred;
   private final Feed feed;
   private final WebhookProperties properties;
   private final JsonMapper json;
@@ -54,8 +55,10 @@ class WebhookDispatcher {
       Clock clock,
       io.orderloop.common.Transactions transactions,
       WebhookTargets targets,
-      EventMetrics metrics) {
+      EventMetrics metrics,
+      io.orderloop.common.DeferredWrites deferred) {
     this.metrics = metrics;
+    this.deferred = deferred;
     this.jdbc = jdbc;
     this.transactions = transactions;
     this.feed = feed;
@@ -237,24 +240,23 @@ class WebhookDispatcher {
   private void save(Claim claim, UUID token, List<Attempt> log, long cursor) {
     transactions.run(
         () -> {
+          // Held back: the log rows and the progress travel with the commit in one round trip.
           for (Attempt a : log) {
-            jdbc.sql(
-                    """
-                    INSERT INTO webhook_deliveries (subscription_id, event_id, position, event_type, attempt,
-                                                    status_code, latency_ms, error, succeeded, at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(
-                    claim.id(),
-                    a.eventId(),
-                    a.position(),
-                    a.type(),
-                    a.attempt(),
-                    a.outcome().status(),
-                    a.outcome().latencyMs(),
-                    a.outcome().error(),
-                    a.outcome().ok(),
-                    Timestamp.from(a.at()))
-                .update();
+            deferred.add(
+                """
+                INSERT INTO webhook_deliveries (subscription_id, event_id, position, event_type, attempt,
+                                                status_code, latency_ms, error, succeeded, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                claim.id(),
+                a.eventId(),
+                a.position(),
+                a.type(),
+                a.attempt(),
+                a.outcome().status(),
+                a.outcome().latencyMs(),
+                a.outcome().error(),
+                a.outcome().ok(),
+                Timestamp.from(a.at()));
           }
           advance(token, cursor);
         });
@@ -262,13 +264,15 @@ class WebhookDispatcher {
   }
 
   private void advance(UUID token, long position) {
-    jdbc.sql(
-            """
-            UPDATE webhook_subscriptions SET cursor = ?, attempts = 0, next_attempt_at = NULL, last_error = NULL,
-                leased_until = ?
-            WHERE lease_token = ? AND cursor < ?""")
-        .params(position, Timestamp.from(clock.instant().plus(lease)), token, position)
-        .update();
+    deferred.add(
+        """
+        UPDATE webhook_subscriptions SET cursor = ?, attempts = 0, next_attempt_at = NULL, last_error = NULL,
+            leased_until = ?
+        WHERE lease_token = ? AND cursor < ?""",
+        position,
+        Timestamp.from(clock.instant().plus(lease)),
+        token,
+        position);
   }
 
   /** Doubling from the initial backoff, ±20 % jitter, capped. */
