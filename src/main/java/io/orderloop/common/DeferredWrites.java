@@ -1,7 +1,6 @@
 package io.orderloop.common;
 
 import io.orderloop.common.database.DeferringDataSource;
-import java.sql.SQLException;
 import java.util.Arrays;
 import javax.sql.DataSource;
 import org.springframework.dao.ConcurrencyFailureException;
@@ -20,9 +19,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <p>A write that must change a given number of rows to be right (a conditional stock update, an
  * insert that a concurrent duplicate may have beaten) is {@link #addExpecting added with that
  * number}: when held back it carries its own check, and a different count fails the whole
- * transaction with {@link Lost}, a {@link ConcurrencyFailureException} that {@link
- * Transactions#inTransaction} retries from the start, reading afresh. Only work run by {@code
- * inTransaction} may hold such writes back ({@link #guardsRetry()}); elsewhere they run at once.
+ * transaction at its commit (SQLSTATE {@value #LOST_STATE}, which Spring translates to a {@link
+ * ConcurrencyFailureException}) and {@link Transactions#inTransaction} runs the work again from a
+ * fresh read. Only the first run of work that {@code inTransaction} runs holds such writes back
+ * ({@link #guardsRetry()}); elsewhere, and on a second run, they run at once and a different count
+ * throws {@link Lost} there.
  */
 @Component
 public class DeferredWrites {
@@ -80,23 +81,13 @@ public class DeferredWrites {
   }
 
   /**
-   * Whether writes added now may be held back with their checks: inside work that {@link
-   * Transactions#inTransaction} runs (and retries whole), on a connection that holds writes back.
+   * Whether writes added now may be held back with their checks: on the first run of work that
+   * {@link Transactions#inTransaction} runs (and retries whole), on a connection that holds writes
+   * back. A run after a lost race does its checks at once instead, so contention that keeps beating
+   * the optimistic path (many buyers of the same few units) falls back to planning again in place.
    */
   public boolean guardsRetry() {
-    return Transactions.retriesWhole() && held() != null;
-  }
-
-  /** Sends what this transaction holds back now (a caller that needs a write's effect at once). */
-  public void flush() {
-    DeferringDataSource.Held held = held();
-    if (held != null) {
-      try {
-        held.flush();
-      } catch (SQLException e) {
-        throw new org.springframework.jdbc.UncategorizedSQLException("flush", null, e);
-      }
-    }
+    return Transactions.attempt() == 1 && held() != null;
   }
 
   private DeferringDataSource.Held held() {

@@ -32,10 +32,11 @@ public class Transactions {
       return work.get();
     }
     for (int attempt = 1; ; attempt++) {
+      int run = attempt;
       try {
         return template.execute(
             status -> {
-              RETRIES_WHOLE.set(Boolean.TRUE);
+              RETRIES_WHOLE.set(run);
               try {
                 return work.get();
               } finally {
@@ -54,7 +55,7 @@ public class Transactions {
   }
 
   /** Marks the thread while it runs work that {@link #inTransaction} owns and retries whole. */
-  private static final ThreadLocal<Boolean> RETRIES_WHOLE = new ThreadLocal<>();
+  private static final ThreadLocal<Integer> RETRIES_WHOLE = new ThreadLocal<>();
 
   /**
    * Whether the running transaction is one {@link #inTransaction} began (so a {@link
@@ -63,6 +64,14 @@ public class Transactions {
    */
   public static boolean retriesWhole() {
     return RETRIES_WHOLE.get() != null;
+  }
+
+  /**
+   * Which run of its work the running {@link #inTransaction} is (1 the first), or 0 outside one.
+   */
+  public static int attempt() {
+    Integer attempt = RETRIES_WHOLE.get();
+    return attempt == null ? 0 : attempt;
   }
 
   public void run(Runnable work) {

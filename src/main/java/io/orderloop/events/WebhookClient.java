@@ -63,7 +63,7 @@ final class WebhookClient implements AutoCloseable {
                 PoolingHttpClientConnectionManagerBuilder.create()
                     .setDnsResolver(new GuardedResolver(targets, resolver))
                     .setMaxConnTotal(50)
-                    .setMaxConnPerRoute(8)
+                    .setMaxConnPerRoute(16)
                     .setDefaultConnectionConfig(
                         ConnectionConfig.custom()
                             .setConnectTimeout(t)

@@ -24,13 +24,13 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Delivers the feed to webhook subscriptions, each strictly in feed order: an event is not sent
- * before every earlier one was delivered (or filtered out), so per-order order holds. A
- * subscription is leased by one instance at a time (a lease token in its row); progress and the
- * delivery log are saved once per batch of deliveries (and before a failure is recorded), so a
- * crash repeats at most the unsaved part of a batch — at least once, never out of order. Failures
- * retry with jittered exponential backoff; after {@code max-attempts} the subscription is DEAD and
- * keeps its backlog until replayed.
+ * Delivers the feed to webhook subscriptions in order per order: an event of an order is not sent
+ * before every earlier event of that order was delivered; events of different orders go in up to
+ * {@code orderloop.webhooks.concurrency} lanes at once (1: strictly in feed order). A subscription
+ * is leased by one instance at a time (a lease token in its row, renewed while a batch is sent);
+ * progress and the delivery log are saved once per batch of up to 100 events, so a crash repeats at
+ * most that batch — at least once. Failures retry with jittered exponential backoff; after {@code
+ * max-attempts} the subscription is DEAD and keeps its backlog until replayed.
  */
 @Component
 class WebhookDispatcher {
@@ -169,19 +169,42 @@ class WebhookDispatcher {
     List<Attempt> log = java.util.Collections.synchronizedList(new ArrayList<>());
     java.util.concurrent.ConcurrentSkipListMap<Long, WebhookClient.Outcome> failures =
         new java.util.concurrent.ConcurrentSkipListMap<>();
+    java.util.concurrent.atomic.AtomicBoolean leaseLost =
+        new java.util.concurrent.atomic.AtomicBoolean();
     long first = head;
-    Runnable[] work =
+    // Each lane carries the dispatch's trace (traceparent on its requests).
+    io.micrometer.context.ContextSnapshot trace =
+        io.micrometer.context.ContextSnapshotFactory.builder().build().captureAll();
+    List<Thread> senders =
         lanes.values().stream()
-            .map(lane -> (Runnable) () -> sendLane(claim, lane, first, log, failures))
-            .toArray(Runnable[]::new);
-    if (work.length == 1) {
-      work[0].run();
-    } else {
-      try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-        for (Runnable lane : work) {
-          pool.execute(lane);
+            .map(
+                lane ->
+                    Thread.ofVirtual()
+                        .start(
+                            trace.wrap(
+                                () -> sendLane(claim, lane, first, log, failures, leaseLost))))
+            .toList();
+    // While the lanes send, the lease is renewed (another dispatcher must not take the subscription
+    // over mid-batch); a lease found lost stops the lanes, and nothing of the batch is saved.
+    for (Thread sender : senders) {
+      try {
+        while (!sender.join(RENEW_EVERY)) {
+          if (!renew(token)) {
+            leaseLost.set(true);
+          }
         }
+      } catch (InterruptedException e) {
+        leaseLost.set(true);
+        senders.forEach(Thread::interrupt);
+        Thread.currentThread().interrupt();
+        return;
       }
+    }
+    if (leaseLost.get()) {
+      WebhookDispatcher.log.warn(
+          "webhook subscription {}: lease lost during a batch; its next holder sends it again",
+          claim.id());
+      return;
     }
     log.sort(java.util.Comparator.comparingLong(Attempt::position));
     if (failures.isEmpty()) {
@@ -211,16 +234,44 @@ class WebhookDispatcher {
     }
   }
 
-  /** Sends one lane's events in order, stopping at the first failure. */
+  /** How often the lease is renewed while a batch's lanes send. */
+  private static final Duration RENEW_EVERY = Duration.ofSeconds(1);
+
+  private boolean renew(UUID token) {
+    return jdbc.sql("UPDATE webhook_subscriptions SET leased_until = ? WHERE lease_token = ?")
+            .params(Timestamp.from(clock.instant().plus(lease)), token)
+            .update()
+        == 1;
+  }
+
+  /**
+   * Sends one lane's events in order, stopping at the first failure — a failed request, or anything
+   * thrown on the way (then that event counts as failed, so the cursor never passes it).
+   */
   private void sendLane(
       Claim claim,
       List<Feed.Positioned> lane,
       long head,
       List<Attempt> log,
-      Map<Long, WebhookClient.Outcome> failures) {
+      Map<Long, WebhookClient.Outcome> failures,
+      java.util.concurrent.atomic.AtomicBoolean leaseLost) {
     for (Feed.Positioned p : lane) {
+      if (leaseLost.get() || Thread.currentThread().isInterrupted()) {
+        failures.put(p.position(), new WebhookClient.Outcome(false, null, null, "not sent"));
+        return;
+      }
       CloudEvent event = p.event();
-      WebhookClient.Outcome outcome = post(claim, event);
+      WebhookClient.Outcome outcome;
+      try {
+        outcome = post(claim, event);
+      } catch (RuntimeException e) {
+        WebhookDispatcher.log.warn(
+            "webhook delivery to subscription {} failed before it was sent: {}",
+            claim.id(),
+            e.toString());
+        failures.put(p.position(), new WebhookClient.Outcome(false, null, null, "not sent"));
+        return;
+      }
       metrics.attempt(outcome.ok());
       log.add(
           new Attempt(

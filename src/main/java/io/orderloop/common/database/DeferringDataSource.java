@@ -80,21 +80,14 @@ public final class DeferringDataSource extends DelegatingDataSource implements A
       pending.add(new Write(sql, params));
     }
 
-    /** Sends what is held back now, in one round trip. */
-    public void flush() throws SQLException {
-      send(false);
-    }
-
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
       switch (method.getName()) {
-        case "prepareStatement", "prepareCall", "createStatement" -> send(false);
+        case "prepareStatement", "prepareCall", "createStatement", "setSavepoint" -> send(false);
         case "commit" -> send(true);
-        case "rollback" -> {
-          if (args == null) {
-            pending.clear();
-          }
-        }
+        // Everything pending was added after the last statement, so after any savepoint: a
+        // rollback, to a savepoint or whole, drops it.
+        case "rollback" -> pending.clear();
         case "setAutoCommit" -> send(false);
         case "close" -> pending.clear();
         case "equals" -> {
