@@ -15,7 +15,8 @@ import java.util.List;
  * @param serviceOptions extra JVM options for the service
  * @param restartCommand the command that restarts PostgreSQL ("" skips the drill)
  * @param profiler async-profiler's libasyncProfiler.so ("" turns profiling off)
- * @param aot whether to measure start-up with the JDK's AOT cache
+ * @param aot whether to measure start-up as shipped, through bin/orderloop (the JDK's start-up cache)
+ * @param shipped whether the run's service is started through bin/orderloop rather than java -jar
  */
 record Config(
     int port,
@@ -29,7 +30,8 @@ record Config(
     String serviceOptions,
     String restartCommand,
     String profiler,
-    boolean aot) {
+    boolean aot,
+    boolean shipped) {
 
   /** The bootstrap admin key the service is started with. */
   static final String KEY = "bench-admin-key-0123456789";
@@ -50,7 +52,8 @@ record Config(
         env("BENCH_SERVICE_OPTS", ""),
         System.getenv("BENCH_PG_RESTART") != null ? System.getenv("BENCH_PG_RESTART") : Drills.defaultRestartCommand(),
         env("BENCH_PROFILER", ""),
-        !env("BENCH_AOT", "true").equals("false"));
+        !env("BENCH_AOT", "true").equals("false"),
+        env("BENCH_LAUNCH", "jar").equals("shipped"));
   }
 
   boolean runs(String scenario) {
