@@ -182,90 +182,102 @@ class OrderRepository {
    */
   private void insertRow(Order o) {
     String sql =
-        """
-        INSERT INTO orders (id, number, channel, external_id, type, state, fulfillment_policy, customer_name,
-            customer_email, ship_to, bill_to, currency, total_amount, buyer_po, payment_terms, window_from,
-            window_to, version, created_at, updated_at, created_by, notes, channel_order, last_event_seq, holds,
-            hold_reason, hold_by, hold_at, at_risk, delivered_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb,
-            ?, ?, ?, ?, ?)""";
-    Order.Hold first = o.holds.isEmpty() ? null : o.holds.getFirst();
-    CreateOrder.DeliveryWindow window = o.b2b == null ? null : o.b2b.deliveryWindow();
-    Object[] params = {
-      o.id,
-      o.number,
-      o.channel.name(),
-      o.externalId,
-      o.type.name(),
-      o.state.name(),
-      o.policy.name(),
-      o.customer.name(),
-      o.customer.email(),
-      json.writeValueAsString(o.shipTo),
-      o.billTo == null ? null : json.writeValueAsString(o.billTo),
-      o.currency,
-      o.total,
-      o.b2b == null ? null : o.b2b.buyerPo(),
-      o.b2b == null ? null : o.b2b.paymentTerms(),
-      window == null ? null : window.from(),
-      window == null ? null : window.to(),
-      o.version,
-      Timestamp.from(o.createdAt),
-      Timestamp.from(o.updatedAt),
-      o.actor(),
-      o.notes,
-      channelJson(o),
-      o.lastEventSeq,
-      json.writeValueAsString(o.holds),
-      first == null ? null : first.reason(),
-      first == null ? null : first.by(),
-      first == null ? null : Timestamp.from(first.at()),
-      o.atRisk,
-      o.deliveredAt == null ? null : Timestamp.from(o.deliveredAt)
-    };
+        "INSERT INTO orders (id, number, channel, external_id, type, fulfillment_policy, currency, created_at,"
+            + " created_by, "
+            + String.join(", ", ROW_COLUMNS.keySet())
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            + String.join(", ", ROW_COLUMNS.values())
+            + ")";
+    List<Object> params =
+        new ArrayList<>(
+            java.util.Arrays.asList(
+                o.id,
+                o.number,
+                o.channel.name(),
+                o.externalId,
+                o.type.name(),
+                o.policy.name(),
+                o.currency,
+                Timestamp.from(o.createdAt),
+                o.actor()));
+    params.addAll(rowValues(o));
     if (o.externalId == null) {
-      deferred.add(sql, params);
+      deferred.add(sql, params.toArray());
     } else {
       deferred.addExpecting(
           1,
           o.channel + " order " + o.externalId + " was stored meanwhile",
           sql + "\nON CONFLICT (channel, external_id) DO NOTHING",
-          params);
+          params.toArray());
     }
   }
 
   private void writeRow(Order o) {
+    List<String> set = new ArrayList<>();
+    ROW_COLUMNS.forEach((column, value) -> set.add(column + " = " + value));
+    List<Object> params = rowValues(o);
+    params.add(o.id);
+    deferred.add("UPDATE orders SET " + String.join(", ", set) + " WHERE id = ?", params.toArray());
+  }
+
+  /** The columns a command may change, with their placeholders, in {@link #rowValues} order. */
+  private static final Map<String, String> ROW_COLUMNS = new java.util.LinkedHashMap<>();
+
+  static {
+    for (String column :
+        List.of(
+            "state",
+            "version",
+            "updated_at",
+            "last_event_seq",
+            "holds:jsonb",
+            "hold_reason",
+            "hold_by",
+            "hold_at",
+            "at_risk",
+            "delivered_at",
+            "customer_name",
+            "customer_email",
+            "ship_to:jsonb",
+            "bill_to:jsonb",
+            "total_amount",
+            "buyer_po",
+            "payment_terms",
+            "window_from",
+            "window_to",
+            "notes",
+            "channel_order:jsonb")) {
+      String[] parts = column.split(":");
+      ROW_COLUMNS.put(parts[0], parts.length == 2 ? "?::" + parts[1] : "?");
+    }
+  }
+
+  private List<Object> rowValues(Order o) {
     Order.Hold first = o.holds.isEmpty() ? null : o.holds.getFirst();
     CreateOrder.DeliveryWindow window = o.b2b == null ? null : o.b2b.deliveryWindow();
-    deferred.add(
-        """
-        UPDATE orders SET state = ?, version = ?, updated_at = ?, last_event_seq = ?, holds = ?::jsonb,
-            hold_reason = ?, hold_by = ?, hold_at = ?, at_risk = ?, delivered_at = ?, customer_name = ?,
-            customer_email = ?, ship_to = ?::jsonb, bill_to = ?::jsonb, total_amount = ?, buyer_po = ?,
-            payment_terms = ?, window_from = ?, window_to = ?, notes = ?, channel_order = ?::jsonb
-        WHERE id = ?""",
-        o.state.name(),
-        o.version,
-        Timestamp.from(o.updatedAt),
-        o.lastEventSeq,
-        json.writeValueAsString(o.holds),
-        first == null ? null : first.reason(),
-        first == null ? null : first.by(),
-        first == null ? null : Timestamp.from(first.at()),
-        o.atRisk,
-        o.deliveredAt == null ? null : Timestamp.from(o.deliveredAt),
-        o.customer.name(),
-        o.customer.email(),
-        json.writeValueAsString(o.shipTo),
-        o.billTo == null ? null : json.writeValueAsString(o.billTo),
-        o.total,
-        o.b2b == null ? null : o.b2b.buyerPo(),
-        o.b2b == null ? null : o.b2b.paymentTerms(),
-        window == null ? null : window.from(),
-        window == null ? null : window.to(),
-        o.notes,
-        channelJson(o),
-        o.id);
+    return new ArrayList<>(
+        java.util.Arrays.asList(
+            o.state.name(),
+            o.version,
+            Timestamp.from(o.updatedAt),
+            o.lastEventSeq,
+            json.writeValueAsString(o.holds),
+            first == null ? null : first.reason(),
+            first == null ? null : first.by(),
+            first == null ? null : Timestamp.from(first.at()),
+            o.atRisk,
+            o.deliveredAt == null ? null : Timestamp.from(o.deliveredAt),
+            o.customer.name(),
+            o.customer.email(),
+            json.writeValueAsString(o.shipTo),
+            o.billTo == null ? null : json.writeValueAsString(o.billTo),
+            o.total,
+            o.b2b == null ? null : o.b2b.buyerPo(),
+            o.b2b == null ? null : o.b2b.paymentTerms(),
+            window == null ? null : window.from(),
+            window == null ? null : window.to(),
+            o.notes,
+            channelJson(o)));
   }
 
   private String channelJson(Order o) {

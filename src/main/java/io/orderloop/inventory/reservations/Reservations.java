@@ -205,9 +205,9 @@ public class Reservations {
     jdbc.sql(
             """
             SELECT k.code, k.name, k.case_pack, k.pallet_quantity, k.lot_controlled, k.requires_pinned_lot,
-                   k.allows_loose_units, s.id, s.location, loc.priority, l.code AS lot, l.expires_on,
-                   coalesce(l.received_on, (s.received_at AT TIME ZONE 'UTC')::date) AS received_on,
-                   s.on_hand - s.reserved AS available
+                   k.allows_loose_units,\s"""
+                + STOCK_ROW_COLUMNS
+                + """
             FROM skus k
             LEFT JOIN (stock s JOIN locations loc ON loc.code = s.location)
                 ON s.sku = k.code AND s.on_hand > s.reserved
@@ -237,18 +237,8 @@ public class Reservations {
               if (sku.requiresPinnedLot()) {
                 requiringPin.add(code);
               }
-              if (rs.getObject(8) != null) {
-                rows.add(
-                    new AllocationPlanner.StockRow(
-                        rs.getLong(8),
-                        code,
-                        rs.getString(9),
-                        rs.getInt(10),
-                        rs.getString(11),
-                        rs.getObject(12, LocalDate.class),
-                        rs.getObject(13, LocalDate.class),
-                        rs.getInt(14),
-                        sku.lotControlled()));
+              if (rs.getObject("id") != null) {
+                rows.add(stockRow(rs));
               }
               return code;
             })
@@ -266,6 +256,31 @@ public class Reservations {
           });
     }
     return skus;
+  }
+
+  /**
+   * A stock row as the planner sees it, from {@code stock s}, {@code locations loc}, {@code lots
+   * l}.
+   */
+  private static final String STOCK_ROW_COLUMNS =
+      """
+      s.id, s.sku, s.location, loc.priority, l.code AS lot, l.expires_on,
+      coalesce(l.received_on, (s.received_at AT TIME ZONE 'UTC')::date) AS received_on,
+      s.on_hand - s.reserved AS available, k.lot_controlled
+      """;
+
+  private static AllocationPlanner.StockRow stockRow(java.sql.ResultSet rs)
+      throws java.sql.SQLException {
+    return new AllocationPlanner.StockRow(
+        rs.getLong("id"),
+        rs.getString("sku"),
+        rs.getString("location"),
+        rs.getInt("priority"),
+        rs.getString("lot"),
+        rs.getObject("expires_on", LocalDate.class),
+        rs.getObject("received_on", LocalDate.class),
+        rs.getInt("available"),
+        rs.getBoolean("lot_controlled"));
   }
 
   /** The transaction's key for rows {@link #skusForReservation} read for the next reservation. */
@@ -295,9 +310,9 @@ public class Reservations {
     List<AllocationPlanner.StockRow> rows =
         jdbc.sql(
                 """
-                SELECT s.id, s.sku, s.location, loc.priority, l.code, l.expires_on,
-                       coalesce(l.received_on, (s.received_at AT TIME ZONE 'UTC')::date),
-                       s.on_hand - s.reserved, k.lot_controlled, k.requires_pinned_lot
+                SELECT k.requires_pinned_lot,\s"""
+                    + STOCK_ROW_COLUMNS
+                    + """
                 FROM stock s
                 JOIN locations loc ON loc.code = s.location
                 JOIN skus k ON k.code = s.sku
@@ -306,19 +321,10 @@ public class Reservations {
             .param("skus", skus)
             .query(
                 (rs, n) -> {
-                  if (rs.getBoolean(10)) {
-                    requiringPin.add(rs.getString(2));
+                  if (rs.getBoolean("requires_pinned_lot")) {
+                    requiringPin.add(rs.getString("sku"));
                   }
-                  return new AllocationPlanner.StockRow(
-                      rs.getLong(1),
-                      rs.getString(2),
-                      rs.getString(3),
-                      rs.getInt(4),
-                      rs.getString(5),
-                      rs.getObject(6, LocalDate.class),
-                      rs.getObject(7, LocalDate.class),
-                      rs.getInt(8),
-                      rs.getBoolean(9));
+                  return stockRow(rs);
                 })
             .list();
     return new Available(rows, requiringPin);
