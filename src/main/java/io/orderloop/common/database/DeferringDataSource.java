@@ -62,6 +62,18 @@ public final class DeferringDataSource extends DelegatingDataSource implements A
     return null;
   }
 
+  /** Statements sent on this thread (each prepared statement, each list of held-back writes). */
+  private static final ThreadLocal<long[]> SENT = ThreadLocal.withInitial(() -> new long[1]);
+
+  /**
+   * How many statements this thread has sent through this data source: a prepared statement and a
+   * list of held-back writes count one each (each is one round trip; a {@code COMMIT} that travels
+   * with the writes costs none). For tests that hold the number of round trips down.
+   */
+  public static long statementsSent() {
+    return SENT.get()[0];
+  }
+
   /** One held-back statement with its parameters. */
   record Write(String sql, Object[] params) {}
 
@@ -83,7 +95,11 @@ public final class DeferringDataSource extends DelegatingDataSource implements A
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
       switch (method.getName()) {
-        case "prepareStatement", "prepareCall", "createStatement", "setSavepoint" -> send(false);
+        case "prepareStatement", "prepareCall", "createStatement" -> {
+          send(false);
+          SENT.get()[0]++;
+        }
+        case "setSavepoint" -> send(false);
         case "commit" -> send(true);
         // Everything pending was added after the last statement, so after any savepoint: a
         // rollback, to a savepoint or whole, drops it.
@@ -121,6 +137,7 @@ public final class DeferringDataSource extends DelegatingDataSource implements A
       }
       List<Write> writes = List.copyOf(pending);
       pending.clear();
+      SENT.get()[0]++;
       StringBuilder sql = new StringBuilder();
       for (Write w : writes) {
         sql.append(w.sql()).append(";\n");
