@@ -300,6 +300,14 @@ public abstract class ApiTest {
     return items;
   }
 
+  /** A new API key with these scopes (as the admin creates it); the key itself. */
+  protected String apiKey(String name, String... scopes) {
+    Api.Response created =
+        api.post("/api/v1/api-keys", Map.of("name", name, "scopes", List.of(scopes)));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    return created.json().get("key").asString();
+  }
+
   protected int count(String sql, Object... params) {
     return jdbc.sql(sql).params(params).query(Integer.class).single();
   }

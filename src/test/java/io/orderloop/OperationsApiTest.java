@@ -26,12 +26,7 @@ import tools.jackson.databind.JsonNode;
 class OperationsApiTest extends ApiTest {
 
   private String metricsKey() {
-    return api.post(
-            "/api/v1/api-keys",
-            Map.of("name", unique("prometheus"), "scopes", List.of("metrics:read")))
-        .json()
-        .get("key")
-        .asString();
+    return apiKey(unique("prometheus"), "metrics:read");
   }
 
   private String scrape(String key) {
@@ -54,13 +49,7 @@ class OperationsApiTest extends ApiTest {
   @Test
   void the_exposition_needs_its_scope_and_the_probes_are_public() {
     assertThat(api.as(null).get("/actuator/prometheus").status()).isEqualTo(401);
-    String reader =
-        api.post(
-                "/api/v1/api-keys",
-                Map.of("name", unique("reader"), "scopes", List.of("orders:read")))
-            .json()
-            .get("key")
-            .asString();
+    String reader = apiKey(unique("reader"), "orders:read");
     assertThat(api.as(reader).get("/actuator/prometheus").status()).isEqualTo(403);
     String body = scrape(metricsKey());
     assertThat(body)
@@ -71,13 +60,7 @@ class OperationsApiTest extends ApiTest {
     // No order ids, numbers, SKUs or e-mails in any tag.
     assertThat(body).doesNotContainPattern("LMB-ORD-").doesNotContain("@example.com");
     // The gateway's tool calls are counted by tool and outcome.
-    String agent =
-        api.post(
-                "/api/v1/api-keys",
-                Map.of("name", unique("agent"), "scopes", List.of("agent:read")))
-            .json()
-            .get("key")
-            .asString();
+    String agent = apiKey(unique("agent"), "agent:read");
     Api.Response call =
         api.as(agent)
             .with("Accept", "application/json, text/event-stream")

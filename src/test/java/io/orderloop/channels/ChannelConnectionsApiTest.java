@@ -114,13 +114,7 @@ class ChannelConnectionsApiTest extends ApiTest {
     assertThat(noUrl.json().get("errors").get(0).get("field").asString())
         .isEqualTo("notificationUrl");
 
-    String reader =
-        api.post(
-                "/api/v1/api-keys",
-                Map.of("name", unique("ops"), "scopes", List.of("orders:read", "inventory:write")))
-            .json()
-            .get("key")
-            .asString();
+    String reader = apiKey(unique("ops"), "orders:read", "inventory:write");
     assertThat(api.as(reader).get("/api/v1/channels/shopify/shops").status()).isEqualTo(403);
   }
 

@@ -194,13 +194,7 @@ class WebhookApiTest extends ApiTest {
             .get("secret")
             .asString();
     assertThat(rotated).startsWith("whsec_").isNotEqualTo(created.get("secret").asString());
-    String key =
-        api.post(
-                "/api/v1/api-keys",
-                Map.of("name", unique("ops"), "scopes", List.of("orders:write")))
-            .json()
-            .get("key")
-            .asString();
+    String key = apiKey(unique("ops"), "orders:write");
     assertThat(api.as(key).get("/api/v1/webhook-subscriptions").status()).isEqualTo(403);
   }
 }

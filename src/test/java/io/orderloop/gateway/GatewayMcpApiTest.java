@@ -122,12 +122,7 @@ class GatewayMcpApiTest extends GatewayTest {
   void only_agent_keys_reach_the_gateway() {
     assertThatThrownBy(() -> client(null)).isInstanceOf(RuntimeException.class);
     assertThat(api.as(null).post("/mcp", Map.of()).status()).isEqualTo(401);
-    String ops =
-        api.post(
-                "/api/v1/api-keys", Map.of("name", unique("ops"), "scopes", List.of("orders:read")))
-            .json()
-            .get("key")
-            .asString();
+    String ops = apiKey(unique("ops"), "orders:read");
     assertThatThrownBy(() -> client(ops)).isInstanceOf(RuntimeException.class);
     assertThat(api.as(ops).post("/mcp", Map.of()).status()).isEqualTo(403);
   }

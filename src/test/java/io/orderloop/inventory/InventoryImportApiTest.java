@@ -171,13 +171,7 @@ class InventoryImportApiTest extends ApiTest {
     // An unknown import: the path has no handler (404), or reads as a SKU's stock (POST: 405).
     assertThat(post("nonsense", true, "sku\nA\n").status()).isIn(404, 405);
 
-    String reader =
-        api.post(
-                "/api/v1/api-keys",
-                Map.of("name", unique("ro"), "scopes", List.of("inventory:read")))
-            .json()
-            .get("key")
-            .asString();
+    String reader = apiKey(unique("ro"), "inventory:read");
     String code = unique("IMPR");
     Api.Response forbidden =
         api.as(reader)

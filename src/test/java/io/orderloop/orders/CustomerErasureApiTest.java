@@ -160,13 +160,7 @@ class CustomerErasureApiTest extends ApiTest {
 
   @Test
   void erasure_needs_admin_and_an_email_and_history_stays_append_only_otherwise() {
-    String reader =
-        api.post(
-                "/api/v1/api-keys",
-                Map.of("name", unique("ops"), "scopes", List.of("orders:read", "orders:write")))
-            .json()
-            .get("key")
-            .asString();
+    String reader = apiKey(unique("ops"), "orders:read", "orders:write");
     assertThat(api.as(reader).post("/api/v1/customers/erasure", Map.of("email", "a@b.c")).status())
         .isEqualTo(403);
     Api.Response bad =

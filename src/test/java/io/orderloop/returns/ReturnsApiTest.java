@@ -233,13 +233,7 @@ class ReturnsApiTest extends ApiTest {
     receive(sku, wh, "SHIPPED-LOT", LocalDate.now().plusDays(50), 2);
     String id = deliveredOrder(sku, 2);
     String rma = authorizedReturn(id, sku, 1);
-    String ordersOnly =
-        api.post(
-                "/api/v1/api-keys",
-                Map.of("name", unique("cs"), "scopes", List.of("orders:read", "orders:write")))
-            .json()
-            .get("key")
-            .asString();
+    String ordersOnly = apiKey(unique("cs"), "orders:read", "orders:write");
     Map<String, Object> restock =
         Map.of(
             "to",

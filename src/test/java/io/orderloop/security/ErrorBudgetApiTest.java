@@ -59,13 +59,7 @@ class ErrorBudgetApiTest extends ApiTest {
 
   @Test
   void a_fresh_valid_key_is_judged_by_itself_while_its_address_is_exhausted() {
-    String fresh =
-        api.post(
-                "/api/v1/api-keys",
-                Map.of("name", unique("team"), "scopes", List.of("orders:read")))
-            .json()
-            .get("key")
-            .asString();
+    String fresh = apiKey(unique("team"), "orders:read");
     int refused = 0;
     for (int i = 0; i < 10 && refused == 0; i++) {
       if (api.as("ol_made_up_by_a_neighbour_" + i).get("/api/v1/orders").status() == 429) {
