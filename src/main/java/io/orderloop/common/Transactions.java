@@ -58,16 +58,9 @@ public class Transactions {
   private static final ThreadLocal<Integer> RETRIES_WHOLE = new ThreadLocal<>();
 
   /**
-   * Whether the running transaction is one {@link #inTransaction} began (so a {@link
-   * org.springframework.dao.ConcurrencyFailureException} anywhere in it, even at its commit, runs
-   * the whole work again).
-   */
-  public static boolean retriesWhole() {
-    return RETRIES_WHOLE.get() != null;
-  }
-
-  /**
-   * Which run of its work the running {@link #inTransaction} is (1 the first), or 0 outside one.
+   * Which run of its work the running {@link #inTransaction} is (1 the first), or 0 outside work it
+   * owns (a {@link org.springframework.dao.ConcurrencyFailureException} anywhere in that work, even
+   * at its commit, runs the whole work again).
    */
   public static int attempt() {
     Integer attempt = RETRIES_WHOLE.get();

@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionPhase;
-import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Wakes the feed's sequencer and this instance's webhook dispatcher when a transaction that
@@ -41,9 +41,29 @@ class EventPump {
     this.dispatcher = dispatcher;
   }
 
-  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
-  void on(OrderEventRecorded committed) {
-    wake();
+  /** Once per transaction that records order events: a wake-up after it commits. */
+  @EventListener
+  void on(OrderEventRecorded recorded) {
+    if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+      wake();
+      return;
+    }
+    if (TransactionSynchronizationManager.hasResource(this)) {
+      return;
+    }
+    TransactionSynchronizationManager.bindResource(this, Boolean.TRUE);
+    TransactionSynchronizationManager.registerSynchronization(
+        new TransactionSynchronization() {
+          @Override
+          public void afterCommit() {
+            wake();
+          }
+
+          @Override
+          public void afterCompletion(int status) {
+            TransactionSynchronizationManager.unbindResourceIfPossible(EventPump.this);
+          }
+        });
   }
 
   @EventListener(ContextClosedEvent.class)
