@@ -207,7 +207,7 @@ class OrderRepository {
       deferred.addExpecting(
           1,
           o.channel + " order " + o.externalId + " was stored meanwhile",
-          sql + "\nON CONFLICT (channel, external_id) DO NOTHING",
+          sql + "\nON CONFLICT (channel, external_id) WHERE external_id IS NOT NULL DO NOTHING",
           params.toArray());
     }
   }

@@ -10,6 +10,9 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
@@ -77,6 +80,69 @@ public final class DeferringDataSource extends DelegatingDataSource implements A
   /** One held-back statement with its parameters. */
   record Write(String sql, Object[] params) {}
 
+  /**
+   * A plain {@code INSERT INTO t (…) VALUES (…)}: nothing after its row(s) (no {@code ON CONFLICT},
+   * no {@code RETURNING}) and no subquery, so that rows of several alike can go in one statement.
+   */
+  private static final Pattern PLAIN_INSERT =
+      Pattern.compile(
+          "(?is)\\s*INSERT\\s+INTO\\s+[\\w.]+\\s*(?:\\([^()]*\\)\\s*)?VALUES\\s*(\\(.*\\))\\s*");
+
+  /** At most this many parameters in one merged statement (the protocol's limit is 65,535). */
+  static final int MAX_MERGED_PARAMS = 30_000;
+
+  /**
+   * The writes with each run of consecutive plain inserts of the same SQL made one multi-row insert
+   * (three outbox rows of an order, its lines, its reservations): PostgreSQL then plans and runs
+   * one statement instead of several, with the same rows in the same order, the same row triggers
+   * and the same checks. Nothing else is reordered.
+   */
+  static List<Write> merged(List<Write> writes) {
+    List<Write> out = new ArrayList<>(writes.size());
+    int i = 0;
+    while (i < writes.size()) {
+      Write first = writes.get(i);
+      int end = i + 1;
+      Matcher insert = null;
+      if (end < writes.size() && writes.get(end).sql().equals(first.sql())) {
+        insert = PLAIN_INSERT.matcher(first.sql());
+        if (!insert.matches() || notJustRows(insert.group(1))) {
+          insert = null;
+        }
+      }
+      if (insert == null) {
+        out.add(first);
+        i++;
+        continue;
+      }
+      int perRow = first.params().length;
+      while (end < writes.size()
+          && writes.get(end).sql().equals(first.sql())
+          && (end - i + 1) * (long) perRow <= MAX_MERGED_PARAMS) {
+        end++;
+      }
+      String rows = insert.group(1);
+      StringBuilder sql =
+          new StringBuilder(first.sql().length() + (end - i - 1) * (rows.length() + 2));
+      sql.append(first.sql(), 0, insert.end(1));
+      Object[] params = new Object[(end - i) * perRow];
+      System.arraycopy(first.params(), 0, params, 0, perRow);
+      for (int k = i + 1; k < end; k++) {
+        sql.append(", ").append(rows);
+        System.arraycopy(writes.get(k).params(), 0, params, (k - i) * perRow, perRow);
+      }
+      out.add(new Write(sql.toString(), params));
+      i = end;
+    }
+    return out;
+  }
+
+  /** Rows that hold more than values: a subquery, or a clause that happens to end in ")". */
+  private static boolean notJustRows(String rows) {
+    String upper = rows.toUpperCase(Locale.ROOT);
+    return upper.contains("SELECT") || upper.contains("CONFLICT") || upper.contains("RETURNING");
+  }
+
   /** A connection's held-back writes, and the connection calls that send or drop them. */
   public static final class Held implements InvocationHandler {
 
@@ -135,7 +201,7 @@ public final class DeferringDataSource extends DelegatingDataSource implements A
       if (pending.isEmpty()) {
         return;
       }
-      List<Write> writes = List.copyOf(pending);
+      List<Write> writes = merged(pending);
       pending.clear();
       SENT.get()[0]++;
       StringBuilder sql = new StringBuilder();
