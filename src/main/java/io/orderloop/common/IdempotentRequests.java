@@ -43,6 +43,11 @@ public class IdempotentRequests {
     return Digests.sha256Hex(request);
   }
 
+  /** The fingerprint of a request, made only when asked: a request without a key needs none. */
+  public static Supplier<String> fingerprint(Supplier<String> request) {
+    return () -> fingerprint(request.get());
+  }
+
   /** A response as stored and replayed: status, JSON body, and the Location header if any. */
   public record StoredResponse(int status, String body, String location, boolean replayed) {
     public StoredResponse(int status, String body, String location) {
@@ -56,14 +61,15 @@ public class IdempotentRequests {
    * @param owner who the key belongs to (the API key's id): two clients may use the same key
    * @param key the client's {@code Idempotency-Key}; {@code null} runs the action without
    *     idempotency
-   * @param fingerprint a digest of the request; a different one under the same key is rejected with
-   *     422
+   * @param fingerprints a digest of the request, made only with a key; a different one under the
+   *     same key is rejected with 422
    */
   public StoredResponse execute(
-      String owner, String key, String fingerprint, Supplier<StoredResponse> action) {
+      String owner, String key, Supplier<String> fingerprints, Supplier<StoredResponse> action) {
     if (key == null) {
       return transactions.inTransaction(action);
     }
+    String fingerprint = fingerprints.get();
     if (key.isBlank() || key.length() > 255) {
       throw ApiProblem.badRequest("Idempotency-Key must be 1 to 255 characters");
     }

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -81,12 +82,13 @@ class FulfillmentController {
                         l.quantity(),
                         l.lot() == null || l.lot().isBlank() ? null : l.lot()))
             .toList();
-    String fingerprint =
+    Supplier<String> fingerprint =
         IdempotentRequests.fingerprint(
-            "POST /api/v1/orders/"
-                + idOrNumber
-                + "/shipments\n"
-                + json.writeValueAsString(request));
+            () ->
+                "POST /api/v1/orders/"
+                    + idOrNumber
+                    + "/shipments\n"
+                    + json.writeValueAsString(request));
     IdempotentRequests.StoredResponse response =
         idempotency.execute(
             Actors.current(),

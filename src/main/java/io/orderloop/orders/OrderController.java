@@ -18,6 +18,7 @@ import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -92,8 +93,9 @@ class OrderController {
   ResponseEntity<String> create(
       @Valid @RequestBody CreateOrder request,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-    String fingerprint =
-        IdempotentRequests.fingerprint("POST /api/v1/orders\n" + json.writeValueAsString(request));
+    Supplier<String> fingerprint =
+        IdempotentRequests.fingerprint(
+            () -> "POST /api/v1/orders\n" + json.writeValueAsString(request));
     IdempotentRequests.StoredResponse response =
         idempotency.execute(
             Actors.current(),

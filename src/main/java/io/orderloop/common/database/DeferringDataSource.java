@@ -11,6 +11,8 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -103,14 +105,11 @@ public final class DeferringDataSource extends DelegatingDataSource implements A
     while (i < writes.size()) {
       Write first = writes.get(i);
       int end = i + 1;
-      Matcher insert = null;
-      if (end < writes.size() && writes.get(end).sql().equals(first.sql())) {
-        insert = PLAIN_INSERT.matcher(first.sql());
-        if (!insert.matches() || notJustRows(insert.group(1))) {
-          insert = null;
-        }
-      }
-      if (insert == null) {
+      int rowsAt =
+          end < writes.size() && writes.get(end).sql().equals(first.sql())
+              ? rowsAt(first.sql())
+              : -1;
+      if (rowsAt < 0) {
         out.add(first);
         i++;
         continue;
@@ -121,10 +120,11 @@ public final class DeferringDataSource extends DelegatingDataSource implements A
           && (end - i + 1) * (long) perRow <= MAX_MERGED_PARAMS) {
         end++;
       }
-      String rows = insert.group(1);
+      int rowsEnd = first.sql().lastIndexOf(')') + 1;
+      String rows = first.sql().substring(rowsAt, rowsEnd);
       StringBuilder sql =
           new StringBuilder(first.sql().length() + (end - i - 1) * (rows.length() + 2));
-      sql.append(first.sql(), 0, insert.end(1));
+      sql.append(first.sql(), 0, rowsEnd);
       Object[] params = new Object[(end - i) * perRow];
       System.arraycopy(first.params(), 0, params, 0, perRow);
       for (int k = i + 1; k < end; k++) {
@@ -135,6 +135,22 @@ public final class DeferringDataSource extends DelegatingDataSource implements A
       i = end;
     }
     return out;
+  }
+
+  /** Where the rows of a plain insert start in its SQL, or -1; remembered per SQL text. */
+  private static final Map<String, Integer> ROWS_AT = new ConcurrentHashMap<>();
+
+  private static int rowsAt(String sql) {
+    Integer known = ROWS_AT.get(sql);
+    if (known != null) {
+      return known;
+    }
+    Matcher insert = PLAIN_INSERT.matcher(sql);
+    int at = insert.matches() && !notJustRows(insert.group(1)) ? insert.start(1) : -1;
+    if (ROWS_AT.size() < 1_000) { // held-back SQL is the code's own: a few dozen texts
+      ROWS_AT.put(sql, at);
+    }
+    return at;
   }
 
   /** Rows that hold more than values: a subquery, or a clause that happens to end in ")". */
