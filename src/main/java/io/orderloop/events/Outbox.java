@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 class Outbox {
 
   private static final String INSERT =
-      "INSERT INTO outbox (id, type, subject, order_id, time, data) VALUES (?, ?, ?, ?, ?, ?::jsonb)";
+      "INSERT INTO outbox (id, type, subject, order_id, time, data) VALUES (?, ?, ?, ?, ?, ?::json)";
 
   private final JdbcClient jdbc;
   private final DeferredWrites deferred;
@@ -80,7 +80,7 @@ class Outbox {
       for (Stored row : rows) {
         String redacted = e.redactJson(row.data(), json);
         if (!redacted.equals(row.data())) {
-          jdbc.sql("UPDATE outbox SET data = ?::jsonb WHERE seq = ?")
+          jdbc.sql("UPDATE outbox SET data = ?::json WHERE seq = ?")
               .params(redacted, row.seq())
               .update();
         }
