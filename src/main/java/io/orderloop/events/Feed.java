@@ -1,7 +1,6 @@
 package io.orderloop.events;
 
 import io.orderloop.common.ApiProblem;
-import io.orderloop.common.Transactions;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -26,48 +25,26 @@ public class Feed {
   private static final long SEQUENCER_LOCK = 0x4F4C_4645_4544L; // "OLFEED"
 
   private final JdbcClient jdbc;
-  private final Transactions transactions;
   private final JsonMapper json;
   private final EventProperties properties;
 
-  Feed(JdbcClient jdbc, Transactions transactions, JsonMapper json, EventProperties properties) {
+  Feed(JdbcClient jdbc, JsonMapper json, EventProperties properties) {
     this.jdbc = jdbc;
-    this.transactions = transactions;
     this.json = json;
     this.properties = properties;
   }
 
-  /** Positions committed events; returns how many (0 when another instance holds the sequencer). */
+  /**
+   * Positions committed events; returns how many (0 when another instance holds the sequencer). One
+   * round trip, in a transaction of its own: {@code orderloop_sequence_outbox} (V31) takes the
+   * advisory lock and positions up to 5,000 events in seq order.
+   */
   @Scheduled(fixedDelayString = "${orderloop.events.sequence-interval:PT0.1S}")
   public int sequence() {
-    return transactions.inTransaction(
-        () -> {
-          Boolean mine =
-              jdbc.sql("SELECT pg_try_advisory_xact_lock(?)")
-                  .param(SEQUENCER_LOCK)
-                  .query(Boolean.class)
-                  .single();
-          if (!mine) {
-            return 0;
-          }
-          // The positions are drawn once, in a materialized CTE, in seq order: as a plain subquery
-          // in the join, a plan that rescanned it (a nested loop with it inside, seen in the bench
-          // with stale statistics) drew nextval again per rescan, and an order's events got
-          // positions out of their order.
-          // A plain index scan of the partial index marks the entries of rows positioned earlier as
-          // dead as it passes them, so the scan stays short even where autovacuum is slow or off; a
-          // bitmap scan would visit every row ever written until a vacuum ran.
-          jdbc.sql("SET LOCAL enable_bitmapscan = off").update();
-          return jdbc.sql(
-                  """
-                  WITH p AS MATERIALIZED (
-                      SELECT seq, nextval('outbox_position_seq') AS position
-                      FROM (SELECT seq FROM outbox WHERE position IS NULL ORDER BY seq LIMIT 5000) w
-                      ORDER BY seq)
-                  UPDATE outbox o SET position = p.position
-                  FROM p WHERE o.seq = p.seq AND o.position IS NULL""")
-              .update();
-        });
+    return jdbc.sql("SELECT orderloop_sequence_outbox(?, 5000)")
+        .param(SEQUENCER_LOCK)
+        .query(Integer.class)
+        .single();
   }
 
   /**

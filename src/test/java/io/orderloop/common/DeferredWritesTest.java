@@ -160,4 +160,26 @@ class DeferredWritesTest extends ApiTest {
       assertThat(stock(sku).get("reserved").asInt()).isZero();
     }
   }
+
+  @Test
+  void lines_that_share_a_stock_row_take_their_units_in_one_guarded_update() {
+    String sku = sku("SHARED");
+    receive(sku, location(1), 3);
+    JsonNode both = createOrder(order(sku, 1, sku, 2));
+    assertThat(both.get("lines").get(0).get("allocated").asInt()).isEqualTo(1);
+    assertThat(both.get("lines").get(1).get("allocated").asInt()).isEqualTo(2);
+    assertThat(stock(sku).get("reserved").asInt()).isEqualTo(3);
+    // Nothing left: a second order of two lines on the row is backordered whole, and the row's
+    // reserved units stay what the first order took (no oversell, no partial take).
+    JsonNode none = createOrder(order(sku, 1, sku, 1));
+    assertThat(none.get("lines").get(0).get("backordered").asInt()).isEqualTo(1);
+    assertThat(none.get("lines").get(1).get("backordered").asInt()).isEqualTo(1);
+    assertThat(stock(sku).get("reserved").asInt()).isEqualTo(3);
+    assertThat(
+            count(
+                "SELECT coalesce(sum(quantity), 0) FROM reservations WHERE status = 'ACTIVE'"
+                    + " AND stock_id = (SELECT id FROM stock WHERE sku = ?)",
+                sku))
+        .isEqualTo(3);
+  }
 }

@@ -117,15 +117,7 @@ public class Reservations {
       // lost a race is planned again below.
       int[] updated = new int[takes.size()];
       if (deferred.guardsRetry()) {
-        for (AllocationPlanner.Take t : takes) {
-          deferred.addExpecting(
-              1,
-              "stock row " + t.stockId() + " no longer has " + t.quantity() + " available",
-              TAKE,
-              t.quantity(),
-              t.stockId(),
-              t.quantity());
-        }
+        takeAllOrRetry(takes);
         java.util.Arrays.fill(updated, 1);
       } else {
         updated =
@@ -183,6 +175,33 @@ public class Reservations {
       """
       UPDATE stock SET reserved = reserved + ?, version = version + 1
       WHERE id = ? AND on_hand - reserved >= ?""";
+
+  /**
+   * The plan's takes as one held-back statement (one per stock row, quantities of lines that share
+   * a row added up, in stock id order) that must change every row it names: a row that no longer
+   * has its units fails the transaction at the commit, and the order is planned again from a fresh
+   * read.
+   */
+  private void takeAllOrRetry(List<AllocationPlanner.Take> takesInIdOrder) {
+    Map<Long, Integer> byRow = new LinkedHashMap<>();
+    takesInIdOrder.forEach(t -> byRow.merge(t.stockId(), t.quantity(), Integer::sum));
+    StringBuilder sql =
+        new StringBuilder(
+            "UPDATE stock s SET reserved = s.reserved + v.q, version = s.version + 1 FROM (VALUES ");
+    List<Object> params = new ArrayList<>(byRow.size() * 2);
+    byRow.forEach(
+        (id, quantity) -> {
+          sql.append(params.isEmpty() ? "" : ", ").append("(?::bigint, ?::integer)");
+          params.add(id);
+          params.add(quantity);
+        });
+    sql.append(") v (id, q) WHERE s.id = v.id AND s.on_hand - s.reserved >= v.q");
+    deferred.addExpecting(
+        byRow.size(),
+        "stock rows " + byRow.keySet() + " no longer all have the units planned",
+        sql.toString(),
+        params.toArray());
+  }
 
   private static final String INSERT_RESERVATION =
       """
