@@ -146,14 +146,23 @@ public final class DeferringDataSource extends DelegatingDataSource implements A
       return known;
     }
     Matcher insert = PLAIN_INSERT.matcher(sql);
-    int at = insert.matches() && !notJustRows(insert.group(1)) ? insert.start(1) : -1;
+    int at =
+        insert.matches()
+                && !notJustRows(insert.group(1))
+                && !sql.contains("--")
+                && !sql.contains("/*")
+            ? insert.start(1)
+            : -1;
     if (ROWS_AT.size() < 1_000) { // held-back SQL is the code's own: a few dozen texts
       ROWS_AT.put(sql, at);
     }
     return at;
   }
 
-  /** Rows that hold more than values: a subquery, or a clause that happens to end in ")". */
+  /**
+   * Rows that hold more than values: a subquery, or a clause that happens to end in ")". (SQL with
+   * a comment is not merged either: a comment after the row would be copied with it.)
+   */
   private static boolean notJustRows(String rows) {
     String upper = rows.toUpperCase(Locale.ROOT);
     return upper.contains("SELECT") || upper.contains("CONFLICT") || upper.contains("RETURNING");

@@ -10,6 +10,7 @@ import io.orderloop.inventory.internal.StockRows;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,8 +33,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * the orders module alone (its commands hold that lock); the module test fails on any other user.
  *
  * <p>No stock row is locked to plan: the rows with available units are read as they are, and each
- * take is one conditional update ({@code … WHERE on_hand - reserved >= :q}) that either succeeds or
- * changes nothing, so available never goes below zero under any interleaving. Every change writes a
+ * take is a conditional update ({@code … WHERE on_hand - reserved >= :q}) that either succeeds or
+ * changes nothing (an order's intake sends its takes as one such update that must change every row
+ * it names), so available never goes below zero under any interleaving. Every change writes a
  * movement to the ledger.
  */
 @Service
@@ -60,11 +63,12 @@ public class Reservations {
   /**
    * Reserves what is available for each demand, inside the caller's transaction, never more than is
    * available: reads the SKUs' rows that have available units (no lock), plans with {@link
-   * AllocationPlanner}, and applies each take, in stock-row order, as one conditional update
-   * ({@code … WHERE on_hand - reserved >= :q}). A take that loses a race to another transaction
-   * (its update finds too little left) is planned again from fresh rows, so only the rows actually
-   * reserved are ever locked — one unit of a SKU with a thousand lots locks one row. Records a
-   * reservation and a RESERVATION movement per take.
+   * AllocationPlanner}, and applies the takes, locking stock rows in id order, as conditional
+   * updates ({@code … WHERE on_hand - reserved >= :q}). A take that loses a race to another
+   * transaction (its update finds too little left) is planned again from fresh rows (in an order's
+   * intake: the whole order, from a fresh read), so only the rows actually reserved are ever locked
+   * — one unit of a SKU with a thousand lots locks one row. Records a reservation and a RESERVATION
+   * movement per take.
    */
   public List<LineReservation> reserve(UUID orderId, List<Demand> demands) {
     Set<String> skus = new HashSet<>();
@@ -109,11 +113,11 @@ public class Reservations {
       List<AllocationPlanner.Take> takes = new ArrayList<>(plan.takes());
       // In stock id order, so two orders taking the same rows lock them in the same order.
       takes.sort(java.util.Comparator.comparingLong(AllocationPlanner.Take::stockId));
-      // Each conditional update succeeds or changes nothing on its own. Held back where the
-      // transaction is retried whole (the order's intake): each carries its check, the takes go
-      // with the commit, and a take that finds too little left fails the transaction, which runs
-      // again from a fresh read — so a stock row stays locked only from the commit's round trip
-      // to its end. Elsewhere the batch runs now (one pipeline, in this order) and a take that
+      // Held back where the transaction is retried whole (the order's intake): one update of all
+      // the rows with its check goes with the commit, and a row with too little left fails the
+      // transaction, which runs again from a fresh read — so a stock row stays locked only from
+      // the commit's round trip to its end. Elsewhere the batch runs now (one pipeline, in this
+      // order) and a take that
       // lost a race is planned again below.
       int[] updated = new int[takes.size()];
       if (deferred.guardsRetry()) {
@@ -178,28 +182,40 @@ public class Reservations {
 
   /**
    * The plan's takes as one held-back statement (one per stock row, quantities of lines that share
-   * a row added up, in stock id order) that must change every row it names: a row that no longer
-   * has its units fails the transaction at the commit, and the order is planned again from a fresh
-   * read.
+   * a row added up) that must change every row it names: a row that no longer has its units fails
+   * the transaction at the commit, and the order is planned again from a fresh read. Rows are
+   * locked in stock id order, whatever plan the join gets (a materialized {@code ORDER BY id FOR NO
+   * KEY UPDATE} that the update joins), so two orders taking the same rows cannot deadlock.
    */
-  private void takeAllOrRetry(List<AllocationPlanner.Take> takesInIdOrder) {
-    Map<Long, Integer> byRow = new LinkedHashMap<>();
-    takesInIdOrder.forEach(t -> byRow.merge(t.stockId(), t.quantity(), Integer::sum));
-    StringBuilder sql =
-        new StringBuilder(
-            "UPDATE stock s SET reserved = s.reserved + v.q, version = s.version + 1 FROM (VALUES ");
-    List<Object> params = new ArrayList<>(byRow.size() * 2);
+  private void takeAllOrRetry(List<AllocationPlanner.Take> takes) {
+    Map<Long, Integer> byRow = new TreeMap<>();
+    takes.forEach(t -> byRow.merge(t.stockId(), t.quantity(), Integer::sum));
+    String what = "stock rows " + byRow.keySet() + " no longer all have the units planned";
+    if (byRow.size() == 1) {
+      var only = byRow.entrySet().iterator().next();
+      deferred.addExpecting(1, what, TAKE, only.getValue(), only.getKey(), only.getValue());
+      return;
+    }
+    List<Object> params = new ArrayList<>(byRow.size() * 3);
+    String ids = String.join(", ", Collections.nCopies(byRow.size(), "?"));
+    params.addAll(byRow.keySet());
+    String rows = String.join(", ", Collections.nCopies(byRow.size(), "(?::bigint, ?::integer)"));
     byRow.forEach(
         (id, quantity) -> {
-          sql.append(params.isEmpty() ? "" : ", ").append("(?::bigint, ?::integer)");
           params.add(id);
           params.add(quantity);
         });
-    sql.append(") v (id, q) WHERE s.id = v.id AND s.on_hand - s.reserved >= v.q");
     deferred.addExpecting(
         byRow.size(),
-        "stock rows " + byRow.keySet() + " no longer all have the units planned",
-        sql.toString(),
+        what,
+        "WITH locked AS MATERIALIZED (SELECT id FROM stock WHERE id IN ("
+            + ids
+            + ") ORDER BY id FOR NO KEY UPDATE)"
+            + " UPDATE stock s SET reserved = s.reserved + v.q, version = s.version + 1"
+            + " FROM (VALUES "
+            + rows
+            + ") v (id, q)"
+            + " WHERE s.id = v.id AND s.id IN (SELECT id FROM locked) AND s.on_hand - s.reserved >= v.q",
         params.toArray());
   }
 

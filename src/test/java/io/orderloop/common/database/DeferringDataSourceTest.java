@@ -52,6 +52,7 @@ class DeferringDataSourceTest {
     String select = "INSERT INTO counts (n) VALUES ((SELECT count(*) FROM orders WHERE id = ?))";
     String upsert =
         "INSERT INTO c (k, n) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET n = (c.n + 1)";
+    String commented = "INSERT INTO orders (id) VALUES (?) -- the id (a uuid)";
     String plain = "INSERT INTO orders (id) VALUES (?)";
     List<Write> in =
         List.of(
@@ -63,6 +64,8 @@ class DeferringDataSourceTest {
             w(select, 6),
             w(upsert, "a", 1),
             w(upsert, "b", 1),
+            w(commented, 1),
+            w(commented, 2),
             w(plain, 7),
             w("DELETE FROM orders WHERE id = ?", 8),
             w(plain, 9));
