@@ -111,4 +111,19 @@ class IntakeIdempotencyTest extends ApiTest {
         .isEqualTo(2);
     assertStockInvariants(sku);
   }
+
+  @Test
+  void the_previous_release_s_channel_insert_still_finds_its_unique_index() {
+    // In a rolling upgrade, instances of the previous release still run against this schema: their
+    // guarded insert names no predicate in ON CONFLICT, which a partial unique index alone would
+    // not match (V32). EXPLAIN makes PostgreSQL infer the index without writing anything.
+    assertThat(
+            jdbc.sql(
+                    """
+                    EXPLAIN INSERT INTO orders (id, channel, external_id) VALUES (gen_random_uuid(), 'SHOPIFY', 'x')
+                    ON CONFLICT (channel, external_id) DO NOTHING""")
+                .query(String.class)
+                .list())
+        .anySatisfy(line -> assertThat(line).contains("Conflict"));
+  }
 }
