@@ -117,8 +117,7 @@ public class Reservations {
       // the rows with its check goes with the commit, and a row with too little left fails the
       // transaction, which runs again from a fresh read — so a stock row stays locked only from
       // the commit's round trip to its end. Elsewhere the batch runs now (one pipeline, in this
-      // order) and a take that
-      // lost a race is planned again below.
+      // order) and a take that lost a race is planned again below.
       int[] updated = new int[takes.size()];
       if (deferred.guardsRetry()) {
         takeAllOrRetry(takes);
