@@ -185,11 +185,14 @@ class WebhookDispatcher {
                                 () -> sendLane(claim, lane, first, log, failures, leaseLost))))
             .toList();
     // While the lanes send, the lease is renewed (another dispatcher must not take the subscription
-    // over mid-batch); a lease found lost stops the lanes, and nothing of the batch is saved.
+    // over mid-batch); a lease found lost, or one that could not be renewed, stops the lanes after
+    // their request in flight, and nothing of the batch is saved. Every lane has ended before the
+    // lease is released, so a next holder never sends beside them.
+    Duration renewEvery = lease.dividedBy(3);
     for (Thread sender : senders) {
       try {
-        while (!sender.join(RENEW_EVERY)) {
-          if (!renew(token)) {
+        while (!sender.join(renewEvery)) {
+          if (!leaseLost.get() && !renew(token)) {
             leaseLost.set(true);
           }
         }
@@ -234,14 +237,17 @@ class WebhookDispatcher {
     }
   }
 
-  /** How often the lease is renewed while a batch's lanes send. */
-  private static final Duration RENEW_EVERY = Duration.ofSeconds(1);
-
+  /** Whether the lease was extended; false when it was lost or the database did not answer. */
   private boolean renew(UUID token) {
-    return jdbc.sql("UPDATE webhook_subscriptions SET leased_until = ? WHERE lease_token = ?")
-            .params(Timestamp.from(clock.instant().plus(lease)), token)
-            .update()
-        == 1;
+    try {
+      return jdbc.sql("UPDATE webhook_subscriptions SET leased_until = ? WHERE lease_token = ?")
+              .params(Timestamp.from(clock.instant().plus(lease)), token)
+              .update()
+          == 1;
+    } catch (RuntimeException e) {
+      WebhookDispatcher.log.warn("webhook lease could not be renewed: {}", e.toString());
+      return false;
+    }
   }
 
   /**
@@ -257,8 +263,7 @@ class WebhookDispatcher {
       java.util.concurrent.atomic.AtomicBoolean leaseLost) {
     for (Feed.Positioned p : lane) {
       if (leaseLost.get() || Thread.currentThread().isInterrupted()) {
-        failures.put(p.position(), new WebhookClient.Outcome(false, null, null, "not sent"));
-        return;
+        return; // nothing of the batch is saved: its next holder sends it again
       }
       CloudEvent event = p.event();
       WebhookClient.Outcome outcome;

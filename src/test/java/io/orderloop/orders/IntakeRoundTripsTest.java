@@ -31,11 +31,19 @@ class IntakeRoundTripsTest extends ApiTest {
     receive(a, location(1), 10);
     receive(b, location(1), 10);
     receive(c, location(2), 1);
-    // The first order may take a block of order numbers; the second is the common case.
-    intake.create(command(order(a, 1)));
+    // One order in 16 takes a block of order numbers (one round trip more), and the block is shared
+    // with the other tests of this context: of two orders in a row at most one takes it, so the one
+    // with fewer round trips is the common case.
     long before = DeferringDataSource.statementsSent();
     OrderIntake.Intake made = intake.create(command(order(a, 2, b, 3, c, 2)));
-    long sent = DeferringDataSource.statementsSent() - before;
+    long sentFirst = DeferringDataSource.statementsSent() - before;
+    before = DeferringDataSource.statementsSent();
+    intake.create(command(order(a, 2, b, 3, c, 2)));
+    long sentSecond = DeferringDataSource.statementsSent() - before;
+    long sent = Math.min(sentFirst, sentSecond);
+    assertThat(Math.max(sentFirst, sentSecond))
+        .as("with a block of numbers")
+        .isLessThanOrEqualTo(3);
 
     assertThat(made.created()).isTrue();
     assertThat(made.order().lines())
