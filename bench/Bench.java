@@ -53,7 +53,23 @@ public class Bench {
         run.results.put("hotSku", scenarios.hotSku());
       }
       if (config.runs("events")) {
-        run.results.put("events", scenarios.events());
+        run.results.put("events", scenarios.events(config.eventRate()));
+        // The issue-17 target's second point: half of the intake capacity measured at the most clients.
+        if (!intake.isEmpty()) {
+          Object last = intake.get("c" + config.clients()[config.clients().length - 1]);
+          long half = Math.round(rate(last) / 2);
+          // The delivery path's first minutes at this rate are spent compiling it (the JIT took 41 % of the
+          // service's CPU in a cold step): one step at the same rate first, reported as the cold step.
+          run.results.put("eventsHalfCapacityCold", scenarios.events((int) half));
+          run.service.profiler("start,event=itimer,interval=1ms");
+          run.results.put("eventsHalfCapacity", scenarios.events((int) half));
+          Path collapsed = Path.of("target/bench-events-profile.collapsed");
+          run.service.profiler("dump,collapsed,file=" + collapsed.toAbsolutePath());
+          run.service.profiler("stop,file=" + Path.of("target/bench-events-profile.html").toAbsolutePath());
+          if (Files.exists(collapsed)) {
+            run.results.put("eventsProfile", Measurements.profileSummary(collapsed));
+          }
+        }
       }
       if (config.runs("queries")) {
         run.results.put("queries", scenarios.queries());

@@ -106,6 +106,8 @@ final class Measurements {
       {"connection pool", "com/zaxxer"},
       {"JSON (Jackson)", "tools/jackson"},
       {"Bean Validation", "org/hibernate/validator"},
+      {"webhook HTTP client (Apache HttpClient)", "org/apache/hc/"},
+      {"webhook signatures (HMAC)", "javax/crypto", "com/sun/crypto"},
       {"Orderloop code", "io/orderloop"},
       {"Spring JDBC and transactions", "org/springframework/jdbc", "org/springframework/transaction"},
       {"Spring Security", "org/springframework/security"},

@@ -32,6 +32,12 @@ public final class WebhookReceiver implements AutoCloseable {
   public volatile boolean failing;
   public volatile String secret;
 
+  /** How long each answer takes (a slow receiver). */
+  public volatile long delayMillis;
+
+  /** Run as each request arrives, before it is answered. */
+  public volatile Runnable onRequest = () -> {};
+
   public WebhookReceiver(int failFirst) throws IOException {
     this.failFirst = failFirst;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -43,6 +49,7 @@ public final class WebhookReceiver implements AutoCloseable {
           if (traceparent != null) {
             traceparents.add(traceparent);
           }
+          onRequest.run();
           int n = requests.incrementAndGet();
           int status = failing || n <= this.failFirst ? 500 : 204;
           if (status == 204) {
@@ -55,9 +62,18 @@ public final class WebhookReceiver implements AutoCloseable {
             }
             received.add(JSON.readTree(text));
           }
+          if (delayMillis > 0) {
+            try {
+              Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
           exchange.sendResponseHeaders(status, -1);
           exchange.close();
         });
+    // One thread per request, as a real receiver answers the dispatcher's lanes side by side.
+    server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     server.start();
   }
 

@@ -76,7 +76,12 @@ class FeedApiTest extends ApiTest {
           pool.submit(
               () -> {
                 String cursor = start;
+                long deadline =
+                    System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
                 while (true) {
+                  if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the reader did not reach the feed's end within 60 s");
+                  }
                   boolean last = !writing.get();
                   JsonNode page = api.get("/api/v1/events?limit=7&after=" + cursor).json();
                   page.get("items").forEach(seen::add);
@@ -97,20 +102,24 @@ class FeedApiTest extends ApiTest {
               return r;
             });
       }
-      for (Future<Api.Response> f : pool.invokeAll(writers)) {
-        assertThat(f.get().status()).isEqualTo(201);
+      try {
+        for (Future<Api.Response> f : pool.invokeAll(writers)) {
+          assertThat(f.get().status()).isEqualTo(201);
+        }
+        int expected = 0;
+        for (String id : orderIds) {
+          expected += history(id).size();
+        }
+        int want = expected;
+        await(
+            "the feed has positioned every event",
+            () ->
+                api.get("/api/v1/events?limit=1000&after=" + start).json().get("items").size()
+                    >= want);
+      } finally {
+        // A failed writer must not leave the reader paging forever (the pool's close waits for it).
+        writing.set(false);
       }
-      int expected = 0;
-      for (String id : orderIds) {
-        expected += history(id).size();
-      }
-      int want = expected;
-      await(
-          "the feed has positioned every event",
-          () ->
-              api.get("/api/v1/events?limit=1000&after=" + start).json().get("items").size()
-                  >= want);
-      writing.set(false);
       reader.get();
     }
 

@@ -140,6 +140,57 @@ class WebhookApiTest extends ApiTest {
         .allMatch(t -> t.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"));
   }
 
+  /** The lease token and its end, as the subscription's row holds them now. */
+  private record Lease(String token, java.sql.Timestamp until) {}
+
+  @Test
+  void a_slow_receiver_keeps_the_lease_renewed_through_a_batch_and_gets_each_event_once()
+      throws Exception {
+    // The tests' timeout is 2 s: a lease of 6 s, renewed every 2 s. Each answer takes 1.5 s and an
+    // order's events go one after another in one lane, so one batch outlasts a renewal interval.
+    WebhookReceiver receiver = receiver(0);
+    String subscription = subscribe(receiver, Map.of()).get("id").asString();
+    api.send("PATCH", "/api/v1/webhook-subscriptions/" + subscription, Map.of("paused", true));
+    String sku = sku("LEASE");
+    receive(sku, location(1), 2);
+    String id = createOrder(order(sku, 1)).get("id").asString();
+    api.post("/api/v1/orders/" + id + "/cancel", Map.of("reason", "lease"));
+    int expected = history(id).size();
+    assertThat(expected).isGreaterThanOrEqualTo(3);
+    await(
+        "the order's events positioned in the feed (so they go in one batch)",
+        () ->
+            count("SELECT count(*) FROM outbox WHERE subject = ? AND position IS NOT NULL", id)
+                == expected);
+    List<Lease> leases = new java.util.concurrent.CopyOnWriteArrayList<>();
+    receiver.delayMillis = 1500;
+    receiver.onRequest =
+        () ->
+            leases.add(
+                jdbc.sql(
+                        "SELECT lease_token::text, leased_until FROM webhook_subscriptions"
+                            + " WHERE id = ?::uuid")
+                    .param(subscription)
+                    .query((rs, n) -> new Lease(rs.getString(1), rs.getTimestamp(2)))
+                    .single());
+    api.send("PATCH", "/api/v1/webhook-subscriptions/" + subscription, Map.of("paused", false));
+
+    await("every event of the order arrived", () -> of(receiver, Set.of(id)).size() >= expected);
+    assertThat(of(receiver, Set.of(id)))
+        .as("each event once: the lease was never lost, nor taken by another run")
+        .hasSize(expected);
+    assertThat(leases)
+        .as("within one lease (same token), its end moved on while the batch was sent")
+        .anySatisfy(
+            later ->
+                assertThat(leases)
+                    .anySatisfy(
+                        earlier -> {
+                          assertThat(later.token()).isEqualTo(earlier.token());
+                          assertThat(later.until()).isAfter(earlier.until());
+                        }));
+  }
+
   @Test
   void paused_subscriptions_keep_their_backlog_and_filters_pick_event_types() throws Exception {
     WebhookReceiver all = receiver(0);

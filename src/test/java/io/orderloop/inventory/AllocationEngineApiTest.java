@@ -351,17 +351,7 @@ class AllocationEngineApiTest extends ApiTest {
     String sku = sku("SCOPE");
     receive(sku, location(1), 1);
     String id = createOrder(order(sku, 1)).get("id").asString();
-    String key =
-        api.post(
-                "/api/v1/api-keys",
-                Map.of(
-                    "name",
-                    unique("orders-only"),
-                    "scopes",
-                    List.of("orders:read", "orders:write")))
-            .json()
-            .get("key")
-            .asString();
+    String key = apiKey(unique("orders-only"), "orders:read", "orders:write");
     Api.Response r = api.as(key).post("/api/v1/orders/" + id + "/allocation/rerun", null);
     assertThat(r.status()).isEqualTo(403);
     assertThat(r.json().get("detail").asString()).contains("inventory:write");

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderloop.Api;
 import io.orderloop.ApiTest;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
@@ -23,11 +21,7 @@ class ErrorBudgetApiTest extends ApiTest {
 
   @Test
   void a_key_that_keeps_sending_bad_requests_is_slowed_down_and_others_are_not() {
-    Api.Response created =
-        api.post(
-            "/api/v1/api-keys",
-            Map.of("name", unique("noisy"), "scopes", List.of("orders:read", "orders:write")));
-    Api noisy = api.as(created.json().get("key").asString());
+    Api noisy = api.as(apiKey(unique("noisy"), "orders:read", "orders:write"));
     assertThat(noisy.get("/api/v1/orders?limit=1").status()).isEqualTo(200);
     for (int i = 0; i < 5; i++) {
       assertThat(noisy.post("/api/v1/orders", "{").status()).isEqualTo(400);

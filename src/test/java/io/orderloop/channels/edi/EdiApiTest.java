@@ -238,11 +238,9 @@ class EdiApiTest extends EdiTest {
         .isZero();
 
     // A key without edi:write cannot post X12.
-    Api.Response key =
-        api.post(
-            "/api/v1/api-keys", Map.of("name", unique("reader"), "scopes", List.of("orders:read")));
+    String key = apiKey(unique("reader"), "orders:read");
     Api.Response forbidden =
-        api.as(key.json().get("key").asString())
+        api.as(key)
             .with("Content-Type", "application/edi-x12")
             .send("POST", "/channels/edi/x12", "ISA");
     assertThat(forbidden.status()).isEqualTo(403);
