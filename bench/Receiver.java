@@ -25,6 +25,9 @@ final class Receiver {
   private final AtomicInteger deliveries = new AtomicInteger();
   private Histogram latencies = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
 
+  /** Each first-seen event's subject and arrival (epoch nanoseconds), in arrival order. */
+  private final java.util.List<Map.Entry<String, Long>> arrivals = new java.util.ArrayList<>();
+
   void start() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -49,6 +52,9 @@ final class Receiver {
     if (!first) {
       return;
     }
+    if (event.path("subject").isString()) {
+      arrivals.add(Map.entry(event.get("subject").asString(), nowNanos));
+    }
     JsonNode sequence = event.path("data").path("sequence");
     if (event.path("subject").isString() && sequence.isNumber()) {
       Integer last = lastSequence.put(event.get("subject").asString(), sequence.asInt());
@@ -67,12 +73,30 @@ final class Receiver {
     seen.clear();
     lastSequence.clear();
     outOfOrder.set(0);
+    arrivals.clear();
     deliveries.set(0);
     latencies = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
   }
 
   synchronized Histogram latencies() {
     return latencies;
+  }
+
+  /**
+   * From the answer to the request that created each order (after its commit) to the arrival of
+   * each of its events: a lower bound of commit-to-receiver latency, as the event's own time is an
+   * upper bound. Arrivals before the answer count as 0; events of orders not in {@code answered}
+   * are left out.
+   */
+  synchronized Histogram sinceAnswered(Map<String, Long> answered) {
+    Histogram h = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
+    for (Map.Entry<String, Long> a : arrivals) {
+      Long at = answered.get(a.getKey());
+      if (at != null) {
+        h.recordValue(Math.max(0, Math.min(a.getValue() - at, h.getHighestTrackableValue())));
+      }
+    }
+    return h;
   }
 
   long distinct() {

@@ -1,5 +1,6 @@
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,6 +126,14 @@ final class Scenarios {
    * coordinated omission). Recorded in an HdrHistogram.
    */
   Map<String, Object> openModel(double rate, int seconds) throws Exception {
+    return openModel(rate, seconds, null);
+  }
+
+  /**
+   * As above; with {@code answered}, each created order's id is put there with the time its answer
+   * arrived (epoch nanoseconds).
+   */
+  Map<String, Object> openModel(double rate, int seconds, Map<String, Long> answered) throws Exception {
     Histogram h = new Histogram(TimeUnit.MINUTES.toNanos(2), 3);
     AtomicInteger errors = new AtomicInteger();
     AtomicInteger transportErrors = new AtomicInteger();
@@ -142,7 +151,12 @@ final class Scenarios {
             () -> {
               int status;
               try {
-                status = http.post("/api/v1/orders", http.randomOrder(1 + ThreadLocalRandom.current().nextInt(5)));
+                var response = http.send("POST", "/api/v1/orders", http.randomOrder(1 + ThreadLocalRandom.current().nextInt(5)));
+                status = response.statusCode();
+                if (answered != null && status == 201) {
+                  Instant now = Instant.now();
+                  answered.put(Http.id(response), now.getEpochSecond() * 1_000_000_000L + now.getNano());
+                }
               } catch (java.io.IOException e) {
                 transportErrors.incrementAndGet();
                 return null;
@@ -239,7 +253,8 @@ final class Scenarios {
     run.receiver.reset();
     long before = run.db.count("SELECT coalesce(max(seq), 0) FROM outbox");
     long[] cpuBefore = {run.service.cpuMs(), Measurements.postgresCpuMs()};
-    Map<String, Object> load = openModel(ordersPerSecond, config.seconds());
+    Map<String, Long> answered = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, Object> load = openModel(ordersPerSecond, config.seconds(), answered);
     long expected = run.db.count("SELECT count(*) FROM outbox WHERE seq > " + before);
     boolean all = run.receiver.awaitDistinct(expected, Duration.ofSeconds(60));
     long[] cpuAfter = {run.service.cpuMs(), Measurements.postgresCpuMs()};
@@ -252,6 +267,9 @@ final class Scenarios {
     r.put("duplicates", run.receiver.duplicates());
     r.put("outOfOrder", run.receiver.outOfOrder.get());
     r.putAll(Measurements.percentiles(run.receiver.latencies()));
+    Map<String, Object> lower = Measurements.percentiles(run.receiver.sinceAnswered(answered));
+    r.put("sinceAnsweredP50Ms", lower.get("p50Ms"));
+    r.put("sinceAnsweredP99Ms", lower.get("p99Ms"));
     if (expected > 0) {
       r.put("serviceCpuMsPerEvent", Measurements.round((cpuAfter[0] - cpuBefore[0]) / (double) expected));
       r.put("postgresCpuMsPerEvent", Measurements.round((cpuAfter[1] - cpuBefore[1]) / (double) expected));

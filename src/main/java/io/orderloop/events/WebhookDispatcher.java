@@ -85,18 +85,25 @@ class WebhookDispatcher {
         if (claim.isEmpty()) {
           return;
         }
+        boolean released = false;
         try {
-          deliver(claim.get(), token);
+          released = deliver(claim.get(), token);
         } finally {
-          jdbc.sql(
-                  "UPDATE webhook_subscriptions SET leased_until = NULL, lease_token = NULL WHERE lease_token = ?")
-              .param(token)
-              .update();
+          if (!released) {
+            release(token);
+          }
         }
       }
     } catch (RuntimeException e) {
       log.warn("webhook dispatch failed, will retry: {}", e.getMessage());
     }
+  }
+
+  private void release(UUID token) {
+    jdbc.sql(
+            "UPDATE webhook_subscriptions SET leased_until = NULL, lease_token = NULL WHERE lease_token = ?")
+        .param(token)
+        .update();
   }
 
   private Optional<Claim> claim(UUID token) {
@@ -143,12 +150,13 @@ class WebhookDispatcher {
    * (everything before it was delivered), so the failed event and what follows it are sent again
    * later — events of other orders past that point may reach the receiver twice (delivery is at
    * least once; {@code webhook-id} tells a repeat), never an order's event before an earlier one of
-   * the same order. Progress and the delivery log are saved together in one transaction per batch.
+   * the same order. Progress, the delivery log, a failure's backoff and the lease's release are
+   * saved together in one transaction per batch. Returns whether that save released the lease.
    */
-  private void deliver(Claim claim, UUID token) {
+  private boolean deliver(Claim claim, UUID token) {
     List<Feed.Positioned> events = feed.after(claim.cursor(), 100);
     if (events.isEmpty()) {
-      return;
+      return false;
     }
     List<String> wantedTypes = claim.eventTypes() == null ? null : List.of(claim.eventTypes());
     Map<Integer, List<Feed.Positioned>> lanes = new java.util.TreeMap<>();
@@ -200,42 +208,33 @@ class WebhookDispatcher {
         leaseLost.set(true);
         senders.forEach(Thread::interrupt);
         Thread.currentThread().interrupt();
-        return;
+        return false;
       }
     }
     if (leaseLost.get()) {
       WebhookDispatcher.log.warn(
           "webhook subscription {}: lease lost during a batch; its next holder sends it again",
           claim.id());
-      return;
+      return false;
     }
     log.sort(java.util.Comparator.comparingLong(Attempt::position));
     if (failures.isEmpty()) {
-      save(claim, token, log, events.getLast().position());
-      return;
+      save(claim, token, log, events.getLast().position(), null);
+      return true;
     }
     Map.Entry<Long, WebhookClient.Outcome> failed = failures.firstEntry();
-    save(claim, token, log, failed.getKey() - 1);
     int attempts = failed.getKey() == head ? claim.attempts() + 1 : 1;
     boolean dead = attempts >= properties.maxAttempts();
-    jdbc.sql(
-            """
-            UPDATE webhook_subscriptions SET attempts = ?, next_attempt_at = ?, last_error = ?, state = ?,
-                updated_at = ?
-            WHERE lease_token = ?""")
-        .params(
-            attempts,
-            Timestamp.from(clock.instant().plus(backoff(attempts))),
-            failed.getValue().error(),
-            dead ? "DEAD" : "ACTIVE",
-            Timestamp.from(clock.instant()),
-            token)
-        .update();
+    save(claim, token, log, failed.getKey() - 1, new Failure(attempts, failed.getValue(), dead));
     if (dead) {
       WebhookDispatcher.log.warn(
           "webhook subscription {} is DEAD after {} attempts", claim.id(), attempts);
     }
+    return true;
   }
+
+  /** A batch's earliest failure: the subscription's attempts at it, and whether it is now DEAD. */
+  private record Failure(int attempts, WebhookClient.Outcome outcome, boolean dead) {}
 
   /** Whether the lease was extended; false when it was lost or the database did not answer. */
   private boolean renew(UUID token) {
@@ -293,7 +292,11 @@ class WebhookDispatcher {
     }
   }
 
-  private void save(Claim claim, UUID token, List<Attempt> log, long cursor) {
+  /**
+   * One transaction, one round trip: the batch's delivery log, the cursor moved to {@code cursor}
+   * (never back), the failure's backoff or a clean slate, and the lease released.
+   */
+  private void save(Claim claim, UUID token, List<Attempt> log, long cursor, Failure failure) {
     transactions.run(
         () -> {
           // Held back: the log rows and the progress travel with the commit in one round trip.
@@ -314,21 +317,30 @@ class WebhookDispatcher {
                 a.outcome().ok(),
                 Timestamp.from(a.at()));
           }
-          advance(token, cursor);
+          if (failure == null) {
+            deferred.add(
+                """
+                UPDATE webhook_subscriptions SET cursor = greatest(cursor, ?), attempts = 0, next_attempt_at = NULL,
+                    last_error = NULL, leased_until = NULL, lease_token = NULL
+                WHERE lease_token = ?""",
+                cursor,
+                token);
+          } else {
+            deferred.add(
+                """
+                UPDATE webhook_subscriptions SET cursor = greatest(cursor, ?), attempts = ?, next_attempt_at = ?,
+                    last_error = ?, state = ?, updated_at = ?, leased_until = NULL, lease_token = NULL
+                WHERE lease_token = ?""",
+                cursor,
+                failure.attempts(),
+                Timestamp.from(clock.instant().plus(backoff(failure.attempts()))),
+                failure.outcome().error(),
+                failure.dead() ? "DEAD" : "ACTIVE",
+                Timestamp.from(clock.instant()),
+                token);
+          }
         });
     log.clear();
-  }
-
-  private void advance(UUID token, long position) {
-    deferred.add(
-        """
-        UPDATE webhook_subscriptions SET cursor = ?, attempts = 0, next_attempt_at = NULL, last_error = NULL,
-            leased_until = ?
-        WHERE lease_token = ? AND cursor < ?""",
-        position,
-        Timestamp.from(clock.instant().plus(lease)),
-        token,
-        position);
   }
 
   /** Doubling from the initial backoff, ±20 % jitter, capped. */
