@@ -442,8 +442,39 @@ class OrderLoopApiTest extends ApiTest {
                 + "&q="
                 + customer);
     assertThat(future.json().get("items").size()).isZero();
+
+    // By state and by channel (each read from its own index, the page ordered by it first): the
+    // same pages, newest first, through the cursor.
+    List<String> cancelled = new ArrayList<>();
+    for (int i : new int[] {0, 3, 6}) {
+      api.post("/api/v1/orders/" + created.get(i) + "/cancel", Map.of("reason", "list test"));
+      cancelled.add(created.get(i));
+    }
+    assertThat(pages("/api/v1/orders?limit=2&state=CANCELLED&q=" + customer))
+        .containsExactlyElementsOf(cancelled.reversed());
+    List<String> open = new ArrayList<>(created);
+    open.removeAll(cancelled);
+    assertThat(pages("/api/v1/orders?limit=3&state=ALLOCATED&channel=MANUAL&q=" + customer))
+        .containsExactlyElementsOf(open.reversed());
+    assertThat(pages("/api/v1/orders?limit=3&channel=MANUAL&q=" + customer))
+        .containsExactlyElementsOf(created.reversed());
+    assertThat(pages("/api/v1/orders?limit=3&channel=SHOPIFY&q=" + customer)).isEmpty();
     assertThat(api.get("/api/v1/orders?cursor=not-a-cursor").status()).isEqualTo(400);
     assertThat(api.get("/api/v1/orders?state=LOST").status()).isEqualTo(400);
+  }
+
+  /** Every order id of a list, page after page through its cursor. */
+  private List<String> pages(String path) {
+    List<String> ids = new ArrayList<>();
+    String cursor = null;
+    do {
+      Api.Response page = api.get(path + (cursor == null ? "" : "&cursor=" + cursor));
+      assertThat(page.status()).as(page.toString()).isEqualTo(200);
+      page.json().get("items").forEach(o -> ids.add(o.get("id").asString()));
+      JsonNode next = page.json().get("nextCursor");
+      cursor = next == null || next.isNull() ? null : next.asString();
+    } while (cursor != null);
+    return ids;
   }
 
   @Test
