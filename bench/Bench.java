@@ -53,6 +53,7 @@ public class Bench {
         run.results.put("hotSku", scenarios.hotSku());
       }
       if (config.runs("events")) {
+        Instant eventsFrom = Instant.now();
         run.results.put("events", scenarios.events(config.eventRate()));
         // The issue-17 target's second point: half of the intake capacity measured at the most clients.
         if (!intake.isEmpty()) {
@@ -70,6 +71,7 @@ public class Bench {
             run.results.put("eventsProfile", Measurements.profileSummary(collapsed));
           }
         }
+        run.results.put("eventsDrain", scenarios.drain(eventsFrom));
       }
       if (config.runs("queries")) {
         run.results.put("queries", scenarios.queries());

@@ -200,6 +200,14 @@ final class Report {
             fmt(num(step.get("sinceAnsweredP50Ms"))) + " / " + fmt(num(step.get("sinceAnsweredP99Ms"))), num(step.get("serviceCpuMsPerEvent")), num(step.get("postgresCpuMsPerEvent")));
       }
       md.append('\n');
+      Map<String, Object> drain = map(results.get("eventsDrain"));
+      if (!drain.isEmpty()) {
+        md.append("Delivery capacity with nothing else running: a new subscription replayed over the steps' events, drained to ")
+            .append("the receiver: ").append(drain.get("eventsReceived")).append(" of ").append(drain.get("eventsExpected"))
+            .append(" events in ").append(fmt(num(drain.get("seconds")))).append(" s, **").append(fmt(num(drain.get("eventsPerSecond"))))
+            .append(" events/s**, service CPU ").append(fmt(num(drain.get("serviceCpuMsPerEvent")))).append(" ms and PostgreSQL CPU ")
+            .append(fmt(num(drain.get("postgresCpuMsPerEvent")))).append(" ms per event, out of order ").append(drain.get("outOfOrder")).append(".\n\n");
+      }
       Map<String, Object> profile = map(results.get("eventsProfile"));
       if (!profile.isEmpty()) {
         md.append("Where the service's CPU went in the half-capacity step (async-profiler; flame graph in `target/bench-events-profile.html`):\n\n| part | share |\n|---|---|\n");

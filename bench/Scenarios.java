@@ -287,6 +287,47 @@ final class Scenarios {
     return r;
   }
 
+  /**
+   * Delivery capacity with nothing else running: a new subscription replayed from {@code from} (the
+   * events steps' start), its backlog drained to the receiver; events per second, and the service's
+   * and PostgreSQL's CPU per event delivered.
+   */
+  Map<String, Object> drain(Instant from) throws Exception {
+    String subscription = subscribe();
+    run.receiver.reset();
+    long expected = run.db.count(
+        "SELECT count(*) FROM outbox WHERE position > (SELECT coalesce(max(position), 0) FROM outbox WHERE time < '"
+            + from + "')");
+    long[] cpuBefore = {run.service.cpuMs(), Measurements.postgresCpuMs()};
+    long t0 = System.nanoTime();
+    var replayed = http.send("POST", "/api/v1/webhook-subscriptions/" + subscription + "/replay", Map.of("from", from.toString()));
+    if (replayed.statusCode() != 200) {
+      throw new IllegalStateException("cannot replay: " + replayed.statusCode() + " " + replayed.body());
+    }
+    boolean all = run.receiver.awaitDistinct(expected, Duration.ofSeconds(300));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    long[] cpuAfter = {run.service.cpuMs(), Measurements.postgresCpuMs()};
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("eventsExpected", expected);
+    r.put("eventsReceived", run.receiver.distinct());
+    r.put("outOfOrder", run.receiver.outOfOrder.get());
+    r.put("seconds", Measurements.round(seconds));
+    r.put("eventsPerSecond", Measurements.round(run.receiver.distinct() / seconds));
+    if (expected > 0) {
+      r.put("serviceCpuMsPerEvent", Measurements.round((cpuAfter[0] - cpuBefore[0]) / (double) expected));
+      r.put("postgresCpuMsPerEvent", Measurements.round((cpuAfter[1] - cpuBefore[1]) / (double) expected));
+    }
+    if (!all) {
+      run.fail("events drain: " + run.receiver.distinct() + " of " + expected + " events arrived within 300 s");
+    }
+    if (run.receiver.outOfOrder.get() > 0) {
+      run.fail("events drain: " + run.receiver.outOfOrder.get() + " events arrived before an earlier one of their order");
+    }
+    unsubscribe(subscription);
+    System.err.println("events drain " + r);
+    return r;
+  }
+
   /** Subscribes the bench's receiver to every event; the subscription's id. */
   String subscribe() throws Exception {
     HttpResponse<String> r = http.send("POST", "/api/v1/webhook-subscriptions", Map.of("url", run.receiver.url()));
