@@ -183,6 +183,11 @@ class WebhookDispatcher {
     // Each lane carries the dispatch's trace (traceparent on its requests).
     io.micrometer.context.ContextSnapshot trace =
         io.micrometer.context.ContextSnapshotFactory.builder().build().captureAll();
+    // A lane counts as ended only when sendLane returned: one that died of anything unseen (thrown
+    // past its own handling) leaves the batch unsaved, so the cursor never passes events it did not
+    // send or record as failed.
+    java.util.concurrent.atomic.AtomicInteger ended =
+        new java.util.concurrent.atomic.AtomicInteger();
     List<Thread> senders =
         lanes.values().stream()
             .map(
@@ -190,7 +195,10 @@ class WebhookDispatcher {
                     Thread.ofVirtual()
                         .start(
                             trace.wrap(
-                                () -> sendLane(claim, lane, first, log, failures, leaseLost))))
+                                () -> {
+                                  sendLane(claim, lane, first, log, failures, leaseLost);
+                                  ended.incrementAndGet();
+                                })))
             .toList();
     // While the lanes send, the lease is renewed (another dispatcher must not take the subscription
     // over mid-batch); a lease found lost, or one that could not be renewed, stops the lanes after
@@ -214,6 +222,12 @@ class WebhookDispatcher {
     if (leaseLost.get()) {
       WebhookDispatcher.log.warn(
           "webhook subscription {}: lease lost during a batch; its next holder sends it again",
+          claim.id());
+      return false;
+    }
+    if (ended.get() != senders.size()) {
+      WebhookDispatcher.log.warn(
+          "webhook subscription {}: a lane ended unexpectedly; the batch is sent again",
           claim.id());
       return false;
     }
@@ -268,7 +282,7 @@ class WebhookDispatcher {
       WebhookClient.Outcome outcome;
       try {
         outcome = post(claim, event);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         WebhookDispatcher.log.warn(
             "webhook delivery to subscription {} failed before it was sent: {}",
             claim.id(),
@@ -294,7 +308,8 @@ class WebhookDispatcher {
 
   /**
    * One transaction, one round trip: the batch's delivery log, the cursor moved to {@code cursor}
-   * (never back), the failure's backoff or a clean slate, and the lease released.
+   * (never back), the failure's backoff or a clean slate, and the lease released. A subscription
+   * paused while the batch was out stays paused.
    */
   private void save(Claim claim, UUID token, List<Attempt> log, long cursor, Failure failure) {
     transactions.run(
@@ -329,7 +344,8 @@ class WebhookDispatcher {
             deferred.add(
                 """
                 UPDATE webhook_subscriptions SET cursor = greatest(cursor, ?), attempts = ?, next_attempt_at = ?,
-                    last_error = ?, state = ?, updated_at = ?, leased_until = NULL, lease_token = NULL
+                    last_error = ?, state = CASE WHEN state = 'PAUSED' THEN state ELSE ? END, updated_at = ?,
+                    leased_until = NULL, lease_token = NULL
                 WHERE lease_token = ?""",
                 cursor,
                 failure.attempts(),

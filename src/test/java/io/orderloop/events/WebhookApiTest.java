@@ -162,33 +162,65 @@ class WebhookApiTest extends ApiTest {
         () ->
             count("SELECT count(*) FROM outbox WHERE subject = ? AND position IS NOT NULL", id)
                 == expected);
-    List<Lease> leases = new java.util.concurrent.CopyOnWriteArrayList<>();
-    receiver.delayMillis = 1500;
-    receiver.onRequest =
-        () ->
-            leases.add(
-                jdbc.sql(
-                        "SELECT lease_token::text, leased_until FROM webhook_subscriptions"
-                            + " WHERE id = ?::uuid")
-                    .param(subscription)
-                    .query((rs, n) -> new Lease(rs.getString(1), rs.getTimestamp(2)))
-                    .single());
+    receiver.delayMillis = 1200;
     api.send("PATCH", "/api/v1/webhook-subscriptions/" + subscription, Map.of("paused", false));
 
-    await("every event of the order arrived", () -> of(receiver, Set.of(id)).size() >= expected);
+    // The lease row, sampled from here every 50 ms while the batch is sent (not inside the request,
+    // whose answer must come within the 2 s timeout).
+    List<Lease> leases = new ArrayList<>();
+    await(
+        "every event of the order arrived",
+        () -> {
+          leases.add(lease(subscription));
+          return of(receiver, Set.of(id)).size() >= expected;
+        });
+    await("the batch saved and the lease released", () -> lease(subscription).token() == null);
     assertThat(of(receiver, Set.of(id)))
         .as("each event once: the lease was never lost, nor taken by another run")
         .hasSize(expected);
-    assertThat(leases)
+    List<Lease> held = leases.stream().filter(l -> l.token() != null).toList();
+    assertThat(held)
         .as("within one lease (same token), its end moved on while the batch was sent")
         .anySatisfy(
             later ->
-                assertThat(leases)
+                assertThat(held)
                     .anySatisfy(
                         earlier -> {
                           assertThat(later.token()).isEqualTo(earlier.token());
                           assertThat(later.until()).isAfter(earlier.until());
                         }));
+  }
+
+  private Lease lease(String subscription) {
+    return jdbc.sql(
+            "SELECT lease_token::text, leased_until FROM webhook_subscriptions WHERE id = ?::uuid")
+        .param(subscription)
+        .query((rs, n) -> new Lease(rs.getString(1), rs.getTimestamp(2)))
+        .single();
+  }
+
+  @Test
+  void a_subscription_paused_while_a_failing_batch_is_out_stays_paused() throws Exception {
+    WebhookReceiver receiver = receiver(1);
+    String subscription = subscribe(receiver, Map.of()).get("id").asString();
+    java.util.concurrent.atomic.AtomicBoolean paused =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    // The first request (answered 500) pauses the subscription before it is answered.
+    receiver.onRequest =
+        () -> {
+          if (paused.compareAndSet(false, true)) {
+            api.send(
+                "PATCH", "/api/v1/webhook-subscriptions/" + subscription, Map.of("paused", true));
+          }
+        };
+    String sku = sku("PAUSEFAIL");
+    receive(sku, location(1), 2);
+    createOrder(order(sku, 1));
+
+    await("the failed batch saved", () -> paused.get() && lease(subscription).token() == null);
+    JsonNode after = api.get("/api/v1/webhook-subscriptions/" + subscription).json();
+    assertThat(after.get("attempts").asInt()).as("the failure was recorded").isEqualTo(1);
+    assertThat(after.get("state").asString()).as("the pause was kept").isEqualTo("PAUSED");
   }
 
   @Test
