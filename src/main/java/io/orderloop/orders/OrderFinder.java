@@ -82,11 +82,10 @@ class OrderFinder {
     // newest first) gives them in order, so the planner reads 50 entries of it. As an equality, the
     // column drops out of the ordering and the planner may walk every order newest first and
     // filter, fast only while the value is common among the newest orders: the first page of CLOSED
-    // at 1,000,000 orders, none of the newest 400,000 CLOSED, took 394 ms that way and 0.1 ms by
-    // the
-    // state's index (docs/BENCHMARKS.md). Not with a filter that has an ordered index of its own or
-    // bounds the creation time: there the equality keeps that index, or the bounds, usable to start
-    // and stop the scan.
+    // at 1,000,000 orders, none of the newest 400,000 CLOSED, took 394 ms that way and 0.1 ms
+    // by the state's index (docs/BENCHMARKS.md). Not with a filter that has an ordered index of its
+    // own or bounds the creation time: there the equality keeps that index, or the bounds, usable
+    // to start and stop the scan.
     boolean ranged =
         filter.customerEmail() == null
             && filter.atRisk() == null
