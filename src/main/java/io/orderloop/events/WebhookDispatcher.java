@@ -177,17 +177,15 @@ class WebhookDispatcher {
     List<Attempt> log = java.util.Collections.synchronizedList(new ArrayList<>());
     java.util.concurrent.ConcurrentSkipListMap<Long, WebhookClient.Outcome> failures =
         new java.util.concurrent.ConcurrentSkipListMap<>();
-    java.util.concurrent.atomic.AtomicBoolean leaseLost =
+    // Set when the lease is lost or a lane dies: the lanes stop and nothing of the batch is saved.
+    java.util.concurrent.atomic.AtomicBoolean abandon =
         new java.util.concurrent.atomic.AtomicBoolean();
     long first = head;
     // Each lane carries the dispatch's trace (traceparent on its requests).
     io.micrometer.context.ContextSnapshot trace =
         io.micrometer.context.ContextSnapshotFactory.builder().build().captureAll();
-    // A lane counts as ended only when sendLane returned: one that died of anything unseen (thrown
-    // past its own handling) leaves the batch unsaved, so the cursor never passes events it did not
-    // send or record as failed.
-    java.util.concurrent.atomic.AtomicInteger ended =
-        new java.util.concurrent.atomic.AtomicInteger();
+    // A lane that dies of anything thrown past its own handling abandons the batch (as a lost lease
+    // does): nothing of it is saved, so the cursor never passes events it did not send or record.
     List<Thread> senders =
         lanes.values().stream()
             .map(
@@ -196,59 +194,55 @@ class WebhookDispatcher {
                         .start(
                             trace.wrap(
                                 () -> {
-                                  sendLane(claim, lane, first, log, failures, leaseLost);
-                                  ended.incrementAndGet();
+                                  try {
+                                    sendLane(claim, lane, first, log, failures, abandon);
+                                  } catch (Throwable t) {
+                                    abandon.set(true);
+                                    throw t;
+                                  }
                                 })))
             .toList();
     // While the lanes send, the lease is renewed (another dispatcher must not take the subscription
     // over mid-batch); a lease found lost, or one that could not be renewed, stops the lanes after
     // their request in flight, and nothing of the batch is saved. Every lane has ended before the
-    // lease is released, so a next holder never sends beside them.
+    // lease is released, so a next holder never sends beside them — except when this thread is
+    // interrupted (shutdown): the lanes are interrupted too and the lease released at once.
     Duration renewEvery = lease.dividedBy(3);
     for (Thread sender : senders) {
       try {
         while (!sender.join(renewEvery)) {
-          if (!leaseLost.get() && !renew(token)) {
-            leaseLost.set(true);
+          if (!abandon.get() && !renew(token)) {
+            abandon.set(true);
           }
         }
       } catch (InterruptedException e) {
-        leaseLost.set(true);
+        abandon.set(true);
         senders.forEach(Thread::interrupt);
         Thread.currentThread().interrupt();
         return false;
       }
     }
-    if (leaseLost.get()) {
+    if (abandon.get()) {
       WebhookDispatcher.log.warn(
-          "webhook subscription {}: lease lost during a batch; its next holder sends it again",
-          claim.id());
-      return false;
-    }
-    if (ended.get() != senders.size()) {
-      WebhookDispatcher.log.warn(
-          "webhook subscription {}: a lane ended unexpectedly; the batch is sent again",
+          "webhook subscription {}: batch abandoned (lease lost, or a lane failed unexpectedly);"
+              + " it is sent again",
           claim.id());
       return false;
     }
     log.sort(java.util.Comparator.comparingLong(Attempt::position));
     if (failures.isEmpty()) {
-      save(claim, token, log, events.getLast().position(), null);
+      save(claim, token, log, events.getLast().position(), 0, null);
       return true;
     }
     Map.Entry<Long, WebhookClient.Outcome> failed = failures.firstEntry();
     int attempts = failed.getKey() == head ? claim.attempts() + 1 : 1;
-    boolean dead = attempts >= properties.maxAttempts();
-    save(claim, token, log, failed.getKey() - 1, new Failure(attempts, failed.getValue(), dead));
-    if (dead) {
+    save(claim, token, log, failed.getKey() - 1, attempts, failed.getValue().error());
+    if (attempts >= properties.maxAttempts()) {
       WebhookDispatcher.log.warn(
           "webhook subscription {} is DEAD after {} attempts", claim.id(), attempts);
     }
     return true;
   }
-
-  /** A batch's earliest failure: the subscription's attempts at it, and whether it is now DEAD. */
-  private record Failure(int attempts, WebhookClient.Outcome outcome, boolean dead) {}
 
   /** Whether the lease was extended; false when it was lost or the database did not answer. */
   private boolean renew(UUID token) {
@@ -273,16 +267,16 @@ class WebhookDispatcher {
       long head,
       List<Attempt> log,
       Map<Long, WebhookClient.Outcome> failures,
-      java.util.concurrent.atomic.AtomicBoolean leaseLost) {
+      java.util.concurrent.atomic.AtomicBoolean abandon) {
     for (Feed.Positioned p : lane) {
-      if (leaseLost.get() || Thread.currentThread().isInterrupted()) {
+      if (abandon.get() || Thread.currentThread().isInterrupted()) {
         return; // nothing of the batch is saved: its next holder sends it again
       }
       CloudEvent event = p.event();
       WebhookClient.Outcome outcome;
       try {
         outcome = post(claim, event);
-      } catch (RuntimeException | Error e) {
+      } catch (RuntimeException e) {
         WebhookDispatcher.log.warn(
             "webhook delivery to subscription {} failed before it was sent: {}",
             claim.id(),
@@ -308,10 +302,14 @@ class WebhookDispatcher {
 
   /**
    * One transaction, one round trip: the batch's delivery log, the cursor moved to {@code cursor}
-   * (never back), the failure's backoff or a clean slate, and the lease released. A subscription
-   * paused while the batch was out stays paused.
+   * (never back), the lease released, and either a clean slate ({@code attempts} 0) or the earliest
+   * failure's attempts, backoff and error, DEAD after {@code max-attempts}. Only ACTIVE
+   * subscriptions are claimed, so any other state is left as it is (one paused meanwhile stays
+   * paused).
    */
-  private void save(Claim claim, UUID token, List<Attempt> log, long cursor, Failure failure) {
+  private void save(
+      Claim claim, UUID token, List<Attempt> log, long cursor, int attempts, String error) {
+    boolean failed = attempts > 0;
     transactions.run(
         () -> {
           // Held back: the log rows and the progress travel with the commit in one round trip.
@@ -332,29 +330,19 @@ class WebhookDispatcher {
                 a.outcome().ok(),
                 Timestamp.from(a.at()));
           }
-          if (failure == null) {
-            deferred.add(
-                """
-                UPDATE webhook_subscriptions SET cursor = greatest(cursor, ?), attempts = 0, next_attempt_at = NULL,
-                    last_error = NULL, leased_until = NULL, lease_token = NULL
-                WHERE lease_token = ?""",
-                cursor,
-                token);
-          } else {
-            deferred.add(
-                """
-                UPDATE webhook_subscriptions SET cursor = greatest(cursor, ?), attempts = ?, next_attempt_at = ?,
-                    last_error = ?, state = CASE WHEN state = 'PAUSED' THEN state ELSE ? END, updated_at = ?,
-                    leased_until = NULL, lease_token = NULL
-                WHERE lease_token = ?""",
-                cursor,
-                failure.attempts(),
-                Timestamp.from(clock.instant().plus(backoff(failure.attempts()))),
-                failure.outcome().error(),
-                failure.dead() ? "DEAD" : "ACTIVE",
-                Timestamp.from(clock.instant()),
-                token);
-          }
+          deferred.add(
+              """
+              UPDATE webhook_subscriptions SET cursor = greatest(cursor, ?), attempts = ?, next_attempt_at = ?,
+                  last_error = ?, state = CASE WHEN ? THEN 'DEAD' ELSE state END,
+                  updated_at = coalesce(?, updated_at), leased_until = NULL, lease_token = NULL
+              WHERE lease_token = ?""",
+              cursor,
+              attempts,
+              failed ? Timestamp.from(clock.instant().plus(backoff(attempts))) : null,
+              error,
+              attempts >= properties.maxAttempts(),
+              failed ? Timestamp.from(clock.instant()) : null,
+              token);
         });
     log.clear();
   }

@@ -92,19 +92,16 @@ class OrderFinder {
             && filter.onHold() == null
             && filter.createdFrom() == null
             && filter.createdTo() == null;
-    String leading = "";
+    String leading =
+        !ranged
+            ? null
+            : filter.state() != null ? "state" : filter.channel() != null ? "channel" : null;
     if (filter.state() != null) {
-      sql.append(ranged ? " AND state >= :state AND state <= :state" : " AND state = :state");
+      sql.append(" AND ").append(matching("state", "state".equals(leading)));
       params.put("state", filter.state().name());
-      leading = ranged ? "state, " : "";
     }
     if (filter.channel() != null) {
-      if (ranged && filter.state() == null) {
-        sql.append(" AND channel >= :channel AND channel <= :channel");
-        leading = "channel, ";
-      } else {
-        sql.append(" AND channel = :channel");
-      }
+      sql.append(" AND ").append(matching("channel", "channel".equals(leading)));
       params.put("channel", filter.channel().name());
     }
     if (filter.type() != null) {
@@ -150,10 +147,19 @@ class OrderFinder {
       params.put("afterCreated", Timestamp.from(after.at()));
       params.put("afterId", after.id());
     }
-    sql.append(" ORDER BY ").append(leading).append("created_at DESC, id DESC LIMIT :limit");
+    sql.append(" ORDER BY ")
+        .append(leading == null ? "" : leading + ", ")
+        .append("created_at DESC, id DESC LIMIT :limit");
     params.put("limit", limit);
     return repository.withLines(
         jdbc.sql(sql.toString()).params(params).query(repository.rowMapper()).list());
+  }
+
+  /** {@code column} equal to the parameter of its name: as a range of one value, or plainly. */
+  private static String matching(String column, boolean asRange) {
+    return asRange
+        ? column + " >= :" + column + " AND " + column + " <= :" + column
+        : column + " = :" + column;
   }
 
   /** Orders in fulfillment and not on hold, most urgent first, keyset after a cursor. */

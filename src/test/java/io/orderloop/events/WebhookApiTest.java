@@ -146,7 +146,7 @@ class WebhookApiTest extends ApiTest {
   @Test
   void a_slow_receiver_keeps_the_lease_renewed_through_a_batch_and_gets_each_event_once()
       throws Exception {
-    // The tests' timeout is 2 s: a lease of 6 s, renewed every 2 s. Each answer takes 1.5 s and an
+    // The tests' timeout is 2 s: a lease of 6 s, renewed every 2 s. Each answer takes 1.2 s and an
     // order's events go one after another in one lane, so one batch outlasts a renewal interval.
     WebhookReceiver receiver = receiver(0);
     String subscription = subscribe(receiver, Map.of()).get("id").asString();

@@ -413,21 +413,9 @@ class OrderLoopApiTest extends ApiTest {
       }
       created.add(createOrder(body).get("id").asString());
     }
-    List<String> seen = new ArrayList<>();
-    String cursor = null;
-    int pages = 0;
-    do {
-      Api.Response page =
-          api.get(
-              "/api/v1/orders?limit=3&q=" + customer + (cursor == null ? "" : "&cursor=" + cursor));
-      assertThat(page.status()).as(page.toString()).isEqualTo(200);
-      page.json().get("items").forEach(o -> seen.add(o.get("id").asString()));
-      JsonNode next = page.json().get("nextCursor");
-      cursor = next == null || next.isNull() ? null : next.asString();
-      pages++;
-    } while (cursor != null);
-    assertThat(pages).isEqualTo(3);
-    assertThat(seen).containsExactlyElementsOf(created.reversed());
+    List<List<String>> all = pages("/api/v1/orders?limit=3&q=" + customer);
+    assertThat(all).hasSize(3);
+    assertThat(all.stream().flatMap(List::stream)).containsExactlyElementsOf(created.reversed());
 
     Api.Response b2b = api.get("/api/v1/orders?type=B2B&q=" + customer);
     assertThat(b2b.json().get("items").size()).isEqualTo(3);
@@ -450,31 +438,38 @@ class OrderLoopApiTest extends ApiTest {
       api.post("/api/v1/orders/" + created.get(i) + "/cancel", Map.of("reason", "list test"));
       cancelled.add(created.get(i));
     }
-    assertThat(pages("/api/v1/orders?limit=2&state=CANCELLED&q=" + customer))
+    assertThat(ids("/api/v1/orders?limit=2&state=CANCELLED&q=" + customer))
         .containsExactlyElementsOf(cancelled.reversed());
     List<String> open = new ArrayList<>(created);
     open.removeAll(cancelled);
-    assertThat(pages("/api/v1/orders?limit=3&state=ALLOCATED&channel=MANUAL&q=" + customer))
+    assertThat(ids("/api/v1/orders?limit=3&state=ALLOCATED&channel=MANUAL&q=" + customer))
         .containsExactlyElementsOf(open.reversed());
-    assertThat(pages("/api/v1/orders?limit=3&channel=MANUAL&q=" + customer))
+    assertThat(ids("/api/v1/orders?limit=3&channel=MANUAL&q=" + customer))
         .containsExactlyElementsOf(created.reversed());
-    assertThat(pages("/api/v1/orders?limit=3&channel=SHOPIFY&q=" + customer)).isEmpty();
+    assertThat(ids("/api/v1/orders?limit=3&channel=SHOPIFY&q=" + customer)).isEmpty();
     assertThat(api.get("/api/v1/orders?cursor=not-a-cursor").status()).isEqualTo(400);
     assertThat(api.get("/api/v1/orders?state=LOST").status()).isEqualTo(400);
   }
 
-  /** Every order id of a list, page after page through its cursor. */
-  private List<String> pages(String path) {
-    List<String> ids = new ArrayList<>();
+  /** A list's pages, each its order ids, followed through the cursor. */
+  private List<List<String>> pages(String path) {
+    List<List<String>> pages = new ArrayList<>();
     String cursor = null;
     do {
       Api.Response page = api.get(path + (cursor == null ? "" : "&cursor=" + cursor));
       assertThat(page.status()).as(page.toString()).isEqualTo(200);
+      List<String> ids = new ArrayList<>();
       page.json().get("items").forEach(o -> ids.add(o.get("id").asString()));
+      pages.add(ids);
       JsonNode next = page.json().get("nextCursor");
       cursor = next == null || next.isNull() ? null : next.asString();
     } while (cursor != null);
-    return ids;
+    return pages;
+  }
+
+  /** Every order id of a list, page after page. */
+  private List<String> ids(String path) {
+    return pages(path).stream().flatMap(List::stream).toList();
   }
 
   @Test
