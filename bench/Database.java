@@ -86,18 +86,25 @@ final class Database {
 
   /** pgbench running the minimum SQL of one order at {@code clients}. */
   Map<String, Object> limit(int clients) throws Exception {
+    long cpuBefore = Measurements.postgresCpuMs();
     String out =
         Processes.run(
             List.of(
                 "pgbench", "-h", "127.0.0.1", "-U", "postgres", "-n", "-f", "target/dblimit.sql",
                 "-c", String.valueOf(clients), "-j", String.valueOf(Math.min(clients, 2)),
                 "-T", String.valueOf(Math.max(5, config.seconds() / 2)), Config.DB));
+    long cpu = Measurements.postgresCpuMs() - cpuBefore;
     Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(out);
+    Matcher done = Pattern.compile("number of transactions actually processed: ([0-9]+)").matcher(out);
     Matcher lat = Pattern.compile("latency average = ([0-9.]+) ms").matcher(out);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("clients", clients);
     r.put("ordersPerSecond", tps.find() ? Measurements.round(Double.parseDouble(tps.group(1))) : null);
     r.put("latencyAvgMs", lat.find() ? Measurements.round(Double.parseDouble(lat.group(1))) : null);
+    // PostgreSQL's CPU per transaction (its backends; pgbench itself runs apart), the yardstick of
+    // the service's PostgreSQL CPU per order.
+    long transactions = done.find() ? Long.parseLong(done.group(1)) : 0;
+    r.put("postgresCpuMsPerTransaction", transactions == 0 ? null : Measurements.round2(cpu / (double) transactions));
     System.err.println("database limit c=" + clients + " " + r);
     return r;
   }

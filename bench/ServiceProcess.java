@@ -62,6 +62,11 @@ final class ServiceProcess {
     return Measurements.cpuMs(process.pid());
   }
 
+  /** CPU time of the service's JIT compiler threads. */
+  long compilerCpuMs() throws IOException {
+    return Measurements.compilerCpuMs(process.pid());
+  }
+
   Long rssMiB() {
     Long mib = Measurements.rssMiB(process.pid());
     if (mib != null) {

@@ -62,17 +62,32 @@ class StoreApi {
     }
   }
 
-  private final HttpClient client;
+  // Made on the first call: building it sets up TLS (about 0.1 s), which a start-up without a
+  // connected shop does not need.
+  private volatile HttpClient client;
   private final ChannelProperties properties;
 
   StoreApi(ChannelProperties properties) {
     this.properties = properties;
-    this.client =
-        HttpClient.newBuilder()
-            .connectTimeout(properties.apiTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .proxy(java.net.ProxySelector.of(null))
-            .build();
+  }
+
+  private HttpClient client() {
+    HttpClient c = client;
+    if (c == null) {
+      synchronized (this) {
+        c = client;
+        if (c == null) {
+          c =
+              HttpClient.newBuilder()
+                  .connectTimeout(properties.apiTimeout())
+                  .followRedirects(HttpClient.Redirect.NEVER)
+                  .proxy(java.net.ProxySelector.of(null))
+                  .build();
+          client = c;
+        }
+      }
+    }
+    return c;
   }
 
   Answer get(Store store, String path) throws IOException, InterruptedException {
@@ -95,13 +110,14 @@ class StoreApi {
     // The store sees the trace of the request or job that called it.
     io.orderloop.common.Traces.traceparent().ifPresent(t -> request.header("traceparent", t));
     HttpResponse<byte[]> response =
-        client.send(
-            request
-                .header("Accept", "application/json")
-                .header("User-Agent", "Orderloop")
-                .timeout(properties.apiTimeout())
-                .build(),
-            HttpResponse.BodyHandlers.ofByteArray());
+        client()
+            .send(
+                request
+                    .header("Accept", "application/json")
+                    .header("User-Agent", "Orderloop")
+                    .timeout(properties.apiTimeout())
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     byte[] body = response.body();
     int length = Math.min(body.length, MAX_ANSWER);
     return new Answer(
