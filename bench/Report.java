@@ -191,7 +191,7 @@ final class Report {
     if (!events.isEmpty()) {
       md.append("## Events: commit to webhook receiver\n\n")
           .append("One webhook subscription to a receiver in the bench process; orders at a steady rate (the configured rate, ")
-          .append("then two steps at half of the intake rate measured at the most clients, the second one reported as warm); latency from each event's `time` (its history ")
+          .append("then steps at half of the intake rate measured at the most clients: the first reported as cold, more until the JIT compiler threads take under 10 % of the service's CPU in one (at most 4), the last reported as warm); latency from each event's `time` (its history ")
           .append("entry, written inside the committing transaction) to its arrival. CPU per event is the whole loop's ")
           .append("(intake included) over the step and its drain. The event's `time` is before its commit, so its latency is an ")
           .append("upper bound of commit to receiver; the time from the answer to the order's creating request (after the commit) ")
@@ -202,7 +202,12 @@ final class Report {
         if (step.isEmpty()) {
           continue;
         }
-        row(md, step.get("ordersPerSecond") + (key.endsWith("Cold") ? " (first step at this rate: the delivery path still compiling)" : ""), step.get("eventsExpected"), step.get("eventsReceived"), step.get("duplicates"), step.get("outOfOrder"),
+        String label = key.endsWith("Cold")
+            ? " (first step at this rate: the delivery path still compiling)"
+            : step.get("stepsAtThisRate") != null
+                ? " (step " + step.get("stepsAtThisRate") + " at this rate, the JIT compiler " + fmt(num(step.get("jitSharePercent"))) + " % of the service's CPU)"
+                : "";
+        row(md, step.get("ordersPerSecond") + label, step.get("eventsExpected"), step.get("eventsReceived"), step.get("duplicates"), step.get("outOfOrder"),
             num(step.get("p50Ms")), num(step.get("p95Ms")), num(step.get("p99Ms")), num(step.get("maxMs")), num(step.get("intakeP99Ms")),
             fmt(num(step.get("sinceAnsweredP50Ms"))) + " / " + fmt(num(step.get("sinceAnsweredP99Ms"))), num(step.get("serviceCpuMsPerEvent")), num(step.get("postgresCpuMsPerEvent")));
       }

@@ -256,12 +256,12 @@ final class Scenarios {
     String subscription = subscribe();
     run.receiver.reset();
     long before = run.db.count("SELECT coalesce(max(seq), 0) FROM outbox");
-    long[] cpuBefore = {run.service.cpuMs(), Measurements.postgresCpuMs()};
+    long[] cpuBefore = {run.service.cpuMs(), Measurements.postgresCpuMs(), run.service.compilerCpuMs()};
     Map<String, Long> answered = new java.util.concurrent.ConcurrentHashMap<>();
     Map<String, Object> load = openModel(ordersPerSecond, config.seconds(), answered);
     long expected = run.db.count("SELECT count(*) FROM outbox WHERE seq > " + before);
     boolean all = run.receiver.awaitDistinct(expected, Duration.ofSeconds(60));
-    long[] cpuAfter = {run.service.cpuMs(), Measurements.postgresCpuMs()};
+    long[] cpuAfter = {run.service.cpuMs(), Measurements.postgresCpuMs(), run.service.compilerCpuMs()};
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("ordersPerSecond", ordersPerSecond);
     r.put("seconds", config.seconds());
@@ -278,6 +278,8 @@ final class Scenarios {
       r.put("serviceCpuMsPerEvent", Measurements.round((cpuAfter[0] - cpuBefore[0]) / (double) expected));
       r.put("postgresCpuMsPerEvent", Measurements.round((cpuAfter[1] - cpuBefore[1]) / (double) expected));
     }
+    long serviceCpu = cpuAfter[0] - cpuBefore[0];
+    r.put("jitSharePercent", serviceCpu <= 0 ? null : Measurements.round(100.0 * (cpuAfter[2] - cpuBefore[2]) / serviceCpu));
     if (!all) {
       run.fail("events at " + ordersPerSecond + " orders/s: " + run.receiver.distinct() + " of " + expected
           + " events arrived within 60 s");
@@ -321,6 +323,8 @@ final class Scenarios {
       r.put("serviceCpuMsPerEvent", Measurements.round((cpuAfter[0] - cpuBefore[0]) / (double) expected));
       r.put("postgresCpuMsPerEvent", Measurements.round((cpuAfter[1] - cpuBefore[1]) / (double) expected));
     }
+    long serviceCpu = cpuAfter[0] - cpuBefore[0];
+    r.put("jitSharePercent", serviceCpu <= 0 ? null : Measurements.round(100.0 * (cpuAfter[2] - cpuBefore[2]) / serviceCpu));
     if (!all) {
       run.fail("events drain: " + run.receiver.distinct() + " of " + expected + " events arrived within 300 s");
     }
