@@ -304,7 +304,7 @@ final class Scenarios {
     long expected = run.db.count(
         "SELECT count(*) FROM outbox WHERE position > (SELECT coalesce(max(position), 0) FROM outbox WHERE time < '"
             + from + "')");
-    long[] cpuBefore = {run.service.cpuMs(), Measurements.postgresCpuMs()};
+    long[] cpuBefore = {run.service.cpuMs(), Measurements.postgresCpuMs(), run.service.compilerCpuMs()};
     long t0 = System.nanoTime();
     var replayed = http.send("POST", "/api/v1/webhook-subscriptions/" + subscription + "/replay", Map.of("from", from.toString()));
     if (replayed.statusCode() != 200) {
@@ -312,7 +312,7 @@ final class Scenarios {
     }
     boolean all = run.receiver.awaitDistinct(expected, Duration.ofSeconds(300));
     double seconds = (System.nanoTime() - t0) / 1e9;
-    long[] cpuAfter = {run.service.cpuMs(), Measurements.postgresCpuMs()};
+    long[] cpuAfter = {run.service.cpuMs(), Measurements.postgresCpuMs(), run.service.compilerCpuMs()};
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("eventsExpected", expected);
     r.put("eventsReceived", run.receiver.distinct());
