@@ -53,7 +53,7 @@ record Config(
         System.getenv("BENCH_PG_RESTART") != null ? System.getenv("BENCH_PG_RESTART") : Drills.defaultRestartCommand(),
         env("BENCH_PROFILER", ""),
         !env("BENCH_AOT", "true").equals("false"),
-        env("BENCH_LAUNCH", "jar").equals("shipped"));
+        !env("BENCH_LAUNCH", "shipped").equals("jar"));
   }
 
   boolean runs(String scenario) {

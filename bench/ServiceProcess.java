@@ -53,7 +53,10 @@ final class ServiceProcess {
 
   /** Starts another instance on {@code port} against the same database. */
   Process second(int port) throws Exception {
-    Process second = launch(jar, port, "target/bench-service-2.log");
+    Process second =
+        config.shipped()
+            ? launchShipped(port, "target/bench-service-2.log")
+            : launch(jar, port, "target/bench-service-2.log");
     waitHealthy(port, second);
     return second;
   }
