@@ -1,5 +1,6 @@
 package io.orderloop;
 
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -13,5 +14,19 @@ public class OrderloopApplication {
 
   public static void main(String[] args) {
     SpringApplication.run(OrderloopApplication.class, args);
+    if (fromFatJar(OrderloopApplication.class.getClassLoader())) {
+      LoggerFactory.getLogger(OrderloopApplication.class)
+          .warn(
+              "Started from the fat jar (java -jar): Spring Boot's nested-jar class loader can hang on"
+                  + " virtual threads when many requests load classes for the first time at once; in"
+                  + " production start it with bin/orderloop, which runs the extracted jar"
+                  + " (docs/operations.md, Launch)");
+    }
+  }
+
+  /** Whether classes come through Spring Boot's nested-jar loader (java -jar on the fat jar). */
+  static boolean fromFatJar(ClassLoader loader) {
+    return loader != null
+        && loader.getClass().getName().startsWith("org.springframework.boot.loader.");
   }
 }
