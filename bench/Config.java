@@ -53,7 +53,7 @@ record Config(
         System.getenv("BENCH_PG_RESTART") != null ? System.getenv("BENCH_PG_RESTART") : Drills.defaultRestartCommand(),
         env("BENCH_PROFILER", ""),
         !env("BENCH_AOT", "true").equals("false"),
-        !env("BENCH_LAUNCH", "shipped").equals("jar"));
+        !env("BENCH_LAUNCH", "shipped").equalsIgnoreCase("jar"));
   }
 
   boolean runs(String scenario) {

@@ -86,6 +86,7 @@ final class Database {
 
   /** pgbench running the minimum SQL of one order at {@code clients}. */
   Map<String, Object> limit(int clients) throws Exception {
+    java.util.Set<Long> backendsBefore = Measurements.postgresPids();
     long cpuBefore = Measurements.postgresCpuMs();
     String out =
         Processes.run(
@@ -93,6 +94,12 @@ final class Database {
                 "pgbench", "-h", "127.0.0.1", "-U", "postgres", "-n", "-f", "target/dblimit.sql",
                 "-c", String.valueOf(clients), "-j", String.valueOf(Math.min(clients, 2)),
                 "-T", String.valueOf(Math.max(5, config.seconds() / 2)), Config.DB));
+    // pgbench's backends are still exiting when it returns; one reaped after the postmaster's entry was
+    // read but before its own would be counted nowhere: wait until the new ones are gone (at most 5 s).
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (System.nanoTime() < deadline && !backendsBefore.containsAll(Measurements.postgresPids())) {
+      Thread.sleep(20);
+    }
     long cpu = Measurements.postgresCpuMs() - cpuBefore;
     Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(out);
     Matcher done = Pattern.compile("number of transactions actually processed: ([0-9]+)").matcher(out);

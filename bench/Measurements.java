@@ -68,8 +68,9 @@ final class Measurements {
   /**
    * CPU time of the JIT compiler threads of one process (HotSpot's "C1 CompilerThread…" and "C2
    * CompilerThread…", from /proc/PID/task): the part of a short step's CPU that a service running
-   * for days has long since spent. A compiler thread that ended meanwhile drops out of the sum, so
-   * the CPU without it can only read high.
+   * for days has long since spent. A compiler thread that ended meanwhile drops out of the sum (with
+   * HotSpot's dynamic compiler threads, on hosts with more cores than this one's two), so the JIT's
+   * share can then read low and the CPU without it high.
    */
   static long compilerCpuMs(long pid) throws IOException {
     long total = 0;
@@ -88,6 +89,27 @@ final class Measurements {
       }
     }
     return total;
+  }
+
+  /** The pids of the processes whose name starts with postgres. */
+  static java.util.Set<Long> postgresPids() throws IOException {
+    java.util.Set<Long> pids = new java.util.HashSet<>();
+    try (var dirs = Files.list(Path.of("/proc"))) {
+      for (Path dir : dirs.toList()) {
+        String name = dir.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          if (Files.readString(dir.resolve("comm")).strip().startsWith("postgres")) {
+            pids.add(Long.parseLong(name));
+          }
+        } catch (IOException gone) {
+          // the process ended meanwhile
+        }
+      }
+    }
+    return pids;
   }
 
   /**
@@ -170,8 +192,8 @@ final class Measurements {
         part = "JIT compiler threads";
       } else if (frames[0].startsWith("G1") || stack.contains(";G1") && !stack.contains("/")) {
         part = "garbage collector";
-      } else if (leaf.contains("__GI_write") || leaf.contains("__GI_read") || leaf.contains("__libc_write")
-          || leaf.contains("__libc_read") || leaf.startsWith("send") || leaf.startsWith("recv")) {
+      } else if (!leaf.contains("/") && (leaf.contains("_write") || leaf.contains("_read") || leaf.contains("send")
+          || leaf.contains("recv") || leaf.startsWith("write") || leaf.startsWith("read"))) {
         part = "socket reads and writes (system calls)";
       } else {
         for (int i = frames.length - 1; i >= 0 && part == null; i--) {

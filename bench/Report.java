@@ -53,7 +53,7 @@ final class Report {
   }
 
   private static String fmt(double v) {
-    return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, v >= 100 ? "%.0f" : v < 1 && v > 0 ? "%.2f" : "%.1f", v);
+    return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.1f", v);
   }
 
   private static String figure(JsonNode results, String pointer) {
@@ -368,7 +368,7 @@ final class Report {
         {"first page p99 ms", "/queries/firstPage/p99Ms"},
         {"state counts p99 ms", "/queries/stateCounts/p99Ms"},
         {"console board p99 ms", "/queries/consoleBoard/p99Ms"},
-        {"start-up s (java -jar)", "/startupSecondsExistingDatabase"},
+        {"start-up s (the run's launch: " + (config.shipped() ? "bin/orderloop" : "java -jar") + ")", "/startupSecondsExistingDatabase"},
         {"start-up s (bin/orderloop, cache made)", "/startupSecondsAotCache"},
       };
       JsonNode now = Http.JSON.valueToTree(results);

@@ -70,12 +70,12 @@ final class Scenarios {
     long[] cpuAfter = {run.service.cpuMs(), Measurements.postgresCpuMs(), run.service.compilerCpuMs()};
     r.put("clients", clients);
     long n = ((Number) r.get("requests")).longValue();
-    r.put("serviceCpuMsPerOrder", n == 0 ? null : Measurements.round((cpuAfter[0] - cpuBefore[0]) / (double) n));
+    r.put("serviceCpuMsPerOrder", n == 0 ? null : Measurements.round2((cpuAfter[0] - cpuBefore[0]) / (double) n));
     // Warm: without what the JIT compiler threads spent meanwhile (still compiling minutes into a run
     // on 2 cores; a long-running service has done it).
     long withoutJit = (cpuAfter[0] - cpuBefore[0]) - (cpuAfter[2] - cpuBefore[2]);
     r.put("serviceCpuMsPerOrderWithoutJit", n == 0 ? null : Measurements.round2(withoutJit / (double) n));
-    r.put("postgresCpuMsPerOrder", n == 0 ? null : Measurements.round((cpuAfter[1] - cpuBefore[1]) / (double) n));
+    r.put("postgresCpuMsPerOrder", n == 0 ? null : Measurements.round2((cpuAfter[1] - cpuBefore[1]) / (double) n));
     r.put("rssMiB", run.service.rssMiB());
     if (((Number) r.get("errors")).intValue() > 0) {
       run.fail("intake c" + clients + ": " + r.get("errors") + " non-201 answers");
