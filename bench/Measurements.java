@@ -91,23 +91,31 @@ final class Measurements {
     return total;
   }
 
-  /** The pids of the processes whose name starts with postgres. */
-  static java.util.Set<Long> postgresPids() throws IOException {
-    java.util.Set<Long> pids = new java.util.HashSet<>();
+  /** The /proc folders of the processes whose name starts with postgres. */
+  private static java.util.List<Path> postgresProcesses() throws IOException {
+    java.util.List<Path> found = new java.util.ArrayList<>();
     try (var dirs = Files.list(Path.of("/proc"))) {
       for (Path dir : dirs.toList()) {
-        String name = dir.getFileName().toString();
-        if (!name.chars().allMatch(Character::isDigit)) {
+        if (!dir.getFileName().toString().chars().allMatch(Character::isDigit)) {
           continue;
         }
         try {
           if (Files.readString(dir.resolve("comm")).strip().startsWith("postgres")) {
-            pids.add(Long.parseLong(name));
+            found.add(dir);
           }
         } catch (IOException gone) {
           // the process ended meanwhile
         }
       }
+    }
+    return found;
+  }
+
+  /** The pids of the processes whose name starts with postgres. */
+  static java.util.Set<Long> postgresPids() throws IOException {
+    java.util.Set<Long> pids = new java.util.HashSet<>();
+    for (Path dir : postgresProcesses()) {
+      pids.add(Long.parseLong(dir.getFileName().toString()));
     }
     return pids;
   }
@@ -119,26 +127,19 @@ final class Measurements {
    */
   static long postgresCpuMs() throws IOException {
     long total = 0;
-    try (var dirs = Files.list(Path.of("/proc"))) {
-      for (Path dir : dirs.toList()) {
-        String name = dir.getFileName().toString();
-        if (!name.chars().allMatch(Character::isDigit)) {
-          continue;
-        }
-        try {
-          if (Files.readString(dir.resolve("comm")).strip().startsWith("postgres")) {
-            String stat = Files.readString(dir.resolve("stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // utime + stime + cutime + cstime, in ticks of 10 ms
-            total += (Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14])) * 10;
-          }
-        } catch (IOException gone) {
-          // the process ended meanwhile
-        }
+    for (Path dir : postgresProcesses()) {
+      try {
+        String stat = Files.readString(dir.resolve("stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // utime + stime + cutime + cstime, in ticks of 10 ms
+        total += (Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14])) * 10;
+      } catch (IOException gone) {
+        // the process ended meanwhile
       }
     }
     return total;
   }
+
 
   /** Resident memory of one process in MiB, or null when it is gone. */
   static Long rssMiB(long pid) {
