@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Calls to a store's API: a Shopify shop's Admin API ({@code
@@ -64,30 +65,19 @@ class StoreApi {
 
   // Made on the first call: building it sets up TLS (about 0.1 s), which a start-up without a
   // connected shop does not need.
-  private volatile HttpClient client;
+  private final SingletonSupplier<HttpClient> client;
   private final ChannelProperties properties;
 
   StoreApi(ChannelProperties properties) {
     this.properties = properties;
-  }
-
-  private HttpClient client() {
-    HttpClient c = client;
-    if (c == null) {
-      synchronized (this) {
-        c = client;
-        if (c == null) {
-          c =
-              HttpClient.newBuilder()
-                  .connectTimeout(properties.apiTimeout())
-                  .followRedirects(HttpClient.Redirect.NEVER)
-                  .proxy(java.net.ProxySelector.of(null))
-                  .build();
-          client = c;
-        }
-      }
-    }
-    return c;
+    this.client =
+        SingletonSupplier.of(
+            () ->
+                HttpClient.newBuilder()
+                    .connectTimeout(properties.apiTimeout())
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .proxy(java.net.ProxySelector.of(null))
+                    .build());
   }
 
   Answer get(Store store, String path) throws IOException, InterruptedException {
@@ -110,7 +100,8 @@ class StoreApi {
     // The store sees the trace of the request or job that called it.
     io.orderloop.common.Traces.traceparent().ifPresent(t -> request.header("traceparent", t));
     HttpResponse<byte[]> response =
-        client()
+        client
+            .obtain()
             .send(
                 request
                     .header("Accept", "application/json")
